@@ -1,0 +1,5 @@
+export { type Clock, SystemClock, systemClock, type Timer } from "./clock.js";
+export { isNinesError, NinesError, type NinesErrorOptions, OPTION_INVALID, requireOption } from "./errors.js";
+export { Events, type Listener, type Unsubscribe } from "./events.js";
+export { ManualClock } from "./manual-clock.js";
+export { type Random, SeededRandom, systemRandom, uniform } from "./random.js";
