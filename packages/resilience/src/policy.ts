@@ -1,3 +1,15 @@
+// Note for stage authors (R1, refining the contract; nothing removed):
+// - `Policy.execute` takes an optional third argument, `ExecuteOptions`
+//   (`{ idempotent }`); an `execute(op, signal)` that ignores it still
+//   implements the interface. `wrap(...)` and every R1 stage honour it.
+// - Pass to `next` the context you received (or one derived from it with the
+//   `Execution` methods in execution-context.ts): the innermost step of a
+//   pipeline reads the user's operation from it.
+// - `context.signal` is cheap on a pipeline's root (a shared never-aborting
+//   signal when the caller passed none), but below a timeout or hedge reading
+//   it creates an AbortController: read it on the failure path only if you can.
+// - `Execution.of(context).aborted` / `.callerAborted` / `.abortError()` tell
+//   an abort without reading the signal.
 import type { Clock } from "@nines/core";
 
 /**
@@ -26,11 +38,20 @@ export type Operation<T> = (context: ExecutionContext) => PromiseLike<T> | T;
  * once (options validated then) and executed many times.
  *
  * @example
- * const policy = wrap(timeout({ ms: 500 }), retry({ maxAttempts: 3 }), breaker({ ... }));
+ * const policy = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker({ ... }), timeout({ ms: 500 }));
  * const body = await policy.execute(({ signal }) => fetch(url, { signal }).then((r) => r.text()), callerSignal);
  */
 export interface Policy {
-  execute<T>(operation: Operation<T>, signal?: AbortSignal): Promise<T>;
+  execute<T>(operation: Operation<T>, signal?: AbortSignal, options?: ExecuteOptions): Promise<T>;
+}
+
+/** Per-call options of `execute`. */
+export interface ExecuteOptions {
+  /**
+   * Says whether this call may be repeated (retried or hedged) safely; when
+   * set it wins over the policy's own `idempotent` option.
+   */
+  idempotent?: boolean;
 }
 
 /** What every policy's options may carry: the injected seams. */

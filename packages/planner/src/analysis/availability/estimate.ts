@@ -1,0 +1,78 @@
+import { requireOption, SeededRandom } from "@nines/core";
+import type { Topology } from "../topology/topology.js";
+import { type ComponentModel, mergeModels } from "./component-model.js";
+import { exactAvailability } from "./exact.js";
+import type { FailureDomains } from "./failure-domains.js";
+import { sampleAvailability } from "./monte-carlo.js";
+
+/** Above this many zones a journey is sampled, not enumerated (`spec.md`, "Exact or sampled"). */
+export const MAX_EXACT_ZONES = 20;
+
+export interface EstimateOptions {
+  /** Monte Carlo samples (default 1e6). */
+  samples?: number;
+  /** Monte Carlo seed (default 1); every estimate starts its own `SeededRandom(seed)`. */
+  seed?: number;
+  /** `auto` (default): exact up to 20 zones, sampled above; `monte-carlo` samples always (to compare). */
+  method?: "auto" | "monte-carlo";
+  /**
+   * Compute exactly, whatever the zone count, when the components reduce to
+   * one zone-dependent factor (one service or store alone, or components on
+   * identical zones): its up-zone count distribution is cheap at any size.
+   * Used for standalone component figures; journeys keep the spec's rule.
+   */
+  exactWhenSingleFactor?: boolean;
+}
+
+export interface Estimate {
+  availability: number;
+  method: "exact" | "monte-carlo";
+  samples?: number;
+  ci95?: [number, number];
+  /** Global zone indices the components use, ascending. */
+  zones: number[];
+  /** Joint zone states enumerated (exact) or distinct states met (sampled). */
+  states: number;
+}
+
+/** The failure model of a spec's platform. */
+export function failureDomains(topology: Topology): FailureDomains {
+  const a = topology.spec.platform.availability;
+  return { region: a.region, zone: a.zone, zoneRegion: topology.zoneRegion };
+}
+
+/**
+ * Availability of a set of components that must all be up (a journey, or
+ * one component alone), exact or sampled as `spec.md` says.
+ *
+ * @example
+ * const models = topology.journeyComponents(journey).map((n) => componentModel(topology, topology.component(n)));
+ * estimateAvailability(models, failureDomains(topology)).availability;
+ */
+export function estimateAvailability(
+  models: ComponentModel[],
+  domains: FailureDomains,
+  options: EstimateOptions = {},
+): Estimate {
+  const samples = options.samples ?? 1_000_000;
+  const seed = options.seed ?? 1;
+  requireOption(Number.isInteger(samples) && samples >= 2, "analyze", "samples", samples, "an integer >= 2");
+  requireOption(Number.isInteger(seed), "analyze", "seed", seed, "an integer");
+  const { constant, factors } = mergeModels(models);
+  const zones = [...new Set(factors.flatMap((f) => f.zones))].sort((a, b) => a - b);
+  const single = options.exactWhenSingleFactor === true && factors.length <= 1;
+  const sample = options.method === "monte-carlo" || (zones.length > MAX_EXACT_ZONES && !single);
+  if (!sample) {
+    const r = exactAvailability(factors, domains);
+    return { availability: constant * r.availability, method: "exact", zones, states: r.states };
+  }
+  const r = sampleAvailability(factors, domains, samples, new SeededRandom(seed));
+  return {
+    availability: constant * r.availability,
+    method: "monte-carlo",
+    samples,
+    ci95: [constant * r.ci95[0], constant * r.ci95[1]],
+    zones,
+    states: r.distinctStates,
+  };
+}

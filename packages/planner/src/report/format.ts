@@ -1,0 +1,93 @@
+/**
+ * Number formatting for people: durations as `5m` / `1h 30m`, money with its
+ * currency, availabilities as percentages with enough nines to tell them
+ * apart. JSON output never goes through these (it keeps seconds and
+ * fractions).
+ */
+
+const UNITS: [string, number][] = [
+  ["d", 86_400],
+  ["h", 3_600],
+  ["m", 60],
+  ["s", 1],
+];
+
+/**
+ * A duration in seconds as people write it, in at most two units.
+ *
+ * @example
+ * formatDuration(300); // "5m"
+ * formatDuration(5400); // "1h 30m"
+ * formatDuration(0.25); // "250ms"
+ */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return "—";
+  if (!Number.isFinite(seconds)) return "∞";
+  if (seconds === 0) return "0";
+  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [unit, size] of UNITS) {
+    if (parts.length === 2) break;
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      parts.push(`${n}${unit}`);
+      rest -= n * size;
+    } else if (parts.length === 1) {
+      break;
+    }
+  }
+  return parts.join(" ");
+}
+
+/**
+ * Minutes of downtime as a short human duration.
+ *
+ * @example
+ * formatMinutes(262.98); // "4h 23m"
+ * formatMinutes(0.4); // "24s"
+ */
+export function formatMinutes(minutes: number): string {
+  return formatDuration(minutes * 60);
+}
+
+/**
+ * An availability fraction as a percentage. Shows at least `digits`
+ * decimals and more when needed to show the first non-nine digit, so that
+ * 0.99994 does not print as 99.99%.
+ *
+ * @example
+ * formatPercent(0.9995); // "99.950%"
+ * formatPercent(0.999994); // "99.9994%"
+ */
+export function formatPercent(fraction: number, digits = 3): string {
+  if (fraction >= 1) return "100%";
+  if (fraction <= 0) return "0%";
+  // One decimal past the run of nines, so 0.999994 does not round to 99.999%.
+  const nines = Math.floor(-Math.log10(1 - fraction));
+  const decimals = Math.min(10, Math.max(digits, nines - 1));
+  return `${(fraction * 100).toFixed(decimals)}%`;
+}
+
+/**
+ * Money with its currency, rounded to whole units with thousands separators.
+ *
+ * @example
+ * formatMoney(1234567.8, "USD"); // "1,234,568 USD"
+ */
+export function formatMoney(amount: number, currency: string): string {
+  const rounded = Math.round(amount);
+  return `${rounded.toLocaleString("en-US")} ${currency}`;
+}
+
+/**
+ * A ratio such as a headroom, with two decimals; `∞` for Infinity.
+ *
+ * @example
+ * formatRatio(1.25); // "1.25x"
+ */
+export function formatRatio(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined) return "—";
+  if (!Number.isFinite(ratio)) return "∞";
+  return `${ratio.toFixed(2)}x`;
+}

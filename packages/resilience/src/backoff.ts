@@ -1,0 +1,107 @@
+import { type Random, requireOption, systemRandom } from "@nines/core";
+
+/** How a backoff spreads its delays; see {@link exponentialBackoff}. */
+export type Jitter = "none" | "full" | "equal" | "decorrelated";
+
+/**
+ * A backoff: the delay before each retry. A tiny interface so that any
+ * schedule can drive {@link retry}.
+ *
+ * @example
+ * const fixed: Backoff = { delayMs: () => 250 };
+ */
+export interface Backoff {
+  /**
+   * The delay in ms before retry number `retry` (1 = the first retry, that is
+   * the second attempt). `previousMs` is the delay this backoff returned for
+   * the retry before (0 before the first retry).
+   */
+  delayMs(retry: number, previousMs: number): number;
+}
+
+/** Options of {@link exponentialBackoff}. */
+export interface ExponentialBackoffOptions {
+  /** The delay before the first retry, before jitter (default 100 ms). */
+  initialDelayMs?: number;
+  /** Growth per retry (default 2; 1 gives a constant delay). Not used by decorrelated jitter, which uses 3. */
+  multiplier?: number;
+  /** The truncation: no delay is ever longer (default 30000 ms). */
+  maxDelayMs?: number;
+  /** Default "full". */
+  jitter?: Jitter;
+  /** Where the jitter comes from (default the system random; tests pass a SeededRandom). */
+  random?: Random;
+}
+
+const JITTERS: readonly Jitter[] = ["none", "full", "equal", "decorrelated"];
+
+/**
+ * Truncated exponential backoff with the jitters of the AWS Architecture Blog
+ * article "Exponential Backoff and Jitter". With `d = min(maxDelayMs,
+ * initialDelayMs * multiplier^(retry - 1))` and `r` uniform in [0, 1):
+ *
+ * - `none`: `d`
+ * - `full`: `r * d`, in [0, d)
+ * - `equal`: `d / 2 + r * d / 2`, in [d/2, d)
+ * - `decorrelated`: `min(maxDelayMs, initialDelayMs + r * (3 * previous - initialDelayMs))`,
+ *   with `previous` the last delay (initialDelayMs before the first retry), so in
+ *   [initialDelayMs, 3 * previous) truncated at maxDelayMs.
+ *
+ * Every delay is within [0, maxDelayMs].
+ *
+ * @example
+ * const backoff = exponentialBackoff({ initialDelayMs: 100, maxDelayMs: 10_000, jitter: "full", random: new SeededRandom(7) });
+ * backoff.delayMs(1, 0);   // in [0, 100)
+ * backoff.delayMs(4, 0);   // in [0, 800)
+ * backoff.delayMs(20, 0);  // in [0, 10000)
+ */
+export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Backoff {
+  const initial = options.initialDelayMs ?? 100;
+  const multiplier = options.multiplier ?? 2;
+  const max = options.maxDelayMs ?? 30_000;
+  const jitter = options.jitter ?? "full";
+  const random = options.random ?? systemRandom;
+  requireOption(Number.isFinite(initial) && initial >= 0, "exponentialBackoff", "initialDelayMs", initial, ">= 0");
+  requireOption(Number.isFinite(multiplier) && multiplier >= 1, "exponentialBackoff", "multiplier", multiplier, ">= 1");
+  requireOption(Number.isFinite(max) && max >= initial, "exponentialBackoff", "maxDelayMs", max, ">= initialDelayMs");
+  requireOption(JITTERS.includes(jitter), "exponentialBackoff", "jitter", jitter, "none, full, equal or decorrelated");
+  requireOption(typeof random?.next === "function", "exponentialBackoff", "random", random, "a Random");
+
+  const truncated = (retry: number): number => {
+    const d = initial * multiplier ** (retry - 1);
+    // An overflow to Infinity (or a huge retry number) is truncated too.
+    return d < max ? d : max;
+  };
+  switch (jitter) {
+    case "none":
+      return { delayMs: (retry) => truncated(retry) };
+    case "full":
+      return { delayMs: (retry) => random.next() * truncated(retry) };
+    case "equal":
+      return {
+        delayMs: (retry) => {
+          const d = truncated(retry);
+          return d / 2 + (random.next() * d) / 2;
+        },
+      };
+    default:
+      return {
+        delayMs: (_retry, previousMs) => {
+          const previous = previousMs > initial ? previousMs : initial;
+          const d = initial + random.next() * (previous * 3 - initial);
+          return d < max ? d : max;
+        },
+      };
+  }
+}
+
+/**
+ * The same delay before every retry.
+ *
+ * @example
+ * retry({ maxAttempts: 5, backoff: constantBackoff(200), idempotent: true });
+ */
+export function constantBackoff(delayMs: number): Backoff {
+  requireOption(Number.isFinite(delayMs) && delayMs >= 0, "constantBackoff", "delayMs", delayMs, ">= 0");
+  return { delayMs: () => delayMs };
+}

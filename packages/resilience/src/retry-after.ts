@@ -1,0 +1,37 @@
+const SECONDS = /^\s*(\d+(?:\.\d+)?)\s*$/;
+
+/**
+ * Parses an HTTP `Retry-After` value, either delay-seconds (`"120"`) or an
+ * HTTP date (`"Wed, 21 Oct 2015 07:28:00 GMT"`), into milliseconds from
+ * `nowMs` (take it from the policy's clock). A date in the past gives 0.
+ * Anything else gives undefined.
+ *
+ * @example
+ * parseRetryAfter("2", clock.now());                              // 2000
+ * parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 4000);          // 6000
+ * parseRetryAfter("soon", clock.now());                           // undefined
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const seconds = SECONDS.exec(value);
+  if (seconds !== null) return Number(seconds[1]) * 1000;
+  // Date.parse only reads the string here; "now" comes from the caller's clock.
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return at > nowMs ? at - nowMs : 0;
+}
+
+/**
+ * The `retryAfterMs` an error carries in `details` (nines overload and
+ * circuit-open rejections, the HTTP helper's errors), or undefined.
+ *
+ * @example
+ * retryAfterOf(new NinesError("NINES_RESILIENCE_OVERLOADED", "busy", { details: { retryAfterMs: 500 } })); // 500
+ */
+export function retryAfterOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const details = (error as { details?: unknown }).details;
+  if (typeof details !== "object" || details === null) return undefined;
+  const ms = (details as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === "number" && ms >= 0 && Number.isFinite(ms) ? ms : undefined;
+}
