@@ -1,1 +1,10 @@
 export {};
+export { AMBIGUOUS_COMMIT, FailoverClient, type FailoverClientOptions, type FailoverEvents, NO_PRIMARY, isRetryableFailover } from "./failover/failover-client.js";
+export { failoverRetry, type FailoverRetryOptions } from "./failover/failover-retry.js";
+export { Promoter, type PromoterEvents, type PromoterOptions } from "./failover/promoter.js";
+export { readReplicationStatus, type ReplicationStatus, type StandbyStatus } from "./failover/replication-status.js";
+export { isFailoverError } from "./failover/classify.js";
+export { runFailoverDrill, type FailoverDrillOptions, type FailoverDrillResult } from "./failover/failover-drill.js";
+export { LocalPostgres, type LocalPostgresOptions } from "./postgres/local-postgres.js";
+export { findPostgresBin } from "./postgres/binaries.js";
+export { restoreToPointInTime, takeBaseBackup, walArchiving, type PointInTimeRestoreOptions, type RecoveryTarget } from "./postgres/point-in-time.js";

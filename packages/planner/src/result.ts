@@ -102,6 +102,10 @@ export interface CostAlternative {
   cheapest: boolean;
   /** Instances in all, for the table. */
   instances: number;
+  /** 12 x monthly + downtimeCostPerYear: what `cheapest` compares. */
+  totalPerYear?: number;
+  /** How the availability was computed (the lowest journey's method). */
+  method?: "exact" | "monte-carlo";
 }
 
 export interface PlanResult {
@@ -114,4 +118,63 @@ export interface PlanResult {
   findings: Finding[];
   disasters: DisasterResult[];
   costs: { currency: string; alternatives: CostAlternative[] };
+  /** Per store: what protects it against each threat and the achievable RPO (course key metric 2). */
+  durability?: DurabilityResult[];
+  /** Per service: headroom at peak and autoscaling limits against load (course key metric 3). */
+  scalability?: ScalabilityResult[];
+}
+
+export type Threat = "deletion" | "raw-deletion" | "crash" | "zone-outage" | "region-outage";
+
+export interface DurabilityResult {
+  store: string;
+  engine: string;
+  managed: boolean;
+  /** Managed location, or the primary zone of a placed store. */
+  location: string | null;
+  replica: { zone: string; sync: boolean } | null;
+  /** Backups with `at` as written ("multi-region", a region name...); seconds. */
+  backups: { every: number; at: string; restore: number; tested: string | null } | null;
+  log: { every: number; at: string } | null;
+  lazyDeletion: { trash: number; soft: number; restore: number } | null;
+  rebuild: number | null;
+  threats: {
+    threat: Threat;
+    /** False when nothing in the spec recovers the data from this threat. */
+    protected: boolean;
+    /** The mechanism with the best (smallest) RPO, then RTO. */
+    mechanism: DisasterResult["mechanism"];
+    rpo: number | null;
+    rto: number | null;
+    /** Every mechanism that applies, in the preference order of spec.md. */
+    mechanisms: { mechanism: NonNullable<DisasterResult["mechanism"]>; rpo: number; rto: number }[];
+  }[];
+}
+
+export interface ScalabilityResult {
+  service: string;
+  /** Peak req/s. */
+  load: number;
+  capacityPerInstance: number;
+  /** Instances in all (zones x per zone). */
+  instances: number;
+  /** k = max(1, ceil(load / capacity)). */
+  needed: number;
+  /** capacity x instances, req/s. */
+  capacity: number;
+  /** capacity x instances / load, three decimals; null when load is 0. */
+  headroom: number | null;
+  autoscale: {
+    metric: string;
+    target: number;
+    max: number;
+    /** max x capacity per instance, req/s. */
+    maxCapacity: number;
+    /** maxCapacity / load, three decimals; null when load is 0. */
+    headroomAtMax: number | null;
+    /** ceil(load / target) for a requests-per-second target, else null. */
+    instancesAtPeak: number | null;
+    /** maxCapacity >= load. */
+    coversLoad: boolean;
+  } | null;
 }

@@ -84,7 +84,11 @@ export class Execution implements ExecutionContext {
   }
 
   /** The context of one `execute`: attempt 1, no deadline. */
-  static root(operation: Operation<unknown>, signal: AbortSignal | undefined, idempotent: boolean | undefined): Execution {
+  static root(
+    operation: Operation<unknown>,
+    signal: AbortSignal | undefined,
+    idempotent: boolean | undefined,
+  ): Execution {
     return new Execution(
       operation,
       undefined,
@@ -158,6 +162,13 @@ export class Execution implements ExecutionContext {
     if (this.#foreign !== undefined && signal.reason instanceof NinesError) return signal.reason;
     this.#reason = abortedError(signal);
     return this.#reason;
+  }
+
+  /** False when nothing can ever abort this context (no caller signal, no timeout or hedge above): waits need no signal. */
+  get abortable(): boolean {
+    if (this.#own) return true;
+    if (this.#parent !== undefined) return this.#parent.abortable;
+    return this.#callerSignal !== undefined;
   }
 
   /** True when the caller (not a timeout or a hedge) aborted this execution. */

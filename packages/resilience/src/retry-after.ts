@@ -1,4 +1,6 @@
 const SECONDS = /^\s*(\d+(?:\.\d+)?)\s*$/;
+/** Every HTTP-date form (IMF-fixdate, RFC 850, asctime) starts with the day's name. */
+const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
 
 /**
  * Parses an HTTP `Retry-After` value, either delay-seconds (`"120"`) or an
@@ -15,6 +17,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   if (value === null || value === undefined) return undefined;
   const seconds = SECONDS.exec(value);
   if (seconds !== null) return Number(seconds[1]) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
   // Date.parse only reads the string here; "now" comes from the caller's clock.
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;

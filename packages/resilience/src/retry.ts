@@ -124,7 +124,13 @@ export class Retry implements PipelineStage {
   constructor(options: RetryOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     const max = options.maxAttempts ?? 3;
-    requireOption(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1), "retry", "maxAttempts", max, "an integer >= 1 (1: no retry) or Infinity");
+    requireOption(
+      max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1),
+      "retry",
+      "maxAttempts",
+      max,
+      "an integer >= 1 (1: no retry) or Infinity",
+    );
     this.#maxAttempts = max;
     const elapsed = options.maxElapsedMs ?? Number.POSITIVE_INFINITY;
     requireOption(elapsed >= 0, "retry", "maxElapsedMs", elapsed, ">= 0");
@@ -206,7 +212,7 @@ export class Retry implements PipelineStage {
       this.#events.emit("retry", { attempt, delayMs: delay, outcome });
       if (delay > 0) {
         try {
-          await this.#clock.sleep(delay, context.signal);
+          await this.#clock.sleep(delay, execution.abortable ? context.signal : undefined);
         } catch (reason) {
           return this.#giveUp(attempt - 1, "aborted", outcome, execution.abortError() ?? reason);
         }

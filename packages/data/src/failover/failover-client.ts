@@ -1,4 +1,4 @@
-import { Events, NinesError, isNinesError } from "@nines/core";
+import { Events, isNinesError, NinesError } from "@nines/core";
 import type { Policy } from "@nines/resilience";
 import pg from "pg";
 import { isFailoverError } from "./classify.js";
@@ -109,13 +109,18 @@ export class FailoverClient {
       } catch (error) {
         if (!isFailoverError(error)) throw error;
         this.#lose(host, error);
-        const refused = typeof (error as { code?: unknown }).code === "string" && /^(25006|57P0[123])$/.test((error as { code: string }).code);
+        const refused =
+          typeof (error as { code?: unknown }).code === "string" &&
+          /^(25006|57P0[123])$/.test((error as { code: string }).code);
         throw new NinesError(
           refused ? NO_PRIMARY : AMBIGUOUS_COMMIT,
           refused
             ? `${redact(host)} refused the statement: it is no longer the writable primary`
             : `the connection to ${redact(host)} dropped after the statement was sent; it may have committed`,
-          { cause: error, hint: refused ? "the client retries on the new primary" : "retry only idempotent statements" },
+          {
+            cause: error,
+            hint: refused ? "the client retries on the new primary" : "retry only idempotent statements",
+          },
         );
       } finally {
         client.release(true);

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Clock, systemClock } from "@nines/core";
+import { type Clock, NinesError, systemClock } from "@nines/core";
 import type { Policy } from "@nines/resilience";
 import pg from "pg";
 import { LocalPostgres } from "../postgres/local-postgres.js";
@@ -92,7 +92,11 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
     const recovered = await waitForSync(primary.url(), clock);
     progress(`replication degraded while the standby was down: ${standbyDown.degraded}; recovered`);
 
-    client = new FailoverClient({ hosts: [primary.url(), standby.url()], policy: options.policy, connectTimeoutMs: 500 });
+    client = new FailoverClient({
+      hosts: [primary.url(), standby.url()],
+      policy: options.policy,
+      connectTimeoutMs: 500,
+    });
     promoter = new Promoter({
       primary: primary.url(),
       standby: standby.url(),
@@ -174,7 +178,12 @@ async function waitForSync(url: string, clock: Clock): Promise<ReplicationStatus
   for (;;) {
     const status = await readStatus(url);
     if (!status.degraded && status.standbys.some((s) => s.syncState === "sync")) return status;
-    if (clock.now() > deadline) throw new Error(`the standby did not reach sync state: ${JSON.stringify(status)}`);
+    if (clock.now() > deadline) {
+      throw new NinesError("NINES_DATA_STANDBY_NOT_SYNC", "the standby did not reach synchronous state in 30 s", {
+        hint: "check the standby's log and synchronous_standby_names",
+        details: { status },
+      });
+    }
     await clock.sleep(50);
   }
 }

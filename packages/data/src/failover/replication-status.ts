@@ -61,5 +61,12 @@ export async function readReplicationStatus(primary: Queryable): Promise<Replica
         ? `synchronous replication is configured (synchronous_standby_names = '${names}') but no standby is connected: commits wait until one is`
         : `synchronous replication is configured but no standby is streaming in sync (${standbys.map((s) => `${s.name}: ${s.state}/${s.syncState}`).join(", ")})`;
   }
-  return { mode, synchronousStandbyNames: names, synchronousCommit: commit, standbys, degraded: reason !== null, reason };
+  return {
+    mode,
+    synchronousStandbyNames: names,
+    synchronousCommit: commit,
+    standbys,
+    degraded: reason !== null,
+    reason,
+  };
 }

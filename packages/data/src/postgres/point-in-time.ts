@@ -61,7 +61,19 @@ export async function takeBaseBackup(server: LocalPostgres, dir: string): Promis
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o700);
   await server.chownForServer(dir);
-  await server.exec("pg_basebackup", ["-D", dir, "-h", "127.0.0.1", "-p", String(server.port), "-U", "postgres", "-X", "stream", "--no-sync"]);
+  await server.exec("pg_basebackup", [
+    "-D",
+    dir,
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(server.port),
+    "-U",
+    "postgres",
+    "-X",
+    "stream",
+    "--no-sync",
+  ]);
 }
 
 /**

@@ -1,0 +1,31 @@
+/** What to store: a file on this machine (streamed, never read whole) or a few bytes. */
+export type TargetBody = { file: string } | { bytes: Uint8Array };
+
+/**
+ * Where backups are kept: a local directory standing for another region, an
+ * S3-compatible bucket, ... Keys are relative `/`-separated paths checked by
+ * `checkKey`, so no implementation can be talked into writing outside its
+ * folder. `put` is atomic: a reader sees the old object or the whole new
+ * one, never a half-written file.
+ *
+ * @example
+ * const target: BackupTarget = new LocalDirTarget("/backups/region-b");
+ * await target.put("20261129T071500Z-ab12cd/manifest.json", { bytes: new TextEncoder().encode("{}") });
+ * await target.list("20261129T071500Z-ab12cd/"); // ["20261129T071500Z-ab12cd/manifest.json"]
+ */
+export interface BackupTarget {
+  /** Where it points, for messages and manifests: `/backups/a` or `s3://bucket/prefix`. */
+  readonly location: string;
+  /** Stores `body` under `key`, atomically, replacing any object there. */
+  put(key: string, body: TargetBody): Promise<void>;
+  /** Writes the object at `key` into the local file `file` (created or replaced). */
+  get(key: string, file: string): Promise<void>;
+  /** The object at `key` as bytes; for small objects such as manifests. */
+  read(key: string): Promise<Uint8Array>;
+  /** Every key that starts with `prefix`, sorted. */
+  list(prefix?: string): Promise<string[]>;
+  /** Removes the object at `key`; removing a missing key is harmless. */
+  delete(key: string): Promise<void>;
+  /** Releases connections; the target is unusable afterwards. */
+  close?(): Promise<void>;
+}

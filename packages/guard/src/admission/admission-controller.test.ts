@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { isNinesError, ManualClock } from "@nines/core";
+import { ADMISSION_REJECTED, AdmissionController, type AdmissionOptions, type Ticket } from "./admission-controller.js";
+
+/** A controller whose starter runs only when the test says so, on a manual clock. */
+function setup(options: AdmissionOptions = {}) {
+  const clock = new ManualClock(1_000_000);
+  const deferred: (() => void)[] = [];
+  const admission = new AdmissionController({ clock, defer: (run) => deferred.push(run), ...options });
+  const turn = async () => {
+    await clock.flush();
+    while (deferred.length > 0) deferred.shift()?.();
+    await clock.flush();
+  };
+  return { clock, admission, turn };
+}
+
+/** Tracks one admit: its ticket or its rejection reason. */
+function track(promise: Promise<Ticket>) {
+  const state: { ticket?: Ticket; reason?: string } = {};
+  promise.then(
+    (ticket) => {
+      state.ticket = ticket;
+    },
+    (error: unknown) => {
+      assert.ok(isNinesError(error, ADMISSION_REJECTED));
+      state.reason = String(error.details["reason"]);
+    },
+  );
+  return state;
+}
+
+describe("AdmissionController", () => {
+  it("runs at most `limit` requests and starts the next on release", async () => {
+    const { admission, turn } = setup({ limit: 2 });
+    const a = track(admission.admit());
+    const b = track(admission.admit());
+    const c = track(admission.admit());
+    await turn();
+    assert.ok(a.ticket && b.ticket);
+    assert.equal(c.ticket, undefined);
+    assert.equal(admission.inflight, 2);
+    assert.equal(admission.queued, 1);
+    a.ticket.release();
+    a.ticket.release(); // twice is harmless
+    await turn();
+    assert.ok(c.ticket);
+    assert.equal(admission.inflight, 2);
+  });
+
+  it("serves the newest first once a queue has formed, the oldest first before", async () => {
+    const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 100 } });
+    const first = track(admission.admit());
+    await turn();
+    const early = track(admission.admit());
+    const late = track(admission.admit());
+    first.ticket?.release();
+    await turn(); // no time passed: no standing queue, FIFO
+    assert.ok(early.ticket);
+    assert.equal(late.ticket, undefined);
+    const newer = track(admission.admit());
+    await clock.advance(6); // the oldest has now waited 6 ms > target: a queue has formed
+    const newest = track(admission.admit());
+    early.ticket?.release();
+    await turn();
+    assert.ok(newest.ticket, "the newest request goes first once a queue has formed");
+    assert.equal(newer.ticket, undefined);
+  });
+
+  it("cuts waits short with CoDel once the queue stands above target for an interval", async () => {
+    const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 100 } });
+    const running = track(admission.admit());
+    await turn(); // t=0: served at once; the first interval [0, 100) saw a delay of 0
+    const queued = [1, 2, 3, 4, 5].map(() => track(admission.admit()));
+    await clock.advance(100);
+    running.ticket?.release();
+    await turn(); // t=100: the last interval had no standing queue, so a 100 ms wait (<= interval) is still served
+    assert.equal(admission.overloaded, false);
+    assert.ok(queued[4]?.ticket, "newest first");
+    await clock.advance(100);
+    queued[4]?.ticket?.release();
+    await turn(); // t=200: every wait in [100, 200) was >= 100 ms > 5 ms target: overloaded, waits over 10 ms are cut
+    assert.equal(admission.overloaded, true);
+    assert.deepEqual(
+      queued.slice(0, 4).map((q) => q.reason),
+      ["queue-timeout", "queue-timeout", "queue-timeout", "queue-timeout"],
+    );
+    assert.equal(admission.queued, 0);
+  });
+
+  it("sheds lower priorities first and keeps critical requests queued", async () => {
+    const { admission, turn } = setup({ limit: 1, maxQueue: 2 });
+    const running = track(admission.admit());
+    await turn();
+    const sheddable = track(admission.admit({ priority: "sheddable" }));
+    const normal = track(admission.admit({ priority: "normal" }));
+    const critical = track(admission.admit({ priority: "critical" })); // queue full: evicts the sheddable one
+    await turn();
+    assert.equal(sheddable.reason, "shed");
+    const another = track(admission.admit({ priority: "sheddable" })); // full, nothing lower to evict
+    await turn();
+    assert.equal(another.reason, "shed");
+    running.ticket?.release();
+    await turn();
+    assert.ok(critical.ticket, "critical is served before normal");
+    assert.equal(normal.ticket, undefined);
+  });
+
+  it("drops a queued request at once when its client goes away", async () => {
+    const { admission, turn } = setup({ limit: 1 });
+    const running = track(admission.admit());
+    await turn();
+    const controller = new AbortController();
+    const leaving = track(admission.admit({ signal: controller.signal }));
+    assert.equal(admission.queued, 1);
+    controller.abort();
+    await turn();
+    assert.equal(leaving.reason, "gone");
+    assert.equal(admission.queued, 0);
+    running.ticket?.release();
+    await turn();
+    assert.equal(admission.inflight, 0, "the departed request never ran");
+  });
+
+  it("drops requests whose deadline passed while they waited", async () => {
+    const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 50, intervalMs: 1000 } });
+    const running = track(admission.admit());
+    await turn();
+    const late = track(admission.admit({ deadline: clock.now() + 20 }));
+    await clock.advance(30);
+    running.ticket?.release();
+    await turn();
+    assert.equal(late.reason, "expired");
+    const already = track(admission.admit({ deadline: clock.now() }));
+    await turn();
+    assert.equal(already.reason, "expired");
+  });
+
+  it("refuses everything with a retry-after hint while draining or under pressure", async () => {
+    const { admission, turn } = setup({ limit: 1 });
+    const running = track(admission.admit());
+    await turn();
+    admission.setPressure(true);
+    const normal = track(admission.admit());
+    const critical = track(admission.admit({ priority: "critical" }));
+    await turn();
+    assert.equal(normal.reason, "shed");
+    assert.equal(critical.reason, undefined, "critical requests still queue under pressure");
+    admission.drain();
+    await turn();
+    assert.equal(critical.reason, "draining");
+    await assert.rejects(admission.admit(), (e: unknown) => {
+      assert.ok(isNinesError(e, ADMISSION_REJECTED));
+      const retryAfterMs = Number(e.details["retryAfterMs"]);
+      assert.ok(retryAfterMs >= 1000 && retryAfterMs % 1000 === 0);
+      return e.details["reason"] === "draining";
+    });
+    running.ticket?.release();
+  });
+
+  it("validates its options", () => {
+    assert.throws(() => new AdmissionController({ maxQueue: -1 }), /maxQueue must be an integer >= 0/);
+    assert.throws(() => new AdmissionController({ limit: 0 }), /limit must be an integer >= 1/);
+    assert.throws(
+      () => new AdmissionController({ codel: { targetMs: 10, intervalMs: 5 } }),
+      /intervalMs must be > targetMs/,
+    );
+  });
+});

@@ -1,0 +1,87 @@
+import { NinesError } from "@nines/core";
+import type { BackupLocation, Store } from "../../model.js";
+import type { Finding } from "../../result.js";
+import type { Topology } from "../topology/topology.js";
+import { finding } from "./findings.js";
+
+const DAY_MS = 86_400_000;
+
+/** "multi-region", "us-central1", "same-zone"... as written in the spec. */
+export function describeLocation(at: BackupLocation): string {
+  return at.kind === "region" ? at.region : at.kind;
+}
+
+/**
+ * The store rules of `spec.md`: `backup-colocated` (error: backups kept
+ * `same-zone`, `same-region` or in the store's own region),
+ * `restore-untested` (warning: backups whose `tested` date is missing or
+ * more than 365 days before `asOf`; a date after `asOf` is invalid) and
+ * `no-lazy-deletion` (warning: `userData: true` without `deletion`).
+ *
+ * @example
+ * storeRules(topology, store, "2026-11-29").map((f) => f.rule); // ["restore-untested"]
+ */
+export function storeRules(topology: Topology, store: Store, asOf: string): Finding[] {
+  const out: Finding[] = [];
+  const name = store.name;
+  const backups = store.backups;
+  if (backups !== null) {
+    const region = topology.storeRegion(store);
+    const at = backups.at;
+    if (at.kind === "same-zone" || at.kind === "same-region" || (at.kind === "region" && at.region === region)) {
+      const where = at.kind === "same-zone" ? "zone" : "region";
+      out.push(
+        finding(
+          "backup-colocated",
+          "error",
+          name,
+          `${name} keeps its backups in the same ${where} as its data (${describeLocation(at)}), so losing that ${where} loses both: move backups to a multi-region location (backups.at: multi-region)`,
+        ),
+      );
+    }
+    const tested = backups.tested;
+    if (tested === null) {
+      out.push(
+        finding(
+          "restore-untested",
+          "warning",
+          name,
+          `${name}'s backups have never been restored in a test, so nobody knows they work: restore one, check it, and record the date (backups.tested)`,
+        ),
+      );
+    } else {
+      const age = (Date.parse(asOf) - Date.parse(tested)) / DAY_MS;
+      if (age < 0) {
+        const where = topology.spec.locations.get(`stores.${name}.backups.tested`);
+        const place = where ? `${where.file}:${where.line}:${where.column}: ` : "";
+        throw new NinesError(
+          "NINES_PLANNER_TESTED_AFTER_AS_OF",
+          `${place}stores.${name}.backups.tested is ${tested}, after the analysis date ${asOf}`,
+          { hint: `write the date of a restore test that has happened, or pass --as-of ${tested} or later`, details: { ...where } },
+        );
+      }
+      if (age > 365) {
+        out.push(
+          finding(
+            "restore-untested",
+            "warning",
+            name,
+            `${name}'s last restore test was ${tested}, ${Math.floor(age)} days before ${asOf} (more than 365): restore a backup again, check it, and record the date`,
+            { tested, ageDays: Math.floor(age) },
+          ),
+        );
+      }
+    }
+  }
+  if (store.userData && store.deletion === null) {
+    out.push(
+      finding(
+        "no-lazy-deletion",
+        "warning",
+        name,
+        `${name} holds user data but deletes at once, so a mistaken delete is lost beyond the last backup: add lazy deletion phases (deletion: { trash: 30d, soft: 30d, restore: 15m })`,
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+import { Events, type Listener, NinesError, requireOption, type Unsubscribe } from "@nines/core";
+import { RESILIENCE_ERRORS } from "./errors.js";
+import { Execution } from "./execution-context.js";
+import { Pipeline } from "./pipeline.js";
+import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage } from "./policy.js";
+
+/** Options of {@link bulkhead}. */
+export interface BulkheadOptions {
+  /** Calls that may run at once (an integer >= 1). */
+  maxConcurrent: number;
+  /** Calls that may wait for a slot, first in first out (default 0: reject at once when all slots are busy). */
+  maxQueue?: number;
+}
+
+/** Events a bulkhead emits. */
+export interface BulkheadEvents {
+  /** A call was rejected with NINES_RESILIENCE_BULKHEAD_FULL. */
+  rejected: { active: number; queued: number };
+  /** A call waits in the queue (`queued` counts it). */
+  queued: { queued: number };
+  /** A queued call left the queue because its execution was aborted. */
+  abandoned: { queued: number };
+}
+
+interface Waiter {
+  readonly next: (context: ExecutionContext) => Promise<unknown>;
+  readonly context: ExecutionContext;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+}
+
+/**
+ * Limits concurrency: at most `maxConcurrent` calls run; up to `maxQueue`
+ * more wait in order; the next one is rejected with
+ * `NINES_RESILIENCE_BULKHEAD_FULL`, which breakers never count as a
+ * dependency failure and retries do not retry by default. A queued caller
+ * whose execution aborts leaves the queue at once.
+ *
+ * @example
+ * const pool = bulkhead({ maxConcurrent: 10, maxQueue: 50 });
+ * await pool.execute(({ signal }) => render(page, signal), request.signal);
+ */
+export class Bulkhead implements PipelineStage {
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  readonly #queue: Waiter[] = [];
+  readonly #events = new Events<BulkheadEvents>();
+  #active = 0;
+  #alone: Pipeline | undefined;
+
+  constructor(options: BulkheadOptions) {
+    requireOption(typeof options === "object" && options !== null, "bulkhead", "options", options, "an object");
+    const max = options.maxConcurrent;
+    requireOption(Number.isInteger(max) && max >= 1, "bulkhead", "maxConcurrent", max, "an integer >= 1");
+    const queue = options.maxQueue ?? 0;
+    requireOption(
+      queue === Number.POSITIVE_INFINITY || (Number.isInteger(queue) && queue >= 0),
+      "bulkhead",
+      "maxQueue",
+      queue,
+      "an integer >= 0",
+    );
+    this.maxConcurrent = max;
+    this.maxQueue = queue;
+  }
+
+  /** Calls running now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Calls waiting for a slot now. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  on<K extends keyof BulkheadEvents>(type: K, listener: Listener<BulkheadEvents[K]>): Unsubscribe {
+    return this.#events.on(type, listener);
+  }
+
+  execute<T>(operation: Operation<T>, signal?: AbortSignal, options?: ExecuteOptions): Promise<T> {
+    this.#alone ??= new Pipeline([this]);
+    return this.#alone.execute(operation, signal, options);
+  }
+
+  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    // A slot is free when active < maxConcurrent; a queue place when queued < maxQueue.
+    if (this.#active < this.maxConcurrent) {
+      this.#active++;
+      return this.#hold(next, context);
+    }
+    if (this.#queue.length < this.maxQueue) return this.#enqueue(next, context);
+    if (this.#events.has("rejected"))
+      this.#events.emit("rejected", { active: this.#active, queued: this.#queue.length });
+    return Promise.reject(
+      new NinesError(
+        RESILIENCE_ERRORS.bulkheadFull,
+        `bulkhead: ${this.#active} calls running (maxConcurrent ${this.maxConcurrent}) and ${this.#queue.length} queued (maxQueue ${this.maxQueue}); call rejected`,
+        {
+          hint: "raise maxConcurrent or maxQueue if the dependency can take it, or shed load before this point",
+          details: { maxConcurrent: this.maxConcurrent, maxQueue: this.maxQueue },
+        },
+      ),
+    );
+  }
+
+  async #hold<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    try {
+      return await next(context);
+    } finally {
+      this.#release();
+    }
+  }
+
+  /** Hands the freed slot to the first waiter, or frees it. */
+  #release(): void {
+    const waiter = this.#queue.shift();
+    if (waiter === undefined) {
+      this.#active--;
+      return;
+    }
+    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    this.#hold(waiter.next, waiter.context).then(waiter.resolve, waiter.reject);
+  }
+
+  #enqueue<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    const execution = Execution.of(context);
+    return new Promise<T>((resolve, reject) => {
+      let waiter: Waiter;
+      if (execution.abortable) {
+        const signal = context.signal;
+        if (signal.aborted) {
+          reject(execution.abortError() ?? signal.reason);
+          return;
+        }
+        const onAbort = () => {
+          const index = this.#queue.indexOf(waiter);
+          if (index >= 0) this.#queue.splice(index, 1);
+          if (this.#events.has("abandoned")) this.#events.emit("abandoned", { queued: this.#queue.length });
+          reject(execution.abortError() ?? signal.reason);
+        };
+        waiter = { next, context, resolve: resolve as (value: unknown) => void, reject, signal, onAbort };
+        signal.addEventListener("abort", onAbort, { once: true });
+      } else {
+        waiter = {
+          next,
+          context,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          signal: undefined,
+          onAbort: undefined,
+        };
+      }
+      this.#queue.push(waiter);
+      if (this.#events.has("queued")) this.#events.emit("queued", { queued: this.#queue.length });
+    });
+  }
+}
+
+/**
+ * Builds a {@link Bulkhead}; options are validated here.
+ *
+ * @example
+ * const pool = bulkhead({ maxConcurrent: 4, maxQueue: 8 });
+ */
+export function bulkhead(options: BulkheadOptions): Bulkhead {
+  return new Bulkhead(options);
+}

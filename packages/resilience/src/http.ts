@@ -1,0 +1,133 @@
+import { type Clock, NinesError, requireOption, systemClock } from "@nines/core";
+import { RESILIENCE_ERRORS } from "./errors.js";
+import type { ExecutionContext } from "./policy.js";
+import { parseRetryAfter } from "./retry-after.js";
+
+/**
+ * The HTTP helper's own code: a response with a retryable status (not an
+ * overload rejection). Counts as a dependency failure; retried by default.
+ */
+export const HTTP_STATUS_ERROR = "NINES_RESILIENCE_HTTP_STATUS";
+
+/** The header nines's server guard sets when it refuses a request: `shed`, `quarantined` or `draining`. */
+export const REJECTED_HEADER = "x-nines-rejected";
+
+/** The default retryable statuses: 408, 429, 500, 502, 503, 504. */
+export const DEFAULT_RETRYABLE_STATUSES: readonly number[] = Object.freeze([408, 429, 500, 502, 503, 504]);
+
+/** What the helper needs of a response: global fetch's and undici's both fit. */
+export interface FetchResponseLike {
+  readonly status: number;
+  readonly statusText?: string;
+  readonly headers: { get(name: string): string | null };
+  readonly body: { cancel(reason?: unknown): Promise<void> } | null;
+}
+
+/** A `fetch`-compatible function: the global `fetch`, undici's `fetch`, or a wrapper of them. */
+// biome-ignore lint/suspicious/noExplicitAny: fetch implementations type their input and init differently
+export type FetchLike<R extends FetchResponseLike> = (input: any, init?: any) => Promise<R>;
+
+/** Options of {@link httpFetch}. */
+export interface HttpFetchOptions<R extends FetchResponseLike> {
+  /** The fetch to call (default `globalThis.fetch`); pass undici's `fetch` to use its dispatcher options. */
+  fetch?: FetchLike<R>;
+  /** Statuses turned into errors so that retry and breaker see them (default {@link DEFAULT_RETRYABLE_STATUSES}). */
+  retryableStatuses?: readonly number[];
+  /** For `Retry-After` HTTP dates (default the system clock). */
+  clock?: Clock;
+}
+
+/** Init options with a signal, as both fetch implementations take them. */
+interface InitWithSignal {
+  signal?: AbortSignal | null;
+  method?: string;
+}
+
+/**
+ * Wraps a `fetch` so that its responses speak the resilience policies'
+ * language. Returns `call(context, input, init?)`, to use inside `execute`:
+ *
+ * - passes `context.signal` to fetch (combined with `init.signal` if any);
+ * - a status in `retryableStatuses` throws instead of returning, after the
+ *   body is cancelled (so the socket is freed, not held until GC):
+ *   - 503 or 429 with header `x-nines-rejected` (a nines guard's `shed`,
+ *     `quarantined`, `draining`) or with a valid `Retry-After` throws
+ *     `NINES_RESILIENCE_OVERLOADED`: retried after `details.retryAfterMs`,
+ *     never a breaker failure;
+ *   - any other throws `NINES_RESILIENCE_HTTP_STATUS` (`details.status`,
+ *     `details.retryAfterMs` when a Retry-After came): a dependency failure;
+ * - other statuses (2xx, 3xx, 404, ...) are returned untouched;
+ * - a response that arrives after the context aborted (a lost hedge, a
+ *   timeout) is cancelled and the abort reason thrown.
+ *
+ * `Retry-After` (delay-seconds or an HTTP date, read on the clock) becomes
+ * `details.retryAfterMs`.
+ *
+ * @example
+ * import { fetch } from "undici";
+ * const get = httpFetch({ fetch });
+ * const policy = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker({ window }), timeout({ ms: 2000 }));
+ * const response = await policy.execute((context) => get(context, "http://inventory.internal/items/42"));
+ * const item = await response.json();
+ */
+export function httpFetch<R extends FetchResponseLike = Response>(
+  options: HttpFetchOptions<R> = {},
+): (context: ExecutionContext, input: string | URL | { url: string }, init?: InitWithSignal & object) => Promise<R> {
+  const doFetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike<R>);
+  requireOption(typeof doFetch === "function", "httpFetch", "fetch", doFetch, "a fetch function");
+  const statuses = options.retryableStatuses ?? DEFAULT_RETRYABLE_STATUSES;
+  requireOption(
+    Array.isArray(statuses) && statuses.every((s) => Number.isInteger(s) && s >= 100 && s <= 599),
+    "httpFetch",
+    "retryableStatuses",
+    statuses,
+    "a list of HTTP statuses (100..599)",
+  );
+  const retryable = new Set(statuses);
+  const clock = options.clock ?? systemClock;
+
+  return async (context, input, init) => {
+    const signal = context.signal;
+    const own = init?.signal ?? undefined;
+    const combined = own === undefined ? signal : AbortSignal.any([own, signal]);
+    const response = await doFetch(input, { ...init, signal: combined });
+    if (combined.aborted) {
+      await discard(response);
+      throw combined.reason;
+    }
+    if (!retryable.has(response.status)) return response;
+    const error = statusError(response, input, init?.method, clock.now());
+    await discard(response);
+    throw error;
+  };
+}
+
+async function discard(response: FetchResponseLike): Promise<void> {
+  // A body already locked or errored cannot be cancelled; there is nothing left to free then.
+  await response.body?.cancel().catch(() => undefined);
+}
+
+function statusError(response: FetchResponseLike, input: unknown, method: string | undefined, now: number): NinesError {
+  const status = response.status;
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
+  const rejected = response.headers.get(REJECTED_HEADER) ?? undefined;
+  const url =
+    typeof input === "string" ? input : input instanceof URL ? input.href : String((input as { url?: string }).url);
+  const what = `${method ?? "GET"} ${url} answered ${status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const details: Record<string, unknown> = { status, url };
+  if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+  const after = retryAfterMs === undefined ? "" : `; retry after ${retryAfterMs} ms`;
+  if ((status === 503 || status === 429) && (rejected !== undefined || retryAfterMs !== undefined)) {
+    if (rejected !== undefined) details.rejected = rejected;
+    const why =
+      rejected === undefined ? "the server is overloaded" : `the server refused it: ${REJECTED_HEADER}: ${rejected}`;
+    return new NinesError(RESILIENCE_ERRORS.overloaded, `${what} (${why})${after}`, {
+      hint: "back off: wait details.retryAfterMs before retrying, and keep retries within a budget",
+      details,
+    });
+  }
+  return new NinesError(HTTP_STATUS_ERROR, `${what}, a retryable failure${after}`, {
+    hint: "the dependency failed; retry with backoff (idempotent requests only) and let the circuit breaker count it",
+    details,
+  });
+}
