@@ -183,7 +183,36 @@ export class CircuitBreaker implements PipelineStage {
     return startExecution(this.#head, operation, signal, options) as Promise<T>;
   }
 
-  async run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    if (
+      this.#state !== "closed" ||
+      this.#rampStartedAt !== undefined ||
+      this.#tracksSlow ||
+      this.#events.has("success") ||
+      this.#events.has("failure")
+    )
+      return this.#runTracked(next, context);
+    // Fast path (closed, no ramp, nothing timed): no async frame, one `then`.
+    const generation = this.#generation;
+    let pending: Promise<T>;
+    try {
+      pending = next(context);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(
+      (value) => {
+        this.#settle(generation, false, false, 0, false, undefined, context);
+        return value;
+      },
+      (error: unknown) => {
+        this.#settle(generation, false, false, 0, true, error, context);
+        throw error;
+      },
+    );
+  }
+
+  async #runTracked<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
     const probe = this.#admit();
     const generation = this.#generation;
     const timed = this.#tracksSlow || this.#events.has("success") || this.#events.has("failure");

@@ -177,7 +177,15 @@ export class Execution implements ExecutionContext {
     return this.#callerSignal?.aborted === true;
   }
 
-  remaining(): number {
+  /**
+   * Milliseconds left until `deadline`. A getter that returns a function so
+   * that `({ remaining }) => remaining()` works too; built only when read.
+   */
+  get remaining(): () => number {
+    return () => this.#remaining();
+  }
+
+  #remaining(): number {
     if (this.deadline === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
     if (this.#clock === undefined) return this.#foreign === undefined ? 0 : this.#foreign.remaining();
     const left = this.deadline - this.#clock.now();

@@ -170,25 +170,35 @@ export class Retry implements PipelineStage {
   }
 
   async run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    // The first attempt is kept apart from the retry loop so that the common path stays small.
     const started = this.#maxElapsedMs === Number.POSITIVE_INFINITY ? 0 : this.#clock.now();
+    let value: T;
+    try {
+      value = await next(context);
+    } catch (error) {
+      return this.#retry(next, context, started, { ok: false, error });
+    }
+    if (this.#handleResult !== undefined && this.#handleResult(value)) {
+      return this.#retry(next, context, started, { ok: true, value });
+    }
+    if (this.#events.has("success")) this.#events.emit("success", { attempts: 1 });
+    return value;
+  }
+
+  /** The retry loop, entered after the first attempt failed with `first`. */
+  async #retry<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    started: number,
+    first: Outcome,
+  ): Promise<T> {
     let attempt = 1;
-    let current = context;
+    let outcome = first;
     let previousDelay = 0;
     for (;;) {
-      let outcome: Outcome;
-      try {
-        const value = await next(current);
-        if (this.#handleResult === undefined || !this.#handleResult(value)) {
-          if (this.#events.has("success")) this.#events.emit("success", { attempts: attempt });
-          return value;
-        }
-        outcome = { ok: true, value };
-      } catch (error) {
-        outcome = { ok: false, error };
-      }
-      // Slow path from here: the attempt failed.
+      // Attempt number `attempt` failed with `outcome`.
       const execution = Execution.of(context);
-      this.#events.emit("failure", { attempt, outcome });
+      if (this.#events.has("failure")) this.#events.emit("failure", { attempt, outcome });
       if (execution.aborted) return this.#giveUp(attempt, "aborted", outcome, execution.abortError());
       if (!outcome.ok ? !this.#handle(outcome.error) : false) return this.#giveUp(attempt, "notRetryable", outcome);
       if (attempt >= this.#maxAttempts) return this.#giveUp(attempt, "maxAttempts", outcome);
@@ -218,7 +228,16 @@ export class Retry implements PipelineStage {
         }
       }
       if (execution.aborted) return this.#giveUp(attempt - 1, "aborted", outcome, execution.abortError());
-      current = execution.withAttempt(context.attempt + attempt - 1);
+      try {
+        const value = await next(execution.withAttempt(context.attempt + attempt - 1));
+        if (this.#handleResult === undefined || !this.#handleResult(value)) {
+          if (this.#events.has("success")) this.#events.emit("success", { attempts: attempt });
+          return value;
+        }
+        outcome = { ok: true, value };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
     }
   }
 

@@ -63,7 +63,10 @@ export async function findBackup(target: BackupTarget, id?: string): Promise<Bac
   const found = catalog.backups.find((b) => b.id === id);
   if (found) return found;
   const broken = catalog.unreadable.find((b) => b.id === id);
-  if (broken) throw backupError("corrupt", `backup ${id} in ${target.location}: ${broken.reason}`, { hint: "restore an older backup" });
+  if (broken)
+    throw backupError("corrupt", `backup ${id} in ${target.location}: ${broken.reason}`, {
+      hint: "restore an older backup",
+    });
   throw backupError("notFound", `no backup with id '${id}' in ${target.location}`, {
     hint: "list the backups with 'nines data backups --from LOCATION'",
     details: { id },

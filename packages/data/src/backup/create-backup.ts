@@ -104,7 +104,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
         "targetFailed",
         `backup ${id} could not be stored in ${failures.length} of ${options.targets.length} targets (${list})`,
         {
-          hint: stored.length > 0 ? `it is complete in ${stored.join(", ")}; fix the others and back up again` : "fix the targets and back up again",
+          hint:
+            stored.length > 0
+              ? `it is complete in ${stored.join(", ")}; fix the others and back up again`
+              : "fix the targets and back up again",
           cause: failures[0]?.error,
           details: { id, stored },
         },

@@ -85,14 +85,20 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
     throw backupError(
       "engineMismatch",
       `backup ${first.id} is a ${engine.name} backup and cannot be restored to ${wantsPostgres ? "a PostgreSQL URL" : "a file"}`,
-      { hint: engine.name === "postgres" ? "restore to postgres://HOST/NEW_DATABASE" : "restore to a new .db file path" },
+      {
+        hint: engine.name === "postgres" ? "restore to postgres://HOST/NEW_DATABASE" : "restore to a new .db file path",
+      },
     );
   }
   // Refuse before downloading anything: nothing changes on a refused restore.
   if (!options.force && (await engine.exists(options.to))) {
-    throw backupError("restoreExists", `${options.to} already exists; a restore never overwrites live data by default`, {
-      hint: "restore to a new place, or pass --force to replace it (stop its writers first)",
-    });
+    throw backupError(
+      "restoreExists",
+      `${options.to} already exists; a restore never overwrites live data by default`,
+      {
+        hint: "restore to a new place, or pass --force to replace it (stop its writers first)",
+      },
+    );
   }
 
   const scratch = await mkdtemp(join(tmpdir(), "nines-restore-"));

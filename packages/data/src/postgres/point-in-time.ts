@@ -100,7 +100,7 @@ export async function restoreToPointInTime(options: PointInTimeRestoreOptions): 
   }
   cpSync(options.baseBackupDir, options.targetDir, { recursive: true });
   chmodSync(options.targetDir, 0o700);
-  const target =
+  const target: Record<string, string> =
     "name" in options.target
       ? { recovery_target_name: `'${options.target.name}'` }
       : "time" in options.target

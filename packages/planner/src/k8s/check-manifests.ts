@@ -26,7 +26,10 @@ function podLabels(d: Deployment): Labels {
 }
 
 /** Pods a disruption budget lets go at once, or null when it cannot tell. */
-function allowedDisruptions(spec: { maxUnavailable?: number | string; minAvailable?: number | string }, replicas: number): number | null {
+function allowedDisruptions(
+  spec: { maxUnavailable?: number | string; minAvailable?: number | string },
+  replicas: number,
+): number | null {
   const resolve = (v: number | string): number | null => {
     if (typeof v === "number") return v;
     const m = /^(\d+)%$/.exec(v);
@@ -85,9 +88,14 @@ function checkSpread(d: Deployment, object: string, out: ManifestProblem[]): voi
   const zones = new Set(zoneValues);
   for (const c of pod.topologySpreadConstraints) {
     if (!selects(c.labelSelector.matchLabels, podLabels(d))) {
-      out.push({ severity: "error", object, message: `topology spread on ${c.topologyKey} selects other pods than this Deployment's` });
+      out.push({
+        severity: "error",
+        object,
+        message: `topology spread on ${c.topologyKey} selects other pods than this Deployment's`,
+      });
     }
-    if (c.maxSkew < 1) out.push({ severity: "error", object, message: `topology spread maxSkew must be >= 1, got ${c.maxSkew}` });
+    if (c.maxSkew < 1)
+      out.push({ severity: "error", object, message: `topology spread maxSkew must be >= 1, got ${c.maxSkew}` });
     if (c.topologyKey !== ZONE_KEY || c.whenUnsatisfiable !== "DoNotSchedule") continue;
     if (terms.length > 0 && zones.size === 0) {
       out.push({ severity: "error", object, message: "spread across zones but node affinity allows no zone" });
@@ -131,10 +139,15 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
   const seen = new Set<string>();
   for (const m of objects) {
     const key = `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`;
-    if (seen.has(key)) out.push({ severity: "error", object: ref(m), message: "two objects of this kind share the name" });
+    if (seen.has(key))
+      out.push({ severity: "error", object: ref(m), message: "two objects of this kind share the name" });
     seen.add(key);
     if (!DNS_LABEL.test(m.metadata.name) || m.metadata.name.length > 63) {
-      out.push({ severity: "error", object: ref(m), message: `name '${m.metadata.name}' is not a valid RFC 1123 label` });
+      out.push({
+        severity: "error",
+        object: ref(m),
+        message: `name '${m.metadata.name}' is not a valid RFC 1123 label`,
+      });
     }
   }
   for (const d of deployments) {
@@ -149,13 +162,24 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
     const object = ref(m);
     if (m.kind === "Service") {
       if (!deployments.some((d) => selects(m.spec.selector, podLabels(d)))) {
-        out.push({ severity: "error", object, message: "selector matches no Deployment's pods: the Service would have no endpoints" });
+        out.push({
+          severity: "error",
+          object,
+          message: "selector matches no Deployment's pods: the Service would have no endpoints",
+        });
       }
       for (const port of m.spec.ports) {
         if (typeof port.targetPort !== "string") continue;
         const target = deployments.find((d) => selects(m.spec.selector, podLabels(d)));
-        if (target && !target.spec.template.spec.containers.some((c) => c.ports.some((p) => p.name === port.targetPort))) {
-          out.push({ severity: "error", object, message: `targetPort ${port.targetPort} is not a named port of the pods` });
+        if (
+          target &&
+          !target.spec.template.spec.containers.some((c) => c.ports.some((p) => p.name === port.targetPort))
+        ) {
+          out.push({
+            severity: "error",
+            object,
+            message: `targetPort ${port.targetPort} is not a named port of the pods`,
+          });
         }
       }
     } else if (m.kind === "PodDisruptionBudget") {
@@ -167,7 +191,11 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
       const replicas = targets.reduce((sum, d) => sum + d.spec.replicas, 0);
       const allowed = allowedDisruptions(m.spec, replicas);
       if (allowed === null) {
-        out.push({ severity: "error", object, message: "needs maxUnavailable or minAvailable as a number or a percentage" });
+        out.push({
+          severity: "error",
+          object,
+          message: "needs maxUnavailable or minAvailable as a number or a percentage",
+        });
       } else if (allowed < 1) {
         out.push({
           severity: "error",
@@ -175,12 +203,20 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
           message: `allows ${Math.max(0, allowed)} of ${replicas} pod(s) out: every node drain would block; allow at least one`,
         });
       } else if (allowed >= replicas && replicas > 1) {
-        out.push({ severity: "warning", object, message: `allows all ${replicas} pods out at once: it protects nothing` });
+        out.push({
+          severity: "warning",
+          object,
+          message: `allows all ${replicas} pods out at once: it protects nothing`,
+        });
       }
     } else if (m.kind === "HorizontalPodAutoscaler") {
       const target = deployments.find((d) => d.metadata.name === m.spec.scaleTargetRef.name);
       if (!target) {
-        out.push({ severity: "error", object, message: `scales Deployment/${m.spec.scaleTargetRef.name}, which is not among the objects` });
+        out.push({
+          severity: "error",
+          object,
+          message: `scales Deployment/${m.spec.scaleTargetRef.name}, which is not among the objects`,
+        });
         continue;
       }
       if (m.spec.minReplicas > m.spec.maxReplicas) {
@@ -199,7 +235,11 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
       }
       const usesCpu = m.spec.metrics.some((x) => x.type === "Resource");
       if (usesCpu && !target.spec.template.spec.containers.every((c) => c.resources.requests.cpu)) {
-        out.push({ severity: "error", object, message: "a utilization target needs resource requests on every container" });
+        out.push({
+          severity: "error",
+          object,
+          message: "a utilization target needs resource requests on every container",
+        });
       }
     }
   }

@@ -61,7 +61,10 @@ function metric(service: Service, options: Required<K8sOptions>): MetricSpec {
   if (a.metric === "cpu" || a.metric === "memory") {
     // Targets may be parsed as a percent (60) or a fraction (0.6).
     const percent = a.target <= 1 ? Math.round(a.target * 100) : Math.round(a.target);
-    return { type: "Resource", resource: { name: a.metric, target: { type: "Utilization", averageUtilization: percent } } };
+    return {
+      type: "Resource",
+      resource: { name: a.metric, target: { type: "Utilization", averageUtilization: percent } },
+    };
   }
   const name = a.metric === "requests-per-second" ? options.rpsMetric : a.metric;
   return { type: "Pods", pods: { metric: { name }, target: { type: "AverageValue", averageValue: String(a.target) } } };
@@ -91,7 +94,13 @@ export function buildManifests(spec: Spec, options: K8sOptions = {}): ServiceMan
     liveness: options.liveness ?? "/livez",
     rpsMetric: options.rpsMetric ?? "http_requests_per_second",
   };
-  requireOption(Number.isInteger(o.port) && o.port >= 1 && o.port <= 65_535, "k8s", "port", o.port, "an integer in [1, 65535]");
+  requireOption(
+    Number.isInteger(o.port) && o.port >= 1 && o.port <= 65_535,
+    "k8s",
+    "port",
+    o.port,
+    "an integer in [1, 65535]",
+  );
   requireOption(o.liveness.startsWith("/"), "k8s", "liveness", o.liveness, "a path starting with /");
   return spec.services.map((service) => {
     const name = kubeName(service.name);
@@ -123,7 +132,11 @@ export function buildManifests(spec: Spec, options: K8sOptions = {}): ServiceMan
       container.livenessProbe = probe(o.liveness, 10, 3);
       if (service.startup !== null && service.startup > 0) {
         // Twice the declared startup before liveness takes over: slow starts are not crash loops.
-        container.startupProbe = probe(o.liveness, PROBE_PERIOD, Math.max(1, Math.ceil((2 * service.startup) / PROBE_PERIOD)));
+        container.startupProbe = probe(
+          o.liveness,
+          PROBE_PERIOD,
+          Math.max(1, Math.ceil((2 * service.startup) / PROBE_PERIOD)),
+        );
       }
     }
     const deployment: Deployment = {
@@ -141,7 +154,9 @@ export function buildManifests(spec: Spec, options: K8sOptions = {}): ServiceMan
             affinity: {
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...service.zones] }] }],
+                  nodeSelectorTerms: [
+                    { matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...service.zones] }] },
+                  ],
                 },
               },
             },
@@ -170,7 +185,11 @@ export function buildManifests(spec: Spec, options: K8sOptions = {}): ServiceMan
       apiVersion: "v1",
       kind: "Service",
       metadata: metadata("service"),
-      spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+      spec: {
+        type: "ClusterIP",
+        selector: labels,
+        ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+      },
     };
     const pdb: PodDisruptionBudget = {
       apiVersion: "policy/v1",

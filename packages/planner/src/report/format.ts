@@ -25,19 +25,17 @@ export function formatDuration(seconds: number | null): string {
   if (!Number.isFinite(seconds)) return "∞";
   if (seconds === 0) return "0";
   if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
-  const parts: string[] = [];
-  let rest = Math.round(seconds);
-  for (const [unit, size] of UNITS) {
-    if (parts.length === 2) break;
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      parts.push(`${n}${unit}`);
-      rest -= n * size;
-    } else if (parts.length === 1) {
-      break;
-    }
-  }
-  return parts.join(" ");
+  // Round to the smaller of the two units shown, then split.
+  const index = (value: number): number => Math.max(0, UNITS.findIndex(([, size]) => value >= size));
+  const first = index(seconds);
+  const step = UNITS[Math.min(first + 1, UNITS.length - 1)]![1];
+  const rounded = Math.round(seconds / step) * step;
+  const i = index(rounded);
+  const [bigUnit, big] = UNITS[i]!;
+  const [smallUnit, small] = UNITS[Math.min(i + 1, UNITS.length - 1)]!;
+  const whole = Math.floor(rounded / big);
+  const rest = Math.round((rounded - whole * big) / small);
+  return rest > 0 && small !== big ? `${whole}${bigUnit} ${rest}${smallUnit}` : `${whole}${bigUnit}`;
 }
 
 /**

@@ -38,7 +38,11 @@ interface Cell {
   html?: boolean;
 }
 
-function table(headers: readonly (string | Cell)[], rows: readonly (readonly (string | Cell)[])[], rowClass?: (i: number) => string): string {
+function table(
+  headers: readonly (string | Cell)[],
+  rows: readonly (readonly (string | Cell)[])[],
+  rowClass?: (i: number) => string,
+): string {
   const cell = (tag: "th" | "td", c: string | Cell): string => {
     const v = typeof c === "string" ? { text: c } : c;
     const cls = [v.num ? "num" : "", v.cls ?? ""].filter(Boolean).join(" ");

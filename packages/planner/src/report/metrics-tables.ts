@@ -39,7 +39,7 @@ export function durabilityRows(result: PlanResult): DurabilityRow[] {
     where: `${d.engine}${d.location ? ` · ${d.location}` : ""}`,
     threats: THREATS.map((threat) => {
       const t = d.threats.find((x) => x.threat === threat);
-      if (!t || !t.protected) return { text: "unprotected", protected: false };
+      if (!t?.protected) return { text: "unprotected", protected: false };
       return { text: `RPO ${formatDuration(t.rpo)} (${t.mechanism ?? "?"})`, protected: true };
     }),
   }));

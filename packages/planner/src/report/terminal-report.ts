@@ -159,7 +159,12 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
     scenarioTable,
     "",
     renderTable(
-      [{ header: "Resource" }, { header: "Backup strategy" }, { header: "Backup location" }, { header: "Recovery procedure" }],
+      [
+        { header: "Resource" },
+        { header: "Backup strategy" },
+        { header: "Backup location" },
+        { header: "Recovery procedure" },
+      ],
       resources,
     ),
   ].join("\n");

@@ -6,9 +6,9 @@ import type { OnProgress } from "../progress.js";
 import { syncPath } from "../targets/local-dir-target.js";
 import {
   type BackupEngine,
+  quoteIdent,
   type RestoredCheck,
   type SnapshotInfo,
-  quoteIdent,
   splitColumn,
   toEpochMs,
 } from "./engine.js";
@@ -31,7 +31,9 @@ function splitUrl(url: string): { database: string; maintenance: string } {
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   if (!database) {
-    throw backupError("targetInvalid", `'${url}' names no database`, { hint: "write postgres://USER@HOST:PORT/DATABASE" });
+    throw backupError("targetInvalid", `'${url}' names no database`, {
+      hint: "write postgres://USER@HOST:PORT/DATABASE",
+    });
   }
   parsed.pathname = database === "postgres" ? "/template1" : "/postgres";
   return { database, maintenance: parsed.toString() };
@@ -85,7 +87,10 @@ async function countRows(client: pg.Client): Promise<Record<string, number>> {
 /** Runs a PostgreSQL client program; rejects with its stderr. */
 async function runTool(program: string, args: string[], onLine?: (line: string) => void): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, PGCONNECT_TIMEOUT: "10" } });
+    const child = spawn(program, args, {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, PGCONNECT_TIMEOUT: "10" },
+    });
     let stderr = "";
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
@@ -166,9 +171,13 @@ export class PostgresEngine implements BackupEngine {
       let newestDataAt: number | undefined;
       if (newest) {
         if (!(newest.table in rowCounts)) {
-          throw backupError("tableUnknown", `table '${newest.table}' (from the newest-data column) is not in the database`, {
-            hint: "name an existing table.column holding timestamps",
-          });
+          throw backupError(
+            "tableUnknown",
+            `table '${newest.table}' (from the newest-data column) is not in the database`,
+            {
+              hint: "name an existing table.column holding timestamps",
+            },
+          );
         }
         const row = await client.query<{ v: unknown }>(
           `SELECT MAX(${quoteIdent(newest.column)}) AS v FROM ${quoteIdent(newest.table)}`,
@@ -178,7 +187,14 @@ export class PostgresEngine implements BackupEngine {
       options.onProgress?.({ phase: "snapshot", message: `pg_dump of ${redact(options.source)}` });
       await runTool(
         this.#program("pg_dump"),
-        ["--format=custom", `--snapshot=${snapshot}`, "--no-password", "--verbose", `--file=${options.file}`, `--dbname=${options.source}`],
+        [
+          "--format=custom",
+          `--snapshot=${snapshot}`,
+          "--no-password",
+          "--verbose",
+          `--file=${options.file}`,
+          `--dbname=${options.source}`,
+        ],
         (line) => {
           const table = /dumping contents of table "([^"]+)"/.exec(line)?.[1];
           if (table) options.onProgress?.({ phase: "snapshot", message: `table ${table}` });
@@ -214,9 +230,13 @@ export class PostgresEngine implements BackupEngine {
     try {
       const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rowCount === 1;
       if (exists && !options.force) {
-        throw backupError("restoreExists", `database '${database}' already exists; a restore never overwrites live data by default`, {
-          hint: "restore into a new database name, or pass --force to drop and replace it",
-        });
+        throw backupError(
+          "restoreExists",
+          `database '${database}' already exists; a restore never overwrites live data by default`,
+          {
+            hint: "restore into a new database name, or pass --force to drop and replace it",
+          },
+        );
       }
       if (exists) await admin.query(`DROP DATABASE ${quoteIdent(database)} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE template0`);

@@ -9,9 +9,9 @@ import type { OnProgress } from "../progress.js";
 import { syncPath } from "../targets/local-dir-target.js";
 import {
   type BackupEngine,
+  quoteIdent,
   type RestoredCheck,
   type SnapshotInfo,
-  quoteIdent,
   splitColumn,
   toEpochMs,
 } from "./engine.js";
@@ -80,7 +80,13 @@ export class SqliteEngine implements BackupEngine {
 
   constructor(options: SqliteEngineOptions = {}) {
     const method = options.method ?? "backup-api";
-    requireOption(method === "backup-api" || method === "vacuum-into", "SqliteEngine", "method", method, "backup-api or vacuum-into");
+    requireOption(
+      method === "backup-api" || method === "vacuum-into",
+      "SqliteEngine",
+      "method",
+      method,
+      "backup-api or vacuum-into",
+    );
     this.method = method;
   }
 
@@ -120,9 +126,13 @@ export class SqliteEngine implements BackupEngine {
       let newestDataAt: number | undefined;
       if (newest) {
         if (!(newest.table in rowCounts)) {
-          throw backupError("tableUnknown", `table '${newest.table}' (from the newest-data column) is not in ${options.source}`, {
-            hint: "name an existing table.column holding timestamps",
-          });
+          throw backupError(
+            "tableUnknown",
+            `table '${newest.table}' (from the newest-data column) is not in ${options.source}`,
+            {
+              hint: "name an existing table.column holding timestamps",
+            },
+          );
         }
         const row = copy
           .prepare(`SELECT MAX(${quoteIdent(newest.column)}) AS v FROM ${quoteIdent(newest.table)}`)
@@ -150,9 +160,13 @@ export class SqliteEngine implements BackupEngine {
   async restore(options: { file: string; location: string; force?: boolean; onProgress?: OnProgress }): Promise<void> {
     const location = resolve(options.location);
     if (!options.force && (await this.exists(location))) {
-      throw backupError("restoreExists", `${location} already exists; a restore never overwrites live data by default`, {
-        hint: "restore to a new file, or pass --force to replace it (stop its writers first)",
-      });
+      throw backupError(
+        "restoreExists",
+        `${location} already exists; a restore never overwrites live data by default`,
+        {
+          hint: "restore to a new file, or pass --force to replace it (stop its writers first)",
+        },
+      );
     }
     await mkdir(dirname(location), { recursive: true });
     const staging = `${location}.nines-restore-${randomBytes(4).toString("hex")}`;

@@ -57,7 +57,13 @@ export class S3Target implements BackupTarget {
   readonly #prefix: string;
 
   constructor(options: S3TargetOptions) {
-    requireOption(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket), "S3Target", "bucket", options.bucket, "a valid bucket name");
+    requireOption(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket),
+      "S3Target",
+      "bucket",
+      options.bucket,
+      "a valid bucket name",
+    );
     const prefix = (options.prefix ?? "").replace(/^\/+|\/+$/g, "");
     if (prefix) checkPrefix(prefix);
     this.#bucket = options.bucket;

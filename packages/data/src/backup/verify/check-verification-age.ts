@@ -27,10 +27,14 @@ export async function checkVerificationAge(options: {
   const last = await lastVerified(options.target);
   const hint = `run 'nines data verify --from ${options.target.location}' and fix what it reports`;
   if (!last) {
-    throw backupError("verifyStale", `no successful restore verification in ${options.target.location}: the backups are untested`, {
-      hint,
-      details: { exitCode: 1 },
-    });
+    throw backupError(
+      "verifyStale",
+      `no successful restore verification in ${options.target.location}: the backups are untested`,
+      {
+        hint,
+        details: { exitCode: 1 },
+      },
+    );
   }
   const ageMs = clock.now() - Date.parse(last.verifiedAt);
   if (ageMs > options.maxAgeMs) {

@@ -35,7 +35,8 @@ function scratchDatabase(serverUrl: string): string {
 function compareCounts(expected: Record<string, number>, actual: Record<string, number>): string[] {
   const problems: string[] = [];
   for (const [table, rows] of Object.entries(expected)) {
-    if (actual[table] !== rows) problems.push(`table ${table}: manifest says ${rows} rows, restored copy has ${actual[table] ?? "no table"}`);
+    if (actual[table] !== rows)
+      problems.push(`table ${table}: manifest says ${rows} rows, restored copy has ${actual[table] ?? "no table"}`);
   }
   for (const table of Object.keys(actual)) {
     if (!(table in expected)) problems.push(`table ${table} is in the restored copy but not in the manifest`);

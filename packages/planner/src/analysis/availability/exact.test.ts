@@ -28,7 +28,10 @@ test("one service, 2 instances in one zone, k = 1: R * Z * (1 - (1 - I)^2)", () 
 
 test("one instance in each of two zones of one region, k = 1: R * (1 - (1 - Z * I)^2)", () => {
   const a = together(
-    { regions: { r1: ["a", "b"] }, services: [{ name: "web", zones: ["a", "b"], instances: 1, capacity: 100, load: 80 }] },
+    {
+      regions: { r1: ["a", "b"] },
+      services: [{ name: "web", zones: ["a", "b"], instances: 1, capacity: 100, load: 80 }],
+    },
     ["web"],
   );
   close(a, R * (1 - (1 - Z * I) ** 2));
@@ -36,7 +39,10 @@ test("one instance in each of two zones of one region, k = 1: R * (1 - (1 - Z * 
 
 test("capacity-aware: 2 zones x 2 instances needing k = ceil(250 / 100) = 3", () => {
   const a = together(
-    { regions: { r1: ["a", "b"] }, services: [{ name: "web", zones: ["a", "b"], instances: 2, capacity: 100, load: 250 }] },
+    {
+      regions: { r1: ["a", "b"] },
+      services: [{ name: "web", zones: ["a", "b"], instances: 2, capacity: 100, load: 250 }],
+    },
     ["web"],
   );
   // Both zones up: P(Bin(4, I) >= 3) = I^4 + 4 I^3 (1 - I); one zone up leaves 2 < 3.

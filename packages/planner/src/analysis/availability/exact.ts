@@ -88,7 +88,8 @@ function countDistributionAvailability(factor: PlacedFactor, domains: FailureDom
     }
     local[0] = local[0]! + (1 - domains.region);
     const next = new Array<number>(dist.length + n).fill(0);
-    for (let a = 0; a < dist.length; a++) for (let b = 0; b <= n; b++) next[a + b] = next[a + b]! + dist[a]! * local[b]!;
+    for (let a = 0; a < dist.length; a++)
+      for (let b = 0; b <= n; b++) next[a + b] = next[a + b]! + dist[a]! * local[b]!;
     dist = next;
   }
   // Sum the unavailable part so that figures near 1 keep their nines.

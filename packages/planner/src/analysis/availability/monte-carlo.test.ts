@@ -16,7 +16,9 @@ function inside(value: number, ci: [number, number] | undefined): void {
 
 test("exact and Monte Carlo agree on ClickTravel's journey (forced sampling)", () => {
   const topology = new Topology(clicktravelSpec());
-  const models = topology.journeyComponents(topology.spec.journeys[0]!).map((n) => componentModel(topology, topology.component(n)));
+  const models = topology
+    .journeyComponents(topology.spec.journeys[0]!)
+    .map((n) => componentModel(topology, topology.component(n)));
   const domains = failureDomains(topology);
   const exact = estimateAvailability(models, domains);
   const sampled = estimateAvailability(models, domains, { method: "monte-carlo", samples: 400_000, seed: 7 });
@@ -50,7 +52,9 @@ function wideSpec() {
 
 test("above 20 zones a journey is sampled, and the estimate holds the exact value", () => {
   const topology = new Topology(wideSpec());
-  const models = topology.journeyComponents(topology.spec.journeys[0]!).map((n) => componentModel(topology, topology.component(n)));
+  const models = topology
+    .journeyComponents(topology.spec.journeys[0]!)
+    .map((n) => componentModel(topology, topology.component(n)));
   const domains = failureDomains(topology);
   const auto = estimateAvailability(models, domains, { samples: 300_000 });
   assert.equal(auto.zones.length, 22);
@@ -67,7 +71,9 @@ test("above 20 zones a journey is sampled, and the estimate holds the exact valu
 
 test("sampling is deterministic for a seed and its interval shrinks with more samples", () => {
   const topology = new Topology(clicktravelSpec());
-  const models = topology.journeyComponents(topology.spec.journeys[0]!).map((n) => componentModel(topology, topology.component(n)));
+  const models = topology
+    .journeyComponents(topology.spec.journeys[0]!)
+    .map((n) => componentModel(topology, topology.component(n)));
   const domains = failureDomains(topology);
   const placed = models.flatMap((m) => (m.placed === null ? [] : [m.placed]));
   const a = sampleAvailability(placed, domains, 50_000, new SeededRandom(3));

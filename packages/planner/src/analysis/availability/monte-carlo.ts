@@ -42,7 +42,9 @@ export function sampleAvailability(
   const regionIds = [...new Set(zones.map((z) => domains.zoneRegion[z]!))].sort((a, b) => a - b);
   const regionLocal = new Map(regionIds.map((r, i) => [r, i]));
   const zonesOfRegion: number[][] = regionIds.map(() => []);
-  zones.forEach((z, i) => zonesOfRegion[regionLocal.get(domains.zoneRegion[z]!)!]!.push(i));
+  zones.forEach((z, i) => {
+    zonesOfRegion[regionLocal.get(domains.zoneRegion[z]!)!]!.push(i);
+  });
   const factorZones = factors.map((f) => Int32Array.from(f.zones, (z) => local.get(z)!));
   const tables = factors.map((f) => f.table);
   const nR = regionIds.length;

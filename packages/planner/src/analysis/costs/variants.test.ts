@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clicktravelSpec } from "../testing/clicktravel.js";
 import { buildSpec } from "../testing/build-spec.js";
+import { clicktravelSpec } from "../testing/clicktravel.js";
 import { costAlternatives, variantSpec } from "./variants.js";
 
 const R = 0.9999;

@@ -77,7 +77,10 @@ test("crash: managed catalog engine, then replica (sync or async), then copies",
   const managed = { zone: null, managed: true, sla: 0.99999, engine: "firestore", location: "multi-region" };
   assert.deepEqual(run(managed, { kind: "crash", rpo: 0, rto: 0 }).mechanism, "managed");
   assert.equal(run(everything, { kind: "crash", rpo: 0, rto: 300 }).mechanism, "sync-replica");
-  const async = run({ replica: { zone: "b", sync: false, lag: 300, failover: 120 } }, { kind: "crash", rpo: 600, rto: 300 });
+  const async = run(
+    { replica: { zone: "b", sync: false, lag: 300, failover: 120 } },
+    { kind: "crash", rpo: 600, rto: 300 },
+  );
   assert.deepEqual([async.mechanism, async.rpo, async.rto], ["async-replica", 300, 120]);
   // cloud-sql HA recovers through its replica, not as "managed".
   const cloudSql = {
@@ -108,9 +111,15 @@ test("region outage: spread managed engines, replica in another region, copies o
   assert.deepEqual(lost.findings, ["dr-unrecoverable:error"]);
   // A cold standby adds its provisioning time to the restore; a hot one nothing.
   const backups = { backups: { every: D, at: { kind: "other-region" as const }, restore: 1800, tested: null } };
-  const cold = run({ ...backups, standby: { kind: "cold", region: "r2", provision: 600 } }, { kind: "region-outage", rpo: D, rto: D });
+  const cold = run(
+    { ...backups, standby: { kind: "cold", region: "r2", provision: 600 } },
+    { kind: "region-outage", rpo: D, rto: D },
+  );
   assert.deepEqual([cold.mechanism, cold.rto], ["backups", 2400]);
-  const hot = run({ ...backups, standby: { kind: "hot", region: "r2", provision: 0 } }, { kind: "region-outage", rpo: D, rto: D });
+  const hot = run(
+    { ...backups, standby: { kind: "hot", region: "r2", provision: 0 } },
+    { kind: "region-outage", rpo: D, rto: D },
+  );
   assert.equal(hot.rto, 1800);
 });
 
@@ -148,5 +157,8 @@ test("services: spare capacity, restart, standby, unrecoverable", () => {
   );
   assert.equal(frozen.mechanism, null);
   // Restart before standby when both meet.
-  assert.equal(service({ standby: { kind: "hot", region: "r2", provision: 0 } }, "zone-outage", 60).mechanism, "restart");
+  assert.equal(
+    service({ standby: { kind: "hot", region: "r2", provision: 0 } }, "zone-outage", 60).mechanism,
+    "restart",
+  );
 });

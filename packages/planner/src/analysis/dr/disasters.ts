@@ -91,9 +91,13 @@ function requireService(topology: Topology, d: Disaster): Service {
 }
 
 function wrongSubject(d: Disaster, kind: string): NinesError {
-  return new NinesError("NINES_PLANNER_UNKNOWN_NAME", `planner: disasters[${d.index}] names ${kind} "${d.subject}", which is not declared`, {
-    hint: `name a declared ${kind}; parse specs with loadSpec, which checks names`,
-  });
+  return new NinesError(
+    "NINES_PLANNER_UNKNOWN_NAME",
+    `planner: disasters[${d.index}] names ${kind} "${d.subject}", which is not declared`,
+    {
+      hint: `name a declared ${kind}; parse specs with loadSpec, which checks names`,
+    },
+  );
 }
 
 function unrecoverableChange(d: Disaster): string {

@@ -35,7 +35,8 @@ export function scalability(service: Service): ScalabilityResult {
             max: a.max,
             maxCapacity: a.max * service.capacity,
             headroomAtMax: ratio(a.max * service.capacity),
-            instancesAtPeak: a.metric === "requests-per-second" && a.target > 0 ? Math.ceil(service.load / a.target) : null,
+            instancesAtPeak:
+              a.metric === "requests-per-second" && a.target > 0 ? Math.ceil(service.load / a.target) : null,
             coversLoad: a.max * service.capacity >= service.load,
           },
   };

@@ -26,7 +26,10 @@ test("n-plus-2 (instances): fewer than two instances leave nothing", () => {
 
 test("n-plus-2 (zones): removes the two largest zones", () => {
   // 3 zones x 2 x 100: one zone (200) left.
-  assert.deepEqual(nPlusTwo(service({ zones: ["a", "b", "c"], instances: 2, capacity: 100, load: 200, unit: "zone" })), []);
+  assert.deepEqual(
+    nPlusTwo(service({ zones: ["a", "b", "c"], instances: 2, capacity: 100, load: 200, unit: "zone" })),
+    [],
+  );
   const [f] = nPlusTwo(service({ zones: ["a", "b", "c"], instances: 2, capacity: 100, load: 201, unit: "zone" }));
   assert.equal(f?.remaining, 200);
   assert.match(f!.message, /run 3 instances per zone/);
@@ -45,7 +48,10 @@ test("zone-loss-overload: the two-server example, 1200 / 1000 = 1.2", () => {
 });
 
 test("zone-loss-overload: 900 / 800 = 1.125 and three decimals at most (1000 / 750 = 1.333)", () => {
-  assert.equal(zoneLossOverload(service({ zones: ["a", "b"], instances: 2, capacity: 400, load: 900 }))[0]?.ratio, 1.125);
+  assert.equal(
+    zoneLossOverload(service({ zones: ["a", "b"], instances: 2, capacity: 400, load: 900 }))[0]?.ratio,
+    1.125,
+  );
   const [f] = zoneLossOverload(service({ zones: ["a", "b"], instances: 1, capacity: 750, load: 1000 }));
   assert.equal(f?.ratio, 1.333);
   assert.match(f!.message, /= 1\.333\)/);
@@ -82,7 +88,11 @@ test("health rules fire independently", () => {
   ]);
   // Only required calls need a deep check.
   const optionalOnly = healthRules(
-    service({ zones: ["a"], health: { check: "/ready", dependencies: false, autoheal: true }, calls: [{ target: "x", optional: true }] }),
+    service({
+      zones: ["a"],
+      health: { check: "/ready", dependencies: false, autoheal: true },
+      calls: [{ target: "x", optional: true }],
+    }),
   );
   assert.deepEqual(optionalOnly, []);
 });

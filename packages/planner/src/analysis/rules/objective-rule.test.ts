@@ -25,7 +25,10 @@ test("availability-objective fires only strictly below the objective", () => {
   const [f] = objectiveRule(journey(0.9989, 0.999), components, new Set(["web"]));
   assert.equal(f?.severity, "error");
   assert.equal(f?.subject, "checkout");
-  assert.match(f!.message, /99\.89% available .* below its objective 99\.9%: remove its single points of failure \(web\)/);
+  assert.match(
+    f!.message,
+    /99\.89% available .* below its objective 99\.9%: remove its single points of failure \(web\)/,
+  );
   assert.match(f!.message, /web 99\.9%, lb 99\.99%/);
 });
 
@@ -38,5 +41,11 @@ test("findings sort by severity, then rule, then subject", () => {
     f("n-plus-2", "error", "z"),
     f("n-plus-2", "error", "a"),
   ]).map((x) => `${x.severity} ${x.rule} ${x.subject}`);
-  assert.deepEqual(sorted, ["error n-plus-2 a", "error n-plus-2 z", "error spof b", "warning spof b", "info no-autoscale a"]);
+  assert.deepEqual(sorted, [
+    "error n-plus-2 a",
+    "error n-plus-2 z",
+    "error spof b",
+    "warning spof b",
+    "info no-autoscale a",
+  ]);
 });

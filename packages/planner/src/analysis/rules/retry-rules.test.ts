@@ -44,7 +44,11 @@ test("retry-without-backoff and retry-without-breaker per call, subject caller -
 });
 
 test("retry-amplification: two layers of 2 retries = factor 9, a warning under the maximum", () => {
-  const [f] = chain({ web: [{ target: "api", retries: 2, ...safe }], api: [{ target: "db", retries: 2, ...safe }], db: [] });
+  const [f] = chain({
+    web: [{ target: "api", retries: 2, ...safe }],
+    api: [{ target: "db", retries: 2, ...safe }],
+    db: [],
+  });
   assert.equal(f?.rule, "retry-amplification");
   assert.equal(f?.severity, "warning");
   assert.equal(f?.subject, "j");

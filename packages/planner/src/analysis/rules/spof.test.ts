@@ -30,9 +30,10 @@ test("one instance: a lone instance, or one too few to lose any", () => {
 test("one zone: only when the platform declares more than one zone", () => {
   const service = { name: "web", zones: ["a"], instances: 2, capacity: 100, load: 50 };
   assert.deepEqual(spofs({ regions: { r1: ["a"] }, services: [service], journeys: [{ name: "j", entry: "web" }] }), []);
-  assert.deepEqual(spofs({ regions: { r1: ["a", "b"] }, services: [service], journeys: [{ name: "j", entry: "web" }] }), [
-    { subject: "web", severity: "error", level: "zone", domains: ["a"] },
-  ]);
+  assert.deepEqual(
+    spofs({ regions: { r1: ["a", "b"] }, services: [service], journeys: [{ name: "j", entry: "web" }] }),
+    [{ subject: "web", severity: "error", level: "zone", domains: ["a"] }],
+  );
   // k = 3 with 2 per zone in 2 zones: either zone's loss leaves 2 < 3.
   assert.deepEqual(
     spofs({
@@ -46,7 +47,10 @@ test("one zone: only when the platform declares more than one zone", () => {
 
 test("one region is a warning, only with more than one region", () => {
   const service = { name: "web", zones: ["a", "b"], instances: 1, capacity: 100, load: 50 };
-  assert.deepEqual(spofs({ regions: { r1: ["a", "b"] }, services: [service], journeys: [{ name: "j", entry: "web" }] }), []);
+  assert.deepEqual(
+    spofs({ regions: { r1: ["a", "b"] }, services: [service], journeys: [{ name: "j", entry: "web" }] }),
+    [],
+  );
   assert.deepEqual(
     spofs({ regions: { r1: ["a", "b"], r2: ["c"] }, services: [service], journeys: [{ name: "j", entry: "web" }] }),
     [{ subject: "web", severity: "warning", level: "region", domains: ["r1"] }],
@@ -66,7 +70,9 @@ test("stores: one node without a replica; a replica in the same region makes the
     ],
     journeys: [{ name: "j", entry: "web" }],
   });
-  assert.deepEqual(spofs(input(null)), [{ subject: "db", severity: "error", level: "node", domains: ["primary node in a"] }]);
+  assert.deepEqual(spofs(input(null)), [
+    { subject: "db", severity: "error", level: "node", domains: ["primary node in a"] },
+  ]);
   assert.deepEqual(spofs(input("b")), [{ subject: "db", severity: "warning", level: "region", domains: ["r1"] }]);
   assert.deepEqual(spofs(input("c")), []);
 });
@@ -104,7 +110,14 @@ test("only journey components, each once, at the smallest level; optional calls 
   const found = spofs({
     regions: { r1: ["a", "b"] },
     services: [
-      { name: "web", zones: ["a", "b"], instances: 1, capacity: 100, load: 50, calls: [{ target: "solo" }, { target: "extra", optional: true }] },
+      {
+        name: "web",
+        zones: ["a", "b"],
+        instances: 1,
+        capacity: 100,
+        load: 50,
+        calls: [{ target: "solo" }, { target: "extra", optional: true }],
+      },
       { name: "solo", zones: ["a"], instances: 1, capacity: 100, load: 50 },
       { name: "extra", zones: ["a"], instances: 1, capacity: 100, load: 50 },
       { name: "unused", zones: ["a"], instances: 1, capacity: 100, load: 50 },

@@ -57,7 +57,9 @@ function serviceSpof(topology: Topology, service: Service): Spof | null {
     };
   }
   if (topology.zoneCount > 1) {
-    const failing = zones.filter((z) => (zones.length - 1) * service.instances < k);
+    // Every zone holds the same number of instances, so the loss of any one leaves the same count.
+    const left = (zone: string) => zones.filter((z) => z !== zone).length * service.instances;
+    const failing = zones.filter((zone) => left(zone) < k);
     if (failing.length > 0) {
       const change =
         zones.length === 1

@@ -26,7 +26,14 @@ test("backup-colocated: same-zone, same-region and the store's own region; never
   assert.deepEqual(rules(backups({ kind: "multi-region" })), []);
   // A managed store placed in a region: backups named after that region are colocated.
   assert.deepEqual(
-    rules({ zone: null, managed: true, sla: 0.9999, engine: "firestore", location: "r2", ...backups({ kind: "region", region: "r2" }) }),
+    rules({
+      zone: null,
+      managed: true,
+      sla: 0.9999,
+      engine: "firestore",
+      location: "r2",
+      ...backups({ kind: "region", region: "r2" }),
+    }),
     ["backup-colocated:error"],
   );
 });

@@ -57,7 +57,10 @@ export function storeRules(topology: Topology, store: Store, asOf: string): Find
         throw new NinesError(
           "NINES_PLANNER_TESTED_AFTER_AS_OF",
           `${place}stores.${name}.backups.tested is ${tested}, after the analysis date ${asOf}`,
-          { hint: `write the date of a restore test that has happened, or pass --as-of ${tested} or later`, details: { ...where } },
+          {
+            hint: `write the date of a restore test that has happened, or pass --as-of ${tested} or later`,
+            details: { ...where },
+          },
         );
       }
       if (age > 365) {

@@ -93,10 +93,6 @@ function isPlaced(store: Store): boolean {
   return store.zone !== null;
 }
 
-function regionOf(spec: Spec, zone: string): string | null {
-  return spec.platform.regions.find((r) => r.zones.includes(zone))?.name ?? null;
-}
-
 const centre = (b: Box): { x: number; y: number } => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
 
 /**
@@ -118,10 +114,7 @@ export function layoutDiagram(spec: Spec): Layout {
   const edges: Edge[] = [];
 
   // Lanes per zone column: one per in-zone call edge, so that lines never overlap.
-  const laneCount = Math.max(
-    1,
-    ...spec.services.map((s) => s.calls.length),
-  );
+  const laneCount = Math.max(1, ...spec.services.map((s) => s.calls.length));
   const colW = COL_PAD + BOX_W + 8 + laneCount * LANE + COL_PAD;
 
   let x = MARGIN;

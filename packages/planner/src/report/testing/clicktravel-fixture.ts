@@ -192,7 +192,8 @@ export function clicktravelFixture(): { spec: Spec; result: PlanResult } {
         rule: "n-plus-2",
         severity: "error",
         subject: "inventory",
-        message: "inventory: 800 req/s left after losing 2 instances is below its load of 900; add one instance per zone",
+        message:
+          "inventory: 800 req/s left after losing 2 instances is below its load of 900; add one instance per zone",
       },
       {
         rule: "zone-loss-overload",

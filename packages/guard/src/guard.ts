@@ -1,0 +1,259 @@
+import type { Server } from "node:http";
+import { type Clock, requireOption, systemClock } from "@nines/core";
+import {
+  type AdmissionGate,
+  type AdmissionRejection,
+  type GuardRequestInfo,
+  passThroughGate,
+  type RequestPriority,
+  reject,
+} from "./admission-gate.js";
+import { type CleanupHook, type DrainOptions, type DrainReport, Drainer } from "./drain/drainer.js";
+import { Health, type HealthOptions } from "./health/health.js";
+import { hardenServer, type ServerHardeningOptions } from "./http/harden-server.js";
+import { GuardRequest } from "./guard-request.js";
+import { GuardMetrics, type GuardMetricsOptions } from "./metrics/guard-metrics.js";
+
+/** The guard's own endpoints; `false` turns one off. */
+export interface GuardPaths {
+  liveness?: string | false;
+  readiness?: string | false;
+  startup?: string | false;
+  metrics?: string | false;
+}
+
+/** Options of {@link createGuard}. */
+export interface GuardOptions extends HealthOptions {
+  /** Time source (default the system clock; tests pass a `ManualClock`). */
+  clock?: Clock;
+  /** Admission in front of the handlers (default {@link passThroughGate}). */
+  gate?: AdmissionGate;
+  /** Endpoint paths (default `/livez`, `/readyz`, `/startupz`, `/metrics`). */
+  paths?: GuardPaths;
+  metrics?: GuardMetricsOptions;
+  drain?: DrainOptions;
+  /** Connection limits applied to every attached server. */
+  server?: ServerHardeningOptions;
+  /** A request whose `content-length` exceeds this is refused with 413 before it runs (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** A response not started within this many ms is answered 503 and counted `timed_out` (default: off). */
+  handlerTimeoutMs?: number;
+  /** Priority of a request, for gates that shed by priority (default `normal`). */
+  priorityOf?: (request: { method: string; path: string; header(name: string): string | undefined }) => RequestPriority;
+}
+
+/** Which guard endpoint a path names. */
+export type GuardEndpoint = "liveness" | "readiness" | "startup" | "metrics";
+
+/** An answer from a guard endpoint, for adapters to write. */
+export interface EndpointResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** Where the guard is in its life. */
+export type GuardPhase = "serving" | "draining" | "closing";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * One guard per service instance: health endpoints, the admission gate,
+ * clear-box metrics and the graceful drain, shared by every adapter
+ * (`guardHttpServer`, `fastifyGuard`, `expressGuard`). Build it with
+ * {@link createGuard}; options are checked and frozen there.
+ */
+export class Guard {
+  readonly clock: Clock;
+  readonly gate: AdmissionGate;
+  readonly health: Health;
+  readonly metrics: GuardMetrics;
+  readonly drainer: Drainer;
+  readonly maxBodyBytes: number;
+  readonly handlerTimeoutMs: number | undefined;
+  readonly priorityOf: GuardOptions["priorityOf"];
+  readonly serverOptions: ServerHardeningOptions;
+  readonly #endpoints = new Map<string, GuardEndpoint>();
+  readonly #servers = new Set<Server>();
+  #phase: GuardPhase = "serving";
+  #inflight = 0;
+  #idle: (() => void)[] = [];
+  #drainingRejection: AdmissionRejection;
+
+  constructor(options: GuardOptions = {}) {
+    requireOption(typeof options === "object" && options !== null, "guard", "options", options, "an object");
+    this.clock = options.clock ?? systemClock;
+    this.gate = options.gate ?? passThroughGate();
+    requireOption(typeof this.gate.admit === "function", "guard", "gate", this.gate, "an AdmissionGate");
+    this.health = new Health(options, this.clock);
+    this.metrics = new GuardMetrics(options.metrics ?? {}, this.health, () => this.gate.snapshot());
+    this.drainer = new Drainer(options.drain ?? {}, this.clock, {
+      markDraining: () => {
+        this.#phase = "draining";
+        this.health.markDraining();
+      },
+      stopAccepting: () => this.#stopAccepting(),
+      inflight: () => this.#inflight,
+      whenIdle: () => (this.#inflight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))),
+      closeAll: () => {
+        for (const server of this.#servers) server.closeAllConnections();
+      },
+    });
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    requireOption(this.maxBodyBytes >= 0, "guard", "maxBodyBytes", this.maxBodyBytes, ">= 0");
+    this.handlerTimeoutMs = options.handlerTimeoutMs;
+    requireOption(
+      this.handlerTimeoutMs === undefined || this.handlerTimeoutMs > 0,
+      "guard",
+      "handlerTimeoutMs",
+      this.handlerTimeoutMs,
+      "> 0",
+    );
+    this.priorityOf = options.priorityOf;
+    this.serverOptions = Object.freeze({ ...options.server });
+    const paths: Required<GuardPaths> = {
+      liveness: "/livez",
+      readiness: "/readyz",
+      startup: "/startupz",
+      metrics: "/metrics",
+      ...options.paths,
+    };
+    for (const [endpoint, path] of Object.entries(paths) as [GuardEndpoint, string | false][]) {
+      if (path === false) continue;
+      requireOption(typeof path === "string" && path.startsWith("/"), "guard", `paths.${endpoint}`, path, "a path starting with / (or false)");
+      requireOption(!this.#endpoints.has(path), "guard", `paths.${endpoint}`, path, "different from the other endpoints");
+      this.#endpoints.set(path, endpoint);
+    }
+    this.#drainingRejection = reject("draining", this.drainer.delayMs + this.drainer.graceMs);
+  }
+
+  get phase(): GuardPhase {
+    return this.#phase;
+  }
+
+  /** Requests the guard saw and has not seen end. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** The endpoint a GET/HEAD to `path` names, if any (health and metrics bypass the gate). */
+  endpointFor(method: string | undefined, path: string): GuardEndpoint | undefined {
+    if (this.#endpoints.size === 0 || (method !== "GET" && method !== "HEAD")) return undefined;
+    return this.#endpoints.get(path);
+  }
+
+  /** Paths of the enabled endpoints (adapters that route explicitly register these). */
+  endpointPaths(): [string, GuardEndpoint][] {
+    return [...this.#endpoints];
+  }
+
+  /** Answers a guard endpoint. */
+  async serveEndpoint(endpoint: GuardEndpoint): Promise<EndpointResponse> {
+    if (endpoint === "metrics") {
+      const { contentType, body } = await this.metrics.scrape();
+      return { status: 200, contentType, body };
+    }
+    const report =
+      endpoint === "liveness"
+        ? await this.health.liveness()
+        : endpoint === "readiness"
+          ? await this.health.readiness()
+          : this.health.startup();
+    const { httpStatus, ...rest } = report;
+    return { status: httpStatus, contentType: JSON_TYPE, body: JSON.stringify(rest) };
+  }
+
+  /** Starts tracking an application request (adapters call this; see `GuardRequest`). */
+  begin(method: string, path: string, route: string, header: (name: string) => string | undefined): GuardRequest {
+    this.#inflight++;
+    return new GuardRequest(this, method, path, route, header);
+  }
+
+  /** @internal The rejection given while closing, or undefined. */
+  drainingRejection(): AdmissionRejection | undefined {
+    return this.#phase === "closing" ? this.#drainingRejection : undefined;
+  }
+
+  /** @internal Called once per request that `begin` started. */
+  ended(): void {
+    this.#inflight--;
+    if (this.#inflight === 0 && this.#idle.length > 0) {
+      const waiting = this.#idle;
+      this.#idle = [];
+      for (const resolve of waiting) resolve();
+    }
+    // Sockets that just finished their last response are idle now: close them.
+    if (this.#phase === "closing") for (const server of this.#servers) server.closeIdleConnections();
+  }
+
+  /**
+   * Hardens a server (timeouts, header limits, clear answers to bad
+   * requests) and includes it in the drain. Adapters call this; with
+   * Express, call it on the server `app.listen()` returns.
+   *
+   * @example
+   * const server = app.listen(8080);
+   * guard.attach(server);
+   */
+  attach(server: Server, options: { clientErrors?: boolean } = {}): void {
+    if (this.#servers.has(server)) return;
+    this.#servers.add(server);
+    hardenServer(server, this.serverOptions, options.clientErrors === false ? undefined : this.metrics);
+    if (this.#phase === "closing") server.close();
+  }
+
+  /** Initialisation is done: startup and readiness may pass. */
+  markStarted(): void {
+    this.health.markStarted();
+  }
+
+  /**
+   * Runs after the last request during a drain, in registration order, each cut off at its limit.
+   *
+   * @example
+   * guard.onCleanup("db", () => pool.end(), { timeoutMs: 3000 });
+   */
+  onCleanup(name: string, run: CleanupHook["run"], options: { timeoutMs?: number } = {}): void {
+    this.drainer.onCleanup({ name, run, ...options });
+  }
+
+  /**
+   * Drains: readiness fails at once, the servers stop accepting after
+   * `drain.delayMs`, in-flight requests get `drain.graceMs`, then cleanup
+   * hooks run. Calling it again returns the same promise.
+   *
+   * @example
+   * const report = await guard.drain("deploy");
+   * if (!report.ok) console.error(report.hooks);
+   */
+  drain(reason?: string): Promise<DrainReport> {
+    return this.drainer.drain(reason);
+  }
+
+  #stopAccepting(): void {
+    this.#phase = "closing";
+    this.gate.close?.();
+    for (const server of this.#servers) {
+      server.close();
+      server.closeIdleConnections();
+    }
+  }
+}
+
+/**
+ * Builds a {@link Guard}, validating every option.
+ *
+ * @example
+ * const guard = createGuard({
+ *   readiness: [{ name: "db", check: () => db.query("select 1"), timeoutMs: 500 }],
+ *   gate: fixedLimitGate({ limit: 64 }),
+ *   drain: { delayMs: 5000, graceMs: 20_000 },
+ * });
+ * const server = guardHttpServer((req, res) => res.end("hello"), guard);
+ * server.listen(8080);
+ */
+export function createGuard(options: GuardOptions = {}): Guard {
+  return new Guard(options);
+}
+
+export type { GuardRequestInfo };

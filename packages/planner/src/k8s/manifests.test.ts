@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Service as KService } from "kubernetes-models/v1";
+import { Deployment as KDeployment } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler as KHpa } from "kubernetes-models/autoscaling/v2";
+import { PodDisruptionBudget as KPdb } from "kubernetes-models/policy/v1";
+import { parseAllDocuments } from "yaml";
+import { buildSpec } from "../analysis/testing/build-spec.js";
+import { clicktravelFixture } from "../report/testing/clicktravel-fixture.js";
+import { checkManifests } from "./check-manifests.js";
+import { buildManifests, kubeName } from "./manifests.js";
+import { renderManifestFiles } from "./render-manifests.js";
+import type { Deployment, HorizontalPodAutoscaler, Manifest, PodDisruptionBudget } from "./types.js";
+
+/** Validates one object against the Kubernetes 1.27 JSON schemas; throws on a schema error. */
+function validate(object: Manifest): void {
+  const plain = JSON.parse(JSON.stringify(object));
+  switch (object.kind) {
+    case "Deployment":
+      new KDeployment(plain).validate();
+      break;
+    case "Service":
+      new KService(plain).validate();
+      break;
+    case "PodDisruptionBudget":
+      new KPdb(plain).validate();
+      break;
+    case "HorizontalPodAutoscaler":
+      new KHpa(plain).validate();
+      break;
+  }
+}
+
+function byKind<K extends Manifest["kind"]>(objects: Manifest[], kind: K): Extract<Manifest, { kind: K }>[] {
+  return objects.filter((o): o is Extract<Manifest, { kind: K }> => o.kind === kind);
+}
+
+describe("buildManifests", () => {
+  const { spec } = clicktravelFixture();
+  const manifests = buildManifests(spec, { namespace: "clicktravel", image: "ghcr.io/acme/{service}:1.0" });
+  const all = manifests.flatMap((m) => m.objects);
+
+  it("writes objects that pass the Kubernetes schemas and the semantic checks", () => {
+    assert.equal(manifests.length, 4);
+    for (const object of all) assert.doesNotThrow(() => validate(object), `${object.kind}/${object.metadata.name}`);
+    assert.deepEqual(checkManifests(all), []);
+    // The schema check has teeth: a wrong type fails it.
+    const broken = structuredClone(all[0]!) as Deployment;
+    (broken.spec as unknown as { replicas: string }).replicas = "eight";
+    assert.throws(() => validate(broken));
+  });
+
+  it("sizes and spreads each Deployment as the spec says", () => {
+    const web = byKind(all, "Deployment").find((d) => d.metadata.name === "web")!;
+    assert.equal(web.spec.replicas, 8); // 2 instances x 4 zones
+    const pod = web.spec.template.spec;
+    const zoneSpread = pod.topologySpreadConstraints[0]!;
+    assert.deepEqual(
+      { key: zoneSpread.topologyKey, skew: zoneSpread.maxSkew, when: zoneSpread.whenUnsatisfiable, min: zoneSpread.minDomains },
+      { key: "topology.kubernetes.io/zone", skew: 1, when: "DoNotSchedule", min: 4 },
+    );
+    assert.deepEqual(pod.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]?.matchExpressions[0]?.values, [
+      "us-central1-a",
+      "us-central1-b",
+      "europe-west2-a",
+      "europe-west2-b",
+    ]);
+    const container = pod.containers[0]!;
+    assert.equal(container.image, "ghcr.io/acme/web:1.0");
+    assert.equal(container.readinessProbe?.httpGet.path, "/ready");
+    assert.equal(container.livenessProbe?.httpGet.path, "/livez");
+    // startup 15s, probed every 5s, allowed twice that.
+    assert.deepEqual([container.startupProbe?.periodSeconds, container.startupProbe?.failureThreshold], [5, 6]);
+    assert.ok(container.resources.requests.cpu);
+    assert.equal(web.metadata.namespace, "clicktravel");
+  });
+
+  it("lets one unit out at a time and never blocks a drain", () => {
+    const pdbs = byKind(all, "PodDisruptionBudget");
+    for (const pdb of pdbs) assert.equal(pdb.spec.maxUnavailable, 1);
+    const zoned = buildSpec({
+      regions: { r: ["a", "b", "c"] },
+      services: [
+        { name: "api", zones: ["a", "b", "c"], instances: 3, unit: "zone" },
+        { name: "solo", zones: ["a"], instances: 1 },
+      ],
+    });
+    const objects = buildManifests(zoned).flatMap((m) => m.objects);
+    const [api, solo] = byKind(objects, "PodDisruptionBudget");
+    assert.equal(api?.spec.maxUnavailable, 3); // a zone's worth
+    assert.equal(solo?.spec.maxUnavailable, 1); // the single replica stays drainable
+    assert.deepEqual(checkManifests(objects), []);
+  });
+
+  it("autoscales from the current replicas to max, on cpu or on requests per second", () => {
+    const hpas = byKind(all, "HorizontalPodAutoscaler");
+    assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ["orders", "web"]);
+    const web = hpas.find((h) => h.metadata.name === "web")!;
+    assert.deepEqual([web.spec.minReplicas, web.spec.maxReplicas], [8, 16]);
+    assert.deepEqual(web.spec.metrics[0], {
+      type: "Pods",
+      pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: "350" } },
+    });
+    const orders = hpas.find((h) => h.metadata.name === "orders")!;
+    assert.deepEqual(orders.spec.metrics[0], {
+      type: "Resource",
+      resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } },
+    });
+  });
+
+  it("renders one YAML file per service that parses back to the same objects", () => {
+    const files = renderManifestFiles(manifests);
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ["web.yaml", "orders.yaml", "inventory.yaml", "analytics.yaml"],
+    );
+    const docs = parseAllDocuments(files[0]!.content).map((d) => d.toJS());
+    assert.deepEqual(docs, JSON.parse(JSON.stringify(manifests[0]!.objects)));
+  });
+
+  it("makes names Kubernetes accepts", () => {
+    assert.equal(kubeName("ClickTravel"), "clicktravel");
+    assert.equal(kubeName("Orders_DB v2"), "orders-db-v2");
+    assert.equal(kubeName("x".repeat(80)).length, 63);
+  });
+});
+
+describe("checkManifests", () => {
+  const spec = buildSpec({
+    regions: { r: ["a", "b"] },
+    services: [{ name: "api", zones: ["a", "b"], instances: 2 }],
+  });
+  const fresh = (): Manifest[] => structuredClone(buildManifests(spec).flatMap((m) => m.objects));
+  const deployment = (objects: Manifest[]) => objects.find((o): o is Deployment => o.kind === "Deployment")!;
+  const pdb = (objects: Manifest[]) => objects.find((o): o is PodDisruptionBudget => o.kind === "PodDisruptionBudget")!;
+  const hpa = (objects: Manifest[]) => objects.find((o): o is HorizontalPodAutoscaler => o.kind === "HorizontalPodAutoscaler")!;
+  const messages = (objects: Manifest[]) => checkManifests(objects).map((p) => `${p.severity} ${p.object}: ${p.message}`);
+
+  it("passes the generated objects", () => {
+    assert.deepEqual(messages(fresh()), []);
+  });
+
+  it("finds selectors that miss their pods", () => {
+    const objects = fresh();
+    deployment(objects).spec.template.metadata.labels = { "app.kubernetes.io/name": "other" };
+    const found = messages(objects);
+    assert.ok(found.some((m) => m.includes("Deployment/api: selector does not match")), found.join("\n"));
+    assert.ok(found.some((m) => m.startsWith("error Service/api: selector matches no Deployment")), found.join("\n"));
+    assert.ok(found.some((m) => m.startsWith("error PodDisruptionBudget/api: selector matches no")), found.join("\n"));
+  });
+
+  it("finds a budget that blocks every drain, including on a single replica", () => {
+    const objects = fresh();
+    pdb(objects).spec = { minAvailable: 4, selector: pdb(objects).spec.selector };
+    assert.match(messages(objects).join("\n"), /allows 0 of 4 pod\(s\) out: every node drain would block/);
+    const single = structuredClone(
+      buildManifests(buildSpec({ regions: { r: ["a"] }, services: [{ name: "solo", zones: ["a"], instances: 1 }] })).flatMap(
+        (m) => m.objects,
+      ),
+    );
+    pdb(single).spec = { minAvailable: 1, selector: pdb(single).spec.selector };
+    assert.match(messages(single).join("\n"), /allows 0 of 1 pod\(s\) out/);
+    pdb(single).spec = { maxUnavailable: "0%", selector: pdb(single).spec.selector };
+    assert.match(messages(single).join("\n"), /allows 0 of 1 pod\(s\) out/);
+  });
+
+  it("finds spread constraints that cannot be satisfied with the zones given", () => {
+    const objects = fresh();
+    const pod = deployment(objects).spec.template.spec;
+    pod.topologySpreadConstraints[0]!.minDomains = 3; // only a and b allowed, 4 replicas
+    assert.match(messages(objects).join("\n"), /spread needs 3 zones but node affinity allows 2 \(a, b\): only 2 of 4 replicas/);
+  });
+
+  it("finds autoscaler bounds that contradict the sizing", () => {
+    const objects = fresh();
+    hpa(objects).spec.maxReplicas = 3;
+    assert.match(messages(objects).join("\n"), /minReplicas 4 is above maxReplicas 3/);
+    const lower = fresh();
+    hpa(lower).spec.minReplicas = 2;
+    assert.match(messages(lower).join("\n"), /minReplicas 2 is below the Deployment's 4 replicas/);
+  });
+
+  it("finds probes on a port the container does not have", () => {
+    const objects = fresh();
+    const container = deployment(objects).spec.template.spec.containers[0]!;
+    container.readinessProbe!.httpGet.port = "metrics";
+    container.livenessProbe!.httpGet.port = 9090;
+    const found = messages(objects).join("\n");
+    assert.match(found, /readinessProbe port metrics is not a port of the container \(http:8080\)/);
+    assert.match(found, /livenessProbe port 9090 is not a port/);
+  });
+});

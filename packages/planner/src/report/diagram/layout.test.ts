@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { clicktravelFixture } from "../testing/clicktravel-fixture.js";
+import { type Box, layoutDiagram } from "./layout.js";
+import { renderDiagramSvg } from "./svg.js";
+
+const inside = (inner: Box, outer: Box): boolean =>
+  inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
+const overlap = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+describe("layoutDiagram", () => {
+  const { spec } = clicktravelFixture();
+  const layout = layoutDiagram(spec);
+
+  it("is deterministic", () => {
+    assert.deepEqual(layoutDiagram(spec), layout);
+    assert.equal(renderDiagramSvg(layoutDiagram(spec)), renderDiagramSvg(layout));
+  });
+
+  it("nests zones in their regions and instance groups in their zones, one per zone a service runs in", () => {
+    assert.deepEqual(
+      layout.regions.map((r) => r.name),
+      ["us-central1", "europe-west2"],
+    );
+    for (const zone of layout.zones) assert.ok(inside(zone, layout.regions.find((r) => r.name === zone.region)!), zone.name);
+    for (const service of spec.services) {
+      const groups = layout.nodes.filter((n) => n.kind === "service" && n.component === service.name);
+      assert.deepEqual(groups.map((g) => g.zone).sort(), [...service.zones].sort(), service.name);
+      for (const g of groups) {
+        assert.ok(inside(g, layout.zones.find((z) => z.name === g.zone)!), g.id);
+        assert.match(g.detail, new RegExp(`^${service.instances} instances?`));
+      }
+    }
+  });
+
+  it("draws placed stores with their replica in zones, managed stores and backups outside every zone", () => {
+    const primary = layout.nodes.find((n) => n.id === "orders-db@us-central1-a");
+    const replica = layout.nodes.find((n) => n.id === "orders-db@us-central1-f");
+    assert.equal(primary?.kind, "store");
+    assert.equal(replica?.kind, "replica");
+    for (const name of ["inventory-db", "analytics-dw"]) {
+      const node = layout.nodes.find((n) => n.id === name)!;
+      assert.equal(node.kind, "managed");
+      for (const zone of layout.zones) assert.ok(!overlap(node, zone), `${name} overlaps ${zone.name}`);
+    }
+    assert.ok(layout.nodes.some((n) => n.kind === "backups" && n.detail.startsWith("multi-region")));
+    assert.ok(layout.edges.some((e) => e.kind === "replication" && e.label === "sync"));
+  });
+
+  it("never overlaps two boxes, and keeps everything inside the drawing", () => {
+    for (const [i, a] of layout.nodes.entries()) {
+      for (const b of layout.nodes.slice(i + 1)) assert.ok(!overlap(a, b), `${a.id} overlaps ${b.id}`);
+      assert.ok(inside(a, { x: 0, y: 0, w: layout.width, h: layout.height }), a.id);
+    }
+  });
+
+  it("draws the load balancer to every entry group and calls as arrows, optional ones dashed", () => {
+    const entries = layout.edges.filter((e) => e.kind === "entry");
+    assert.deepEqual(entries.map((e) => e.to).sort(), spec.services[0]!.zones.map((z) => `web@${z}`).sort());
+    const optional = layout.edges.filter((e) => e.kind === "optional-call");
+    assert.ok(optional.length > 0 && optional.every((e) => e.from.startsWith("web@") && e.to.startsWith("analytics@")));
+    assert.ok(layout.edges.some((e) => e.kind === "call" && e.from === "orders@us-central1-a" && e.to === "orders-db@us-central1-a"));
+    const svg = renderDiagramSvg(layout);
+    assert.match(svg, /class="edge optional-call"[^>]*stroke-dasharray/);
+  });
+});

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { renderTerminalReport } from "./terminal-report.js";
+import { clicktravelFixture } from "./testing/clicktravel-fixture.js";
+
+describe("renderTerminalReport", () => {
+  const { spec, result } = clicktravelFixture();
+
+  it("prints every section, with human durations, percentages and money", () => {
+    const text = renderTerminalReport(spec, result);
+    for (const heading of ["Journeys", "Components", "Findings", "Disaster recovery", "Scalability", "Risk and cost"]) {
+      assert.match(text, new RegExp(`^${heading}`, "m"), heading);
+    }
+    assert.match(text, /book-trip\s+99\.961%\s+3h 25m\s+16m 51s\s+99\.950% met\s+exact/);
+    assert.match(text, /Service\s+Scenario\s+RPO\s+RTO\s+Priority/);
+    assert.match(text, /Resource\s+Backup strategy\s+Backup location\s+Recovery procedure/);
+    assert.match(text, /inventory-db\s+Programmer deleted all inventory accidentally\s+1h\s+1h\s+high\s+1d\s+1h\s+backups\s+missed/);
+    assert.match(text, /Deployment\s+Estimated cost\s+Availability\s+Cost of being down/);
+    assert.match(text, /multi-zone\s+1,800 USD\/month\s+99\.961%\s+683,800 USD\/year\s+705,400 USD\/year\s+← cheapest/);
+    assert.equal(text.match(/cheapest/g)?.length, 1);
+  });
+
+  it("groups findings by severity, errors first", () => {
+    const text = renderTerminalReport(spec, result);
+    assert.match(text, /Findings \(3 errors, 2 warnings, 1 info\)/);
+    const errors = text.indexOf("  Errors");
+    const warnings = text.indexOf("  Warnings");
+    const info = text.indexOf("  Info");
+    assert.ok(errors > 0 && errors < warnings && warnings < info);
+    const between = text.slice(errors, warnings);
+    assert.match(between, /n-plus-2\s+inventory/);
+    assert.match(between, /spof\s+analytics/);
+    assert.doesNotMatch(between, /restore-untested/);
+  });
+
+  it("colours only when asked", () => {
+    assert.doesNotMatch(renderTerminalReport(spec, result), /\u001b\[/);
+    const coloured = renderTerminalReport(spec, result, { colour: true });
+    assert.match(coloured, /\u001b\[31mmissed\u001b\[39m/);
+    // Columns stay aligned: the colour codes are not counted as width.
+    const plainLines = renderTerminalReport(spec, result).split("\n");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI
+    const strippedLines = coloured.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+    assert.deepEqual(strippedLines, plainLines);
+  });
+
+  it("says so when there are no findings", () => {
+    const text = renderTerminalReport(spec, { ...result, findings: [] });
+    assert.match(text, /Findings \(0 errors, 0 warnings, 0 infos\)\n {2}none: the plan breaks no rule/);
+  });
+
+  it("reports a sampled journey with its interval", () => {
+    const journey = { ...result.journeys[0]!, method: "monte-carlo" as const, samples: 1_000_000, ci95: [0.9995, 0.9997] as [number, number] };
+    const text = renderTerminalReport(spec, { ...result, journeys: [journey] });
+    assert.match(text, /monte-carlo 1,000,000 samples, 95% CI 99\.950%–99\.970%/);
+  });
+});
