@@ -93,7 +93,9 @@ export interface AdmissionGate {
 
 /** Builds a rejection (the shape every gate returns). */
 export function reject(reason: RejectReason, retryAfterMs: number, detail?: string): AdmissionRejection {
-  return detail === undefined ? { admitted: false, reason, retryAfterMs } : { admitted: false, reason, retryAfterMs, detail };
+  return detail === undefined
+    ? { admitted: false, reason, retryAfterMs }
+    : { admitted: false, reason, retryAfterMs, detail };
 }
 
 /**

@@ -23,7 +23,13 @@ export function fixedLimitGate(options: FixedLimitGateOptions): AdmissionGate {
   const { limit } = options;
   const retryAfterMs = options.retryAfterMs ?? 1000;
   requireOption(Number.isInteger(limit) && limit >= 1, "fixedLimitGate", "limit", limit, "an integer >= 1");
-  requireOption(Number.isFinite(retryAfterMs) && retryAfterMs >= 0, "fixedLimitGate", "retryAfterMs", retryAfterMs, ">= 0");
+  requireOption(
+    Number.isFinite(retryAfterMs) && retryAfterMs >= 0,
+    "fixedLimitGate",
+    "retryAfterMs",
+    retryAfterMs,
+    ">= 0",
+  );
   const refusal: AdmissionRejection = reject("shed", retryAfterMs);
   let inflight = 0;
   let closed = false;

@@ -8,10 +8,10 @@ import {
   type RequestPriority,
   reject,
 } from "./admission-gate.js";
-import { type CleanupHook, type DrainOptions, type DrainReport, Drainer } from "./drain/drainer.js";
+import { type CleanupHook, Drainer, type DrainOptions, type DrainReport } from "./drain/drainer.js";
+import { GuardRequest } from "./guard-request.js";
 import { Health, type HealthOptions } from "./health/health.js";
 import { hardenServer, type ServerHardeningOptions } from "./http/harden-server.js";
-import { GuardRequest } from "./guard-request.js";
 import { GuardMetrics, type GuardMetricsOptions } from "./metrics/guard-metrics.js";
 
 /** The guard's own endpoints; `false` turns one off. */
@@ -120,8 +120,20 @@ export class Guard {
     };
     for (const [endpoint, path] of Object.entries(paths) as [GuardEndpoint, string | false][]) {
       if (path === false) continue;
-      requireOption(typeof path === "string" && path.startsWith("/"), "guard", `paths.${endpoint}`, path, "a path starting with / (or false)");
-      requireOption(!this.#endpoints.has(path), "guard", `paths.${endpoint}`, path, "different from the other endpoints");
+      requireOption(
+        typeof path === "string" && path.startsWith("/"),
+        "guard",
+        `paths.${endpoint}`,
+        path,
+        "a path starting with / (or false)",
+      );
+      requireOption(
+        !this.#endpoints.has(path),
+        "guard",
+        `paths.${endpoint}`,
+        path,
+        "different from the other endpoints",
+      );
       this.#endpoints.set(path, endpoint);
     }
     this.#drainingRejection = reject("draining", this.drainer.delayMs + this.drainer.graceMs);

@@ -9,6 +9,12 @@ export interface GenerateOptions {
   /** Journeys; the first enters at the root and holds every service. */
   journeys?: number;
   seed?: number;
+  /**
+   * Every service carries its load with one zone left (k = 1): no single
+   * zone loss takes a component down, so an exact enumeration cannot prune
+   * and visits every zone state (the worst case for time).
+   */
+  tolerant?: boolean;
 }
 
 /**
@@ -37,11 +43,13 @@ export function generateSpec(options: GenerateOptions): Spec {
   for (let i = 0; i < options.services; i++) {
     const region = random.int(0, options.regions - 1);
     let zones = pick(zonesOf[region]!, random.int(2, 3));
-    if (i === 0) zones = zonesOf.flatMap((zs) => zs);
+    if (i === 0) zones = zonesOf.flat();
     else if (i % 10 === 0) zones = [...zones, ...pick(zonesOf[(region + 1) % options.regions]!, 2)];
     const instances = random.int(2, 4);
     const capacity = 100;
-    const load = random.int(50, Math.max(60, (zones.length * instances - 2) * capacity));
+    const load = options.tolerant
+      ? random.int(10, capacity)
+      : random.int(50, Math.max(60, (zones.length * instances - 2) * capacity));
     const calls = [2 * i + 1, 2 * i + 2]
       .filter((c) => c < options.services)
       .map((c) => ({
@@ -84,5 +92,43 @@ export function generateSpec(options: GenerateOptions): Spec {
     stores,
     journeys,
     disasters: stores.slice(0, 5).map((s) => ({ subject: s.name, kind: "crash", rpo: 0, rto: 300 })),
+  });
+}
+
+/**
+ * The worst case for exact enumeration: `services` services, each on a
+ * random half of all the zones with k = 1, called by one entry service.
+ * Zone sets differ (nothing merges) and a component is down only when its
+ * whole half is down (almost nothing prunes), so the enumeration visits
+ * nearly every one of the 2^zones states.
+ */
+export function generateDenseSpec(services: number, regions: number, zonesPerRegion: number, seed = 3): Spec {
+  const random = new SeededRandom(seed);
+  const regionZones: Record<string, string[]> = {};
+  const all: string[] = [];
+  for (let r = 0; r < regions; r++) {
+    const zones = Array.from({ length: zonesPerRegion }, (_, z) => `r${r}-z${z}`);
+    regionZones[`r${r}`] = zones;
+    all.push(...zones);
+  }
+  const half = Math.max(1, Math.floor(all.length / 2));
+  const list: ServiceInput[] = Array.from({ length: services }, (_, i) => {
+    const chosen = new Set<string>();
+    while (chosen.size < half) chosen.add(all[random.int(0, all.length - 1)]!);
+    return { name: `svc-${i}`, zones: [...chosen], instances: 1, capacity: 100, load: 50 };
+  });
+  list.unshift({
+    name: "entry",
+    zones: all,
+    instances: 1,
+    capacity: 100,
+    load: 50,
+    calls: list.map((s) => ({ target: s.name })),
+  });
+  return buildSpec({
+    name: "dense",
+    regions: regionZones,
+    services: list,
+    journeys: [{ name: "all", entry: "entry" }],
   });
 }

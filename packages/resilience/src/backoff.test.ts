@@ -15,7 +15,12 @@ describe("exponentialBackoff: exact formulas", () => {
   });
 
   test("full: r * d with r from the injected random", () => {
-    const backoff = exponentialBackoff({ initialDelayMs: 100, maxDelayMs: 1000, jitter: "full", random: new SeededRandom(3) });
+    const backoff = exponentialBackoff({
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      jitter: "full",
+      random: new SeededRandom(3),
+    });
     const r = new SeededRandom(3);
     assert.deepEqual(
       [1, 2, 3, 4, 5].map((n) => backoff.delayMs(n, 0)),
@@ -24,7 +29,12 @@ describe("exponentialBackoff: exact formulas", () => {
   });
 
   test("equal: d/2 + r * d/2", () => {
-    const backoff = exponentialBackoff({ initialDelayMs: 100, maxDelayMs: 1000, jitter: "equal", random: new SeededRandom(5) });
+    const backoff = exponentialBackoff({
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      jitter: "equal",
+      random: new SeededRandom(5),
+    });
     const r = new SeededRandom(5);
     assert.deepEqual(
       [1, 2, 3].map((n) => backoff.delayMs(n, 0)),
@@ -33,7 +43,12 @@ describe("exponentialBackoff: exact formulas", () => {
   });
 
   test("decorrelated: min(max, initial + r * (3 * previous - initial)), previous starting at initial", () => {
-    const backoff = exponentialBackoff({ initialDelayMs: 100, maxDelayMs: 1000, jitter: "decorrelated", random: new SeededRandom(9) });
+    const backoff = exponentialBackoff({
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      jitter: "decorrelated",
+      random: new SeededRandom(9),
+    });
     const r = new SeededRandom(9);
     let previous = 0;
     let expectedPrevious = 100;
@@ -55,7 +70,10 @@ describe("exponentialBackoff: exact formulas", () => {
 
   test("constantBackoff", () => {
     assert.equal(constantBackoff(250).delayMs(7, 0), 250);
-    assert.throws(() => constantBackoff(-1), (e) => isNinesError(e, OPTION_INVALID));
+    assert.throws(
+      () => constantBackoff(-1),
+      (e) => isNinesError(e, OPTION_INVALID),
+    );
   });
 
   test("options are validated when built, naming the option", () => {
@@ -88,17 +106,21 @@ const backoffOptions = fc.record({
 describe("exponentialBackoff: properties", () => {
   test("every delay is within [0, maxDelayMs], for any options, retry number and previous delay", () => {
     fc.assert(
-      fc.property(backoffOptions, fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 50 }), (o, retries) => {
-        const maxDelayMs = o.initialDelayMs + o.extra;
-        const backoff = exponentialBackoff({ ...o, maxDelayMs, random: new SeededRandom(o.seed) });
-        let previous = 0;
-        for (const n of retries) {
-          const delay = backoff.delayMs(n, previous);
-          if (!(delay >= 0 && delay <= maxDelayMs)) return false;
-          previous = delay;
-        }
-        return true;
-      }),
+      fc.property(
+        backoffOptions,
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 50 }),
+        (o, retries) => {
+          const maxDelayMs = o.initialDelayMs + o.extra;
+          const backoff = exponentialBackoff({ ...o, maxDelayMs, random: new SeededRandom(o.seed) });
+          let previous = 0;
+          for (const n of retries) {
+            const delay = backoff.delayMs(n, previous);
+            if (!(delay >= 0 && delay <= maxDelayMs)) return false;
+            previous = delay;
+          }
+          return true;
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -106,13 +106,26 @@ export class Bulkhead implements PipelineStage {
     );
   }
 
-  async #hold<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  #hold<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    let pending: Promise<T>;
     try {
-      return await next(context);
-    } finally {
-      this.#release();
+      pending = next(context);
+    } catch (error) {
+      pending = Promise.reject(error);
     }
+    // Handlers bound once per bulkhead: no closure per call.
+    return pending.then(this.#releaseValue, this.#releaseError) as Promise<T>;
   }
+
+  readonly #releaseValue = <T>(value: T): T => {
+    this.#release();
+    return value;
+  };
+
+  readonly #releaseError = (error: unknown): never => {
+    this.#release();
+    throw error;
+  };
 
   /** Hands the freed slot to the first waiter, or frees it. */
   #release(): void {

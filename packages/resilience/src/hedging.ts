@@ -94,7 +94,8 @@ export class Hedging implements PipelineStage {
     if (this.maxAttempts === 1 || !(execution.idempotent ?? this.#idempotent)) return next(context);
     return new Promise<T>((resolve, reject) => {
       const attempts: Execution[] = [];
-      let running = 0;
+      /** Attempts still running. */
+      const live = new Set<Execution>();
       let settled = false;
       let timer: Timer | undefined;
       let lastError: unknown;
@@ -103,13 +104,13 @@ export class Hedging implements PipelineStage {
         settled = true;
         timer?.cancel();
         let aborted = 0;
-        for (const attempt of attempts) {
+        for (const attempt of live) {
           if (attempt !== winner) {
-            if (!attempt.aborted) aborted++;
+            aborted++;
             attempt.abort(hedgeLost());
           }
-          attempt.dispose();
         }
+        for (const attempt of attempts) attempt.dispose();
         return aborted;
       };
       const start = (afterError: boolean) => {
@@ -122,20 +123,20 @@ export class Hedging implements PipelineStage {
         }
         const child = execution.withDeadline(Number.POSITIVE_INFINITY, this.#clock, context.attempt + attempts.length);
         attempts.push(child);
-        running++;
+        live.add(child);
         const number = attempts.length;
         if (number > 1 && this.#events.has("hedge")) this.#events.emit("hedge", { attempt: number, afterError });
         if (number < this.maxAttempts) timer = this.#clock.schedule(this.delayMs, () => start(false));
         next(child).then(
           (value) => {
-            running--;
+            live.delete(child);
             if (settled) return;
-            const aborted = finish(child);
+            const aborted = finish(undefined);
             if (this.#events.has("won")) this.#events.emit("won", { attempt: number, aborted });
             resolve(value);
           },
           (error: unknown) => {
-            running--;
+            live.delete(child);
             if (settled) return;
             if (execution.aborted) {
               finish(undefined);
@@ -148,7 +149,7 @@ export class Hedging implements PipelineStage {
               start(true);
             } else {
               lastError = error;
-              if (running === 0) {
+              if (live.size === 0) {
                 finish(undefined);
                 reject(lastError);
               }

@@ -169,12 +169,30 @@ export class Retry implements PipelineStage {
     return this.#alone.execute(operation, signal, options);
   }
 
-  async run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
-    // The first attempt is kept apart from the retry loop so that the common path stays small.
+  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
     const started = this.#maxElapsedMs === Number.POSITIVE_INFINITY ? 0 : this.#clock.now();
+    let pending: Promise<T>;
+    try {
+      pending = next(context);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    if (this.#handleResult === undefined && !this.#events.has("success")) {
+      // Common path: a success passes straight through; only a failure enters the retry loop.
+      return pending.then(undefined, (error: unknown) => this.#retry(next, context, started, { ok: false, error }));
+    }
+    return this.#first(pending, next, context, started);
+  }
+
+  async #first<T>(
+    pending: Promise<T>,
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    started: number,
+  ): Promise<T> {
     let value: T;
     try {
-      value = await next(context);
+      value = await pending;
     } catch (error) {
       return this.#retry(next, context, started, { ok: false, error });
     }

@@ -81,7 +81,12 @@ describe("timeout: aggressive", () => {
     const policy = timeout({ ms: 100, clock });
     const states = [];
     for (let i = 0; i < 5; i++) {
-      states.push(track(clock, policy.execute(() => clock.sleep(1000))));
+      states.push(
+        track(
+          clock,
+          policy.execute(() => clock.sleep(1000)),
+        ),
+      );
       await clock.advance(10);
     }
     // Five calls started at 0, 10, 20, 30, 40; at most two timers exist (the queue's and the sleeps').

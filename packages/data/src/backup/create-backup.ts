@@ -58,6 +58,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
   const local = options.targets.find((t): t is LocalDirTarget => t instanceof LocalDirTarget);
   const stagingDir = await mkdtemp(join(tmpdir(), "nines-backup-"));
   const file = local ? await local.stagingPath(engine.dataFile) : join(stagingDir, engine.dataFile);
+  let completed = false;
   try {
     const info = await engine.snapshot({
       source: options.source,
@@ -86,14 +87,14 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
         : { newestData: { column: options.newestColumn as string, at: new Date(info.newestDataAt).toISOString() } }),
     };
     const bytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-    const stored: string[] = [];
+    const locations: string[] = [];
     const failures: { location: string; error: unknown }[] = [];
     for (const target of options.targets) {
       try {
         onProgress?.({ phase: "upload", message: target.location, total: size });
         await target.put(`${id}/${engine.dataFile}`, { file });
         await target.put(manifestKey(id), { bytes });
-        stored.push(target.location);
+        locations.push(target.location);
       } catch (error) {
         failures.push({ location: target.location, error });
       }
@@ -105,17 +106,19 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
         `backup ${id} could not be stored in ${failures.length} of ${options.targets.length} targets (${list})`,
         {
           hint:
-            stored.length > 0
-              ? `it is complete in ${stored.join(", ")}; fix the others and back up again`
+            locations.length > 0
+              ? `it is complete in ${locations.join(", ")}; fix the others and back up again`
               : "fix the targets and back up again",
           cause: failures[0]?.error,
-          details: { id, stored },
+          details: { id, stored: locations },
         },
       );
     }
-    return { manifest, stored };
+    completed = true;
+    return { manifest, stored: locations };
   } finally {
     await rm(file, { force: true });
+    if (!completed) await local?.discardStaging();
     await rm(stagingDir, { recursive: true, force: true });
   }
 }

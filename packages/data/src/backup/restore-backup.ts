@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Clock, isNinesError, systemClock } from "@nines/core";
@@ -6,6 +6,7 @@ import { fetchBackup, listBackups, noBackups } from "./catalog.js";
 import type { BackupEngine } from "./engines/engine.js";
 import { engineNamed, isPostgresUrl } from "./engines/engine-for.js";
 import { BACKUP_ERRORS, backupError } from "./errors.js";
+import { checkKey } from "./keys.js";
 import type { BackupManifest } from "./manifest.js";
 import type { OnProgress } from "./progress.js";
 import type { BackupTarget } from "./targets/target.js";
@@ -52,6 +53,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   const skipped: { id: string; reason: string }[] = [];
   let candidates: BackupManifest[];
   if (options.id !== undefined) {
+    checkKey(options.id); // "../x" is a path outside the folder, not merely an unknown id
     const found = catalog.backups.find((b) => b.id === options.id);
     const broken = catalog.unreadable.find((b) => b.id === options.id);
     if (broken) {
@@ -101,7 +103,10 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
     );
   }
 
-  const scratch = await mkdtemp(join(tmpdir(), "nines-restore-"));
+  // Download next to a file destination so the checked copy is renamed into place, not copied twice.
+  const near = engine.stagingDirFor?.(options.to);
+  if (near) await mkdir(near, { recursive: true });
+  const scratch = await mkdtemp(near ? join(near, ".nines-restore-") : join(tmpdir(), "nines-restore-"));
   try {
     for (const manifest of candidates) {
       const file = join(scratch, manifest.dataFile);
@@ -119,6 +124,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
       await engine.restore({
         file,
         location: options.to,
+        consume: true,
         ...(options.force ? { force: true } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });

@@ -49,7 +49,9 @@ export async function startWriter(file: string): Promise<ChildProcess> {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const [chunk] = (await Promise.race([once(child.stdout as NodeJS.ReadableStream, "data"), once(child, "exit")])) as [unknown];
+  const [chunk] = (await Promise.race([once(child.stdout as NodeJS.ReadableStream, "data"), once(child, "exit")])) as [
+    unknown,
+  ];
   if (String(chunk) !== "ready\n") throw new Error(`the writer did not start (${String(chunk)})`);
   return child;
 }

@@ -122,13 +122,11 @@ export class Drainer {
     let abandoned = 0;
     if (target.inflight() > 0) {
       const grace = new AbortController();
-      const expired = clock.sleep(this.graceMs, grace.signal).then(
-        () => true,
-        () => false,
-      );
-      const finished = await Promise.race([target.whenIdle().then(() => false), expired]);
+      // Resolves either way: at the deadline, or quietly when the grace timer is cancelled.
+      const expired = clock.sleep(this.graceMs, grace.signal).catch(() => undefined);
+      await Promise.race([target.whenIdle(), expired]);
       grace.abort();
-      if (finished !== false || target.inflight() > 0) abandoned = target.inflight();
+      abandoned = target.inflight();
     }
     const requestsDoneAt = clock.now();
     target.closeAll();
@@ -161,7 +159,12 @@ export class Drainer {
       const result = await Promise.race([Promise.resolve().then(() => hook.run(controller.signal)), expired]);
       if (result === "timeout") {
         controller.abort(new Error(`cleanup hook ${hook.name} cut off after ${limit} ms`));
-        return { name: hook.name, status: "timed_out", durationMs: clock.now() - started, error: `cut off after ${limit} ms` };
+        return {
+          name: hook.name,
+          status: "timed_out",
+          durationMs: clock.now() - started,
+          error: `cut off after ${limit} ms`,
+        };
       }
       return { name: hook.name, status: "ok", durationMs: clock.now() - started };
     } catch (e) {

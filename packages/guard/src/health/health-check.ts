@@ -88,11 +88,33 @@ export class HealthCheck {
   /** How many times the check function actually ran. */
   runs = 0;
 
-  constructor(options: HealthCheckOptions, clock: Clock, onRun: (check: HealthCheck, run: CheckRun) => void = () => {}) {
+  constructor(
+    options: HealthCheckOptions,
+    clock: Clock,
+    onRun: (check: HealthCheck, run: CheckRun) => void = () => {},
+  ) {
     const where = `health check ${JSON.stringify(options?.name)}`;
-    requireOption(typeof options?.name === "string" && options.name.length > 0, "health check", "name", options?.name, "a non-empty string");
-    requireOption(options.check !== undefined || options.breaker !== undefined, where, "check", options.check, "a function (or give a breaker)");
-    requireOption(options.check === undefined || typeof options.check === "function", where, "check", options.check, "a function");
+    requireOption(
+      typeof options?.name === "string" && options.name.length > 0,
+      "health check",
+      "name",
+      options?.name,
+      "a non-empty string",
+    );
+    requireOption(
+      options.check !== undefined || options.breaker !== undefined,
+      where,
+      "check",
+      options.check,
+      "a function (or give a breaker)",
+    );
+    requireOption(
+      options.check === undefined || typeof options.check === "function",
+      where,
+      "check",
+      options.check,
+      "a function",
+    );
     this.name = options.name;
     this.critical = options.critical ?? true;
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -121,7 +143,7 @@ export class HealthCheck {
   /** Brings the result up to date: reuses a fresh one, joins a running check, or starts one. */
   current(): Promise<void> {
     if (this.#check === undefined) return Promise.resolve();
-    if (this.#running) return this.#running;
+    if (this.#running !== undefined) return this.#running;
     if (this.#last && this.#clock.now() - this.#last.at < this.cacheMs) return Promise.resolve();
     const running = this.#run(this.#check).finally(() => {
       this.#running = undefined;

@@ -1,8 +1,9 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { requireOption } from "@nines/core";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { GateSnapshot, RequestOutcomeKind } from "../admission-gate.js";
 import type { Health } from "../health/health.js";
+import { type PromClientMetric, RequestSeries } from "./request-series.js";
 
 /** Something with a circuit state and, optionally, `stateChange` events (a `CircuitBreaker` fits). */
 export interface BreakerSource {
@@ -32,10 +33,9 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIO
 const BREAKER_STATES = ["closed", "open", "halfOpen", "isolated"];
 const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Series {
-  count: Counter.Internal;
-  latency: Histogram.Internal<"route" | "method" | "outcome">;
-}
+const REQUESTS_HELP =
+  "HTTP requests by route, method and outcome (success, client_error, server_error, shed, quarantined, timed_out).";
+const DURATION_HELP = "Time from arrival to the end of the response, by route, method and outcome.";
 
 /**
  * The guard's clear-box metrics in a registry of its own (never the global
@@ -53,12 +53,11 @@ interface Series {
 export class GuardMetrics {
   readonly registry = new Registry();
   readonly maxRoutes: number;
-  readonly #requests: Counter<"route" | "method" | "outcome">;
-  readonly #latency: Histogram<"route" | "method" | "outcome">;
+  readonly #requests: RequestSeries;
   readonly #clientErrors: Counter<"reason">;
   readonly #breakerTransitions: Counter<"breaker" | "to">;
   readonly #budgetExhausted: Counter<"budget">;
-  readonly #series = new Map<string, Series>();
+  readonly #keys = new Map<string, { key: string; route: string; method: string }>();
   readonly #routes = new Set<string>();
   readonly #breakers = new Map<string, BreakerSource>();
   readonly #budgets = new Map<string, BudgetSource>();
@@ -66,29 +65,27 @@ export class GuardMetrics {
 
   constructor(options: GuardMetricsOptions, health: Health, gate: () => GateSnapshot) {
     this.maxRoutes = options.maxRoutes ?? 100;
-    requireOption(Number.isInteger(this.maxRoutes) && this.maxRoutes >= 1, "guard metrics", "maxRoutes", this.maxRoutes, "an integer >= 1");
+    requireOption(
+      Number.isInteger(this.maxRoutes) && this.maxRoutes >= 1,
+      "guard metrics",
+      "maxRoutes",
+      this.maxRoutes,
+      "an integer >= 1",
+    );
     const buckets = options.buckets ?? DEFAULT_BUCKETS;
     requireOption(
-      Array.isArray(buckets) && buckets.length > 0 && buckets.every((b, i) => b > 0 && (i === 0 || b > (buckets[i - 1] as number))),
+      Array.isArray(buckets) &&
+        buckets.length > 0 &&
+        buckets.every((b, i) => b > 0 && (i === 0 || b > (buckets[i - 1] as number))),
       "guard metrics",
       "buckets",
       buckets,
       "increasing numbers of seconds > 0",
     );
     const registers = [this.registry];
-    this.#requests = new Counter({
-      name: "nines_http_requests_total",
-      help: "HTTP requests by route, method and outcome (success, client_error, server_error, shed, quarantined, timed_out).",
-      labelNames: ["route", "method", "outcome"],
-      registers,
-    });
-    this.#latency = new Histogram({
-      name: "nines_http_request_duration_seconds",
-      help: "Time from arrival to the end of the response, by route, method and outcome.",
-      labelNames: ["route", "method", "outcome"],
-      buckets,
-      registers,
-    });
+    this.#requests = new RequestSeries("nines_http_requests_total", "nines_http_request_duration_seconds", buckets);
+    for (const metric of this.#requests.metricObjects(REQUESTS_HELP, DURATION_HELP))
+      this.registry.registerMetric(metric as unknown as Parameters<Registry["registerMetric"]>[0]);
     this.#clientErrors = new Counter({
       name: "nines_http_bad_requests_total",
       help: "Connections refused before a request could be parsed (malformed, headers too large, too slow).",
@@ -119,13 +116,11 @@ export class GuardMetrics {
         this.set(gate().limit);
       },
     });
-    new Gauge({
+    const ready = new Gauge({
       name: "nines_health_ready",
-      help: "1 while readiness passes (ready or degraded), else 0.",
+      help: "1 while the last readiness answer passed (ready or degraded), else 0.",
       registers,
-      collect: () => undefined,
     });
-    const ready = this.registry.getSingleMetric("nines_health_ready") as Gauge;
     ready.set(health.started ? 1 : 0);
     health.on("readinessChange", (e) => ready.set(e.ready ? 1 : 0));
     new Gauge({
@@ -166,7 +161,10 @@ export class GuardMetrics {
     for (const c of health.readinessChecks) probeOf.set(c.name, "readiness");
     for (const c of health.livenessChecks) probeOf.set(c.name, "liveness");
     health.on("checkRun", (e) => {
-      checkUp.set({ probe: probeOf.get(e.name) ?? "readiness", check: e.name, critical: String(e.critical) }, e.status === "up" ? 1 : 0);
+      checkUp.set(
+        { probe: probeOf.get(e.name) ?? "readiness", check: e.name, critical: String(e.critical) },
+        e.status === "up" ? 1 : 0,
+      );
       checkSeconds.set({ check: e.name }, e.run.latencyMs / 1000);
       checkRuns.inc({ check: e.name, result: e.run.ok ? "pass" : e.run.timedOut ? "timeout" : "fail" });
     });
@@ -219,16 +217,16 @@ export class GuardMetrics {
 
   /** Counts one finished request. */
   record(route: string, method: string, outcome: RequestOutcomeKind, latencyMs: number): void {
-    const key = `${route}\u0000${method}\u0000${outcome}`;
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      const labels = { route: this.routeLabel(route), method: METHODS.has(method) ? method : "OTHER", outcome };
-      series = { count: this.#requests.labels(labels), latency: this.#latency.labels(labels) };
-      // Only keep routes that got their own label: `other` routes must not grow the cache.
-      if (labels.route !== OTHER_ROUTE) this.#series.set(key, series);
+    const raw = `${route}\u0000${method}\u0000${outcome}`;
+    let labels = this.#keys.get(raw);
+    if (labels === undefined) {
+      const label = this.routeLabel(route);
+      const m = METHODS.has(method) ? method : "OTHER";
+      labels = { key: `${label}\u0000${m}\u0000${outcome}`, route: label, method: m };
+      // Only names that got their own label are cached, so odd routes and methods cannot grow the cache.
+      if (label !== OTHER_ROUTE && m === method) this.#keys.set(raw, labels);
     }
-    series.count.inc();
-    series.latency.observe(latencyMs / 1000);
+    this.#requests.record(labels.key, labels.route, labels.method, outcome, latencyMs / 1000);
   }
 
   /** Counts a connection refused before parsing (`malformed`, `headers_too_large`, `timeout`, ...). */
@@ -271,7 +269,8 @@ export class GuardMetrics {
   async #render(): Promise<string> {
     const parts: string[] = [];
     for (const metric of this.registry.getMetricsAsArray()) {
-      parts.push(await this.registry.getSingleMetricAsString(metric.name));
+      const own = (metric as unknown as Partial<PromClientMetric>).__guardRender;
+      parts.push(own ? await own() : await this.registry.getSingleMetricAsString(metric.name));
       // One metric at a time, then let requests run.
       await nextTurn();
     }

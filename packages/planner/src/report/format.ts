@@ -26,7 +26,11 @@ export function formatDuration(seconds: number | null): string {
   if (seconds === 0) return "0";
   if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
   // Round to the smaller of the two units shown, then split.
-  const index = (value: number): number => Math.max(0, UNITS.findIndex(([, size]) => value >= size));
+  const index = (value: number): number =>
+    Math.max(
+      0,
+      UNITS.findIndex(([, size]) => value >= size),
+    );
   const first = index(seconds);
   const step = UNITS[Math.min(first + 1, UNITS.length - 1)]![1];
   const rounded = Math.round(seconds / step) * step;

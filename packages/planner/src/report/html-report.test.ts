@@ -19,16 +19,29 @@ describe("renderHtmlReport", () => {
     for (const id of ["diagram", "findings", "journeys", "components", "dr", "scalability", "costs"]) {
       assert.match(html, new RegExp(`<h2 id="${id}">`), id);
     }
-    assert.match(html, /<th>Service<\/th><th>Scenario<\/th><th class="num">RPO<\/th><th class="num">RTO<\/th><th>Priority<\/th>/);
-    assert.match(html, /<th>Resource<\/th><th>Backup strategy<\/th><th>Backup location<\/th><th>Recovery procedure<\/th>/);
-    assert.match(html, /<th>Deployment<\/th><th class="num">Estimated cost<\/th><th class="num">Availability<\/th><th class="num">Cost of being down<\/th>/);
+    assert.match(
+      html,
+      /<th>Service<\/th><th>Scenario<\/th><th class="num">RPO<\/th><th class="num">RTO<\/th><th>Priority<\/th>/,
+    );
+    assert.match(
+      html,
+      /<th>Resource<\/th><th>Backup strategy<\/th><th>Backup location<\/th><th>Recovery procedure<\/th>/,
+    );
+    assert.match(
+      html,
+      /<th>Deployment<\/th><th class="num">Estimated cost<\/th><th class="num">Availability<\/th><th class="num">Cost of being down<\/th>/,
+    );
     assert.match(html, /<tr class="cheapest"><td>multi-zone \(cheapest\)<\/td>/);
     assert.equal(html.match(/class="sev sev-error"/g)?.length, 3);
     assert.match(html, /<td class="missed">missed<\/td>/);
   });
 
   it("escapes text from the spec", () => {
-    const hostile = { ...result, name: "<b>Evil & Co</b>", findings: [{ ...result.findings[0]!, message: "<script>x</script>" }] };
+    const hostile = {
+      ...result,
+      name: "<b>Evil & Co</b>",
+      findings: [{ ...result.findings[0]!, message: "<script>x</script>" }],
+    };
     const page = renderHtmlReport(spec, hostile);
     assert.doesNotMatch(page, /<script>|<b>Evil/);
     assert.match(page, /&lt;b&gt;Evil &amp; Co&lt;\/b&gt;/);

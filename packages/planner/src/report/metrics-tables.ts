@@ -25,6 +25,13 @@ export interface ScalabilityRow {
 
 const rps = (n: number): string => `${n.toLocaleString("en-US")} req/s`;
 
+/** An autoscaling target for people: a utilization percent, or a rate. */
+function target(metric: string, value: number): string {
+  if (metric === "cpu" || metric === "memory") return `${metric} ${Math.round(value <= 1 ? value * 100 : value)}%`;
+  if (metric === "requests-per-second") return `${value.toLocaleString("en-US")} req/s per instance`;
+  return `${metric} ${value}`;
+}
+
 /**
  * The durability table (course key metric 2): per store, what protects it
  * against each threat and the RPO achievable. Empty when the result has no
@@ -62,7 +69,7 @@ export function scalabilityRows(spec: Spec, result: PlanResult): ScalabilityRow[
       instances: `${s.instances} (${s.needed} needed)`,
       headroom: formatRatio(s.headroom ?? Number.POSITIVE_INFINITY),
       autoscale: s.autoscale
-        ? `${s.autoscale.metric} ${s.autoscale.target}, max ${s.autoscale.max} → ${rps(s.autoscale.maxCapacity)} (${formatRatio(s.autoscale.headroomAtMax ?? Number.POSITIVE_INFINITY)})`
+        ? `${target(s.autoscale.metric, s.autoscale.target)}, max ${s.autoscale.max} → ${rps(s.autoscale.maxCapacity)} (${formatRatio(s.autoscale.headroomAtMax ?? Number.POSITIVE_INFINITY)})`
         : "none",
       ok: s.autoscale ? s.autoscale.coversLoad : (s.headroom ?? Number.POSITIVE_INFINITY) >= 1,
     }));
@@ -80,7 +87,7 @@ export function scalabilityRows(spec: Spec, result: PlanResult): ScalabilityRow[
       instances: `${instances} (${needed} needed)`,
       headroom: formatRatio(headroom),
       autoscale: s.autoscale
-        ? `${s.autoscale.metric} ${s.autoscale.target}, max ${s.autoscale.max} → ${rps(maxCapacity)}`
+        ? `${target(s.autoscale.metric, s.autoscale.target)}, max ${s.autoscale.max} → ${rps(maxCapacity)}`
         : "none",
       ok: s.autoscale ? maxCapacity >= s.load : headroom >= 1,
     };

@@ -14,7 +14,10 @@ describe("renderTerminalReport", () => {
     assert.match(text, /book-trip\s+99\.961%\s+3h 25m\s+16m 51s\s+99\.950% met\s+exact/);
     assert.match(text, /Service\s+Scenario\s+RPO\s+RTO\s+Priority/);
     assert.match(text, /Resource\s+Backup strategy\s+Backup location\s+Recovery procedure/);
-    assert.match(text, /inventory-db\s+Programmer deleted all inventory accidentally\s+1h\s+1h\s+high\s+1d\s+1h\s+backups\s+missed/);
+    assert.match(
+      text,
+      /inventory-db\s+Programmer deleted all inventory accidentally\s+1h\s+1h\s+high\s+1d\s+1h\s+backups\s+missed/,
+    );
     assert.match(text, /Deployment\s+Estimated cost\s+Availability\s+Cost of being down/);
     assert.match(text, /multi-zone\s+1,800 USD\/month\s+99\.961%\s+683,800 USD\/year\s+705,400 USD\/year\s+← cheapest/);
     assert.equal(text.match(/cheapest/g)?.length, 1);
@@ -46,11 +49,16 @@ describe("renderTerminalReport", () => {
 
   it("says so when there are no findings", () => {
     const text = renderTerminalReport(spec, { ...result, findings: [] });
-    assert.match(text, /Findings \(0 errors, 0 warnings, 0 infos\)\n {2}none: the plan breaks no rule/);
+    assert.match(text, /Findings \(0 errors, 0 warnings, 0 info\)\n {2}none: the plan breaks no rule/);
   });
 
   it("reports a sampled journey with its interval", () => {
-    const journey = { ...result.journeys[0]!, method: "monte-carlo" as const, samples: 1_000_000, ci95: [0.9995, 0.9997] as [number, number] };
+    const journey = {
+      ...result.journeys[0]!,
+      method: "monte-carlo" as const,
+      samples: 1_000_000,
+      ci95: [0.9995, 0.9997] as [number, number],
+    };
     const text = renderTerminalReport(spec, { ...result, journeys: [journey] });
     assert.match(text, /monte-carlo 1,000,000 samples, 95% CI 99\.950%–99\.970%/);
   });

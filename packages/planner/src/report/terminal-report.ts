@@ -4,7 +4,7 @@ import { type Palette, palette } from "./colour.js";
 import { resourceRows, scenarioRows } from "./dr-tables.js";
 import { formatMinutes, formatMoney, formatPercent } from "./format.js";
 import { durabilityRows, scalabilityRows, THREATS } from "./metrics-tables.js";
-import { renderTable } from "./table.js";
+import { renderTable, wrapText } from "./table.js";
 
 export interface TerminalReportOptions {
   /** ANSI colour (decide with `useColour`). Default false. */
@@ -108,7 +108,7 @@ function severityColour(c: Palette, severity: Severity): (text: string) => strin
 function findings(all: readonly Finding[], c: Palette): string {
   const counts = SEVERITIES.map((s) => {
     const n = all.filter((f) => f.severity === s).length;
-    return `${n} ${s}${n === 1 ? "" : "s"}`;
+    return s === "info" ? `${n} info` : `${n} ${s}${n === 1 ? "" : "s"}`;
   });
   const out = [heading(c, `Findings (${counts.join(", ")})`)];
   if (all.length === 0) out.push(`  ${c.green("none: the plan breaks no rule")}`);
@@ -118,8 +118,10 @@ function findings(all: readonly Finding[], c: Palette): string {
     const colour = severityColour(c, severity);
     const label = { error: "Errors", warning: "Warnings", info: "Info" }[severity];
     out.push("", `  ${colour(c.bold(label))}`);
-    const rows = group.map((f) => [colour(f.rule), f.subject, f.message]);
-    out.push(renderTable([{ header: "Rule" }, { header: "Subject" }, { header: "Message" }], rows, "    "));
+    for (const f of group) {
+      out.push(`    ${colour(f.rule)}  ${c.bold(f.subject)}`);
+      for (const text of wrapText(f.message, 100)) out.push(`      ${text}`);
+    }
   }
   return out.join("\n");
 }
@@ -142,7 +144,7 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
       : renderTable(
           [
             { header: "Service" },
-            { header: "Scenario" },
+            { header: "Scenario", max: 48 },
             { header: "RPO", align: "right" },
             { header: "RTO", align: "right" },
             { header: "Priority" },
@@ -154,6 +156,7 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
           rows,
         );
   const resources = resourceRows(spec).map((r) => [r.resource, r.strategy, r.location, r.procedure]);
+  if (resources.length === 0) return [heading(c, "Disaster recovery"), scenarioTable, "", "  no stores in the spec"].join("\n");
   return [
     heading(c, "Disaster recovery"),
     scenarioTable,
@@ -161,9 +164,9 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
     renderTable(
       [
         { header: "Resource" },
-        { header: "Backup strategy" },
-        { header: "Backup location" },
-        { header: "Recovery procedure" },
+        { header: "Backup strategy", max: 40 },
+        { header: "Backup location", max: 24 },
+        { header: "Recovery procedure", max: 56 },
       ],
       resources,
     ),
@@ -188,7 +191,7 @@ function scalability(spec: Spec, result: PlanResult, c: Palette): string {
         { header: "Capacity", align: "right" },
         { header: "Instances" },
         { header: "Headroom", align: "right" },
-        { header: "Autoscaling" },
+        { header: "Autoscaling", max: 44 },
       ],
       rows,
     ),
@@ -208,7 +211,7 @@ function durability(result: PlanResult, c: Palette): string {
       [
         { header: "Store" },
         { header: "Engine" },
-        ...THREATS.map((t) => ({ header: t === "raw-deletion" ? "Raw deletion" : t[0]!.toUpperCase() + t.slice(1) })),
+        ...THREATS.map((t) => ({ header: `${t[0]!.toUpperCase()}${t.slice(1).replace("-", " ")}`, max: 16 })),
       ],
       rows,
     ),

@@ -39,7 +39,7 @@ function value<T>(
     .transform((raw) => (parse(raw) as { value: T }).value)
     .meta({ description });
   valueParsers.set(schema, parse);
-  return schema;
+  return schema as unknown as z.ZodType<T, string | number>;
 }
 
 const numberOrPattern = (pattern: string, json: Record<string, unknown>) =>
@@ -138,14 +138,18 @@ const service = z
       .optional()
       .describe("Services and stores this service calls, in order"),
     standby: standby.optional(),
-    cost: money("Monthly cost of the whole service, instead of instances x costs.instance", "month", "month").optional(),
+    cost: money(
+      "Monthly cost of the whole service, instead of instances x costs.instance",
+      "month",
+      "month",
+    ).optional(),
   })
   .describe("An instance group");
 
-const storeEngines = [
-  ...CATALOG.filter((e) => e.use !== "edge").map((e) => e.engine),
-  ...SELF_MANAGED_ENGINES,
-] as [string, ...string[]];
+const storeEngines = [...CATALOG.filter((e) => e.use !== "edge").map((e) => e.engine), ...SELF_MANAGED_ENGINES] as [
+  string,
+  ...string[],
+];
 const edgeEngines = CATALOG.filter((e) => e.use !== "store").map((e) => e.engine) as [string, ...string[]];
 
 const store = z
@@ -255,9 +259,7 @@ export const specSchema = z
       .describe("Objectives"),
     platform: z
       .strictObject({
-        regions: z
-          .record(name, z.array(name).min(1).describe("Its zones"))
-          .describe("Regions, each with its zones"),
+        regions: z.record(name, z.array(name).min(1).describe("Its zones")).describe("Regions, each with its zones"),
         availability: z
           .strictObject({
             region: percent("A region is up").prefault("99.99%"),
@@ -285,7 +287,7 @@ export const specSchema = z
   .describe("A nines reliability spec (nines.yaml)");
 
 /** The spec as the schema outputs it: values converted (seconds, fractions, money per month or hour). */
-export type SpecInput = z.output<typeof specSchema>;
+export type SchemaOutput = z.output<typeof specSchema>;
 
 /**
  * The JSON Schema (draft 2020-12) of `nines.yaml` for editors.

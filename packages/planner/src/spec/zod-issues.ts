@@ -1,18 +1,12 @@
 import { type core, z } from "zod";
-import { listNames, suggest } from "./closest-name.js";
+import { closestName, listNames, suggest } from "./closest-name.js";
+import type { Problem } from "./problem.js";
 import { valueParser } from "./schema.js";
 import { formatPath, type PathSegment } from "./source-map.js";
 
-/** A problem found in the data, before it is given a file position. */
-export interface Problem {
-  path: PathSegment[];
-  /** Point at the key of the map entry (unknown keys) rather than its value. */
-  part: "value" | "key";
-  message: string;
-  hint: string;
-}
-
 type Issue = core.$ZodIssue;
+/** A problem with what it says about keys, to drop a "missing" that an "unknown key" already explains. */
+type Found = Problem & { corrects?: string; missing?: string };
 type Def = { type: string; [key: string]: unknown };
 
 function def(schema: unknown): Def {
@@ -94,10 +88,15 @@ const EXPECTED: Record<string, string> = {
  * the wrong type with what the field takes.
  */
 export function issuesToProblems(issues: readonly Issue[], root: z.ZodType, data: unknown): Problem[] {
-  return issues.flatMap((issue) => issueToProblems(issue, [], root, data));
+  const problems = issues.flatMap((issue) => issueToProblems(issue, [], root, data));
+  // A misspelt required key is reported once, as the unknown key with its correction.
+  const corrected = new Set(problems.flatMap((p) => (p.corrects ? [p.corrects] : [])));
+  return problems
+    .filter((p) => !(p.missing && corrected.has(p.missing)))
+    .map(({ path, part, message, hint }) => ({ path, part, message, hint }));
 }
 
-function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, data: unknown): Problem[] {
+function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, data: unknown): Found[] {
   const path = [...base, ...(issue.path as PathSegment[])];
   const where = formatPath(path);
   const schemas = schemasAt(root, path);
@@ -109,12 +108,16 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
         const d = def(s);
         return d.type === "object" ? Object.keys(d["shape"] as object) : [];
       });
-      return issue.keys.map((key) => ({
-        path: [...path, key],
-        part: "key" as const,
-        message: `unknown key "${key}" in ${where}`,
-        hint: suggest(key, [...new Set(valid)], "valid keys"),
-      }));
+      return issue.keys.map((key) => {
+        const near = closestName(key, valid);
+        return {
+          path: [...path, key],
+          part: "key" as const,
+          message: `unknown key "${key}" in ${where}`,
+          hint: suggest(key, [...new Set(valid)], "valid keys"),
+          ...(near ? { corrects: formatPath([...path, near]) } : {}),
+        };
+      });
     }
     case "invalid_type": {
       if (value === undefined) {
@@ -126,6 +129,7 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
             part: "key",
             message: `${formatPath(parent)} is missing the required key "${key}"`,
             hint: `add ${key}:${about ? ` ${about}` : ""}`,
+            missing: formatPath(path),
           },
         ];
       }
@@ -183,7 +187,7 @@ function unionProblems(
   data: unknown,
   value: unknown,
   about: string | undefined,
-): Problem[] {
+): Found[] {
   const where = formatPath(path);
   // A value schema (duration, percentage, money, date) explains itself best.
   for (const schema of schemas) {

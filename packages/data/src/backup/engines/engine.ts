@@ -42,7 +42,16 @@ export interface BackupEngine {
   /** True when `location` already holds data (a file, or an existing database). */
   exists(location: string): Promise<boolean>;
   /** Restores `file` to `location`; replaces existing data only with `force`. Leaves nothing half-done on failure. */
-  restore(options: { file: string; location: string; force?: boolean; onProgress?: OnProgress }): Promise<void>;
+  restore(options: {
+    file: string;
+    location: string;
+    force?: boolean;
+    /** The file is a private copy that may be moved into place instead of copied. */
+    consume?: boolean;
+    onProgress?: OnProgress;
+  }): Promise<void>;
+  /** A directory for the downloaded copy: next to a file destination (so it can be renamed into place), else undefined. */
+  stagingDirFor?(location: string): string;
   /** Integrity check and row counts of a restored copy. */
   check(location: string): Promise<RestoredCheck>;
   /** Removes a scratch copy made by a verification. */

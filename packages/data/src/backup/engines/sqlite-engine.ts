@@ -157,7 +157,17 @@ export class SqliteEngine implements BackupEngine {
     return existsSync(location) || existsSync(`${location}-wal`);
   }
 
-  async restore(options: { file: string; location: string; force?: boolean; onProgress?: OnProgress }): Promise<void> {
+  stagingDirFor(location: string): string {
+    return dirname(resolve(location));
+  }
+
+  async restore(options: {
+    file: string;
+    location: string;
+    force?: boolean;
+    consume?: boolean;
+    onProgress?: OnProgress;
+  }): Promise<void> {
     const location = resolve(options.location);
     if (!options.force && (await this.exists(location))) {
       throw backupError(
@@ -172,7 +182,14 @@ export class SqliteEngine implements BackupEngine {
     const staging = `${location}.nines-restore-${randomBytes(4).toString("hex")}`;
     try {
       options.onProgress?.({ phase: "restore", message: `copying to ${location}` });
-      await copyFile(options.file, staging, constants.COPYFILE_EXCL);
+      // A private copy on the same filesystem is moved, not copied again.
+      const moved = options.consume
+        ? await rename(options.file, staging).then(
+            () => true,
+            () => false,
+          )
+        : false;
+      if (!moved) await copyFile(options.file, staging, constants.COPYFILE_EXCL);
       await syncPath(staging);
       // A stale -wal beside the new file would be replayed onto it: remove the old database's journals first.
       await rm(`${location}-wal`, { force: true });

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { constants, createReadStream, createWriteStream } from "node:fs";
+import { constants } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { backupError } from "../errors.js";
 import { checkKey, checkPrefix } from "../keys.js";
 import type { BackupTarget, TargetBody } from "./target.js";
@@ -41,6 +40,7 @@ function failed(operation: string, where: string, cause: unknown) {
 export class LocalDirTarget implements BackupTarget {
   readonly location: string;
   readonly #root: string;
+  #createdRoot = false;
 
   constructor(dir: string) {
     this.#root = resolve(dir);
@@ -60,8 +60,15 @@ export class LocalDirTarget implements BackupTarget {
 
   /** A fresh staging path inside the folder, on the same filesystem as the final files. */
   async stagingPath(name: string): Promise<string> {
-    await mkdir(this.#root, { recursive: true });
+    const created = await mkdir(this.#root, { recursive: true });
+    if (created !== undefined) this.#createdRoot = true;
     return join(this.#root, `${STAGING}${randomBytes(6).toString("hex")}-${name}`);
+  }
+
+  /** Removes the folder again if {@link stagingPath} created it and nothing was stored: a failed backup changes nothing. */
+  async discardStaging(): Promise<void> {
+    if (this.#createdRoot) await rmdir(this.#root).catch(() => undefined);
+    this.#createdRoot = false;
   }
 
   async put(key: string, body: TargetBody): Promise<void> {
@@ -100,7 +107,7 @@ export class LocalDirTarget implements BackupTarget {
     const path = this.pathOf(key);
     await this.#ensureExists(key, path);
     try {
-      await pipeline(createReadStream(path), createWriteStream(file));
+      await copyFile(path, file);
     } catch (error) {
       throw failed("reading", path, error);
     }

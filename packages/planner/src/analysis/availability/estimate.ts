@@ -31,8 +31,10 @@ export interface Estimate {
   ci95?: [number, number];
   /** Global zone indices the components use, ascending. */
   zones: number[];
-  /** Joint zone states enumerated (exact) or distinct states met (sampled). */
+  /** Joint zone states summed over (exact) or distinct states met (sampled). */
   states: number;
+  /** Exact: terminal states actually evaluated (fewer than `states` when a down component prunes a subtree). */
+  visited?: number;
 }
 
 /** The failure model of a spec's platform. */
@@ -64,7 +66,7 @@ export function estimateAvailability(
   const sample = options.method === "monte-carlo" || (zones.length > MAX_EXACT_ZONES && !single);
   if (!sample) {
     const r = exactAvailability(factors, domains);
-    return { availability: constant * r.availability, method: "exact", zones, states: r.states };
+    return { availability: constant * r.availability, method: "exact", zones, states: r.states, visited: r.visited };
   }
   const r = sampleAvailability(factors, domains, samples, new SeededRandom(seed));
   return {

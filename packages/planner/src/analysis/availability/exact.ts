@@ -8,8 +8,10 @@ const MAX_ENUMERATED_ZONES = 30;
 export interface ExactResult {
   /** P(every factor up), the factors' constants not included. */
   availability: number;
-  /** Joint zone states visited (sum over independent groups); 0 for count-distribution groups. */
+  /** Joint zone states summed over (sum over independent groups); 0 for count-distribution groups. */
   states: number;
+  /** Terminal states actually evaluated: a subtree where a component is already down counts once. */
+  visited: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface ExactResult {
 export function exactAvailability(factors: readonly PlacedFactor[], domains: FailureDomains): ExactResult {
   let availability = 1;
   let states = 0;
+  let visited = 0;
   for (const group of independentGroups(factors, domains)) {
     if (group.length === 1) {
       availability *= countDistributionAvailability(group[0]!, domains);
@@ -37,9 +40,10 @@ export function exactAvailability(factors: readonly PlacedFactor[], domains: Fai
       const r = enumerate(group, domains);
       availability *= r.availability;
       states += r.states;
+      visited += r.visited;
     }
   }
-  return { availability, states };
+  return { availability, states, visited };
 }
 
 /** Splits factors into groups whose regions are linked (union-find over regions). */
@@ -135,23 +139,41 @@ function enumerate(factors: readonly PlacedFactor[], domains: FailureDomains): E
     choiceProbs.push(cp);
     i += n;
   }
+  // A factor is multiplied in at the region where its last zone is chosen, so
+  // that a factor within early regions is evaluated once per partial state,
+  // not once per full state, and a zero (a component down) prunes the subtree.
+  const regionOfBit: number[] = [];
+  choiceMasks.forEach((cm, r) => {
+    const bits = Math.log2(cm.length);
+    for (let b = 0; b < bits; b++) regionOfBit.push(r);
+  });
+  const finalAt: number[][] = choiceMasks.map(() => []);
+  masks.forEach((mask, j) => {
+    finalAt[mask === 0 ? 0 : regionOfBit[31 - Math.clz32(mask)]!]!.push(j);
+  });
   const last = choiceMasks.length - 1;
-  const nf = factors.length;
   let down = 0;
-  const walk = (r: number, mask: number, p: number): void => {
+  let visited = 0;
+  const walk = (r: number, mask: number, p: number, up: number): void => {
     const cm = choiceMasks[r]!;
     const cp = choiceProbs[r]!;
-    if (r < last) {
-      for (let s = 0; s < cm.length; s++) walk(r + 1, mask | cm[s]!, p * cp[s]!);
-      return;
-    }
+    const final = finalAt[r]!;
     for (let s = 0; s < cm.length; s++) {
       const m = mask | cm[s]!;
-      let up = 1;
-      for (let j = 0; j < nf; j++) up *= tables[j]![popcount(m & masks[j]!)]!;
-      down += p * cp[s]! * (1 - up);
+      let u = up;
+      for (let i = 0; i < final.length; i++) {
+        const j = final[i]!;
+        u *= tables[j]![popcount(m & masks[j]!)]!;
+      }
+      const q = p * cp[s]!;
+      if (r === last || u === 0) {
+        down += q * (1 - u);
+        visited++;
+      } else {
+        walk(r + 1, m, q, u);
+      }
     }
   };
-  walk(0, 0, 1);
-  return { availability: 1 - down, states: 2 ** zoneSet.length };
+  walk(0, 0, 1, 1);
+  return { availability: 1 - down, states: 2 ** zoneSet.length, visited };
 }

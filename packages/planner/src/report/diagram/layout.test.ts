@@ -5,7 +5,10 @@ import { type Box, layoutDiagram } from "./layout.js";
 import { renderDiagramSvg } from "./svg.js";
 
 const inside = (inner: Box, outer: Box): boolean =>
-  inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
+  inner.x >= outer.x &&
+  inner.y >= outer.y &&
+  inner.x + inner.w <= outer.x + outer.w &&
+  inner.y + inner.h <= outer.y + outer.h;
 const overlap = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 describe("layoutDiagram", () => {
@@ -22,7 +25,8 @@ describe("layoutDiagram", () => {
       layout.regions.map((r) => r.name),
       ["us-central1", "europe-west2"],
     );
-    for (const zone of layout.zones) assert.ok(inside(zone, layout.regions.find((r) => r.name === zone.region)!), zone.name);
+    for (const zone of layout.zones)
+      assert.ok(inside(zone, layout.regions.find((r) => r.name === zone.region)!), zone.name);
     for (const service of spec.services) {
       const groups = layout.nodes.filter((n) => n.kind === "service" && n.component === service.name);
       assert.deepEqual(groups.map((g) => g.zone).sort(), [...service.zones].sort(), service.name);
@@ -59,7 +63,11 @@ describe("layoutDiagram", () => {
     assert.deepEqual(entries.map((e) => e.to).sort(), spec.services[0]!.zones.map((z) => `web@${z}`).sort());
     const optional = layout.edges.filter((e) => e.kind === "optional-call");
     assert.ok(optional.length > 0 && optional.every((e) => e.from.startsWith("web@") && e.to.startsWith("analytics@")));
-    assert.ok(layout.edges.some((e) => e.kind === "call" && e.from === "orders@us-central1-a" && e.to === "orders-db@us-central1-a"));
+    assert.ok(
+      layout.edges.some(
+        (e) => e.kind === "call" && e.from === "orders@us-central1-a" && e.to === "orders-db@us-central1-a",
+      ),
+    );
     const svg = renderDiagramSvg(layout);
     assert.match(svg, /class="edge optional-call"[^>]*stroke-dasharray/);
   });

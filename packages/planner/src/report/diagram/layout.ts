@@ -19,7 +19,7 @@ export interface ZoneNode extends Box {
 
 /** One drawn box: a service's instance group in a zone, a store node, the edge, a managed store, a backup copy. */
 export interface ComponentNode extends Box {
-  /** Unique per drawing: `service@zone`, `store@zone`, `store`, `store#backups`, `edge`. */
+  /** Unique per drawing: `service@zone`, `store@zone`, `store` (managed), `store#backups`, `edge`. */
   id: string;
   /** The spec component it stands for. */
   component: string;
@@ -30,14 +30,15 @@ export interface ComponentNode extends Box {
   region: string | null;
 }
 
-/** A line between two nodes; `route` is the SVG path. */
+/** A line between two nodes, already routed as SVG path data. */
 export interface Edge {
   from: string;
   to: string;
   kind: "call" | "optional-call" | "entry" | "replication" | "backup";
-  /** SVG path data, already routed. */
   path: string;
   label?: string;
+  /** Where to put the label, when there is one. */
+  labelAt?: { x: number; y: number };
 }
 
 export interface Layout {
@@ -51,26 +52,44 @@ export interface Layout {
 
 const BOX_W = 150;
 const BOX_H = 46;
-const ROW_GAP = 30;
-const LANE = 7;
-const COL_PAD = 14;
+const ROW_GAP = 34;
+const LANE = 6;
+const COL_PAD = 12;
+const COL_GAP = 10;
 const ZONE_HEAD = 26;
 const REGION_HEAD = 30;
-const REGION_PAD = 14;
-const REGION_GAP = 40;
+const REGION_PAD = 12;
+const REGION_GAP = 36;
 const MARGIN = 24;
-const EDGE_W = 180;
+const EDGE_W = 190;
 const EDGE_H = 44;
-const TOP = 96; // space for users and the edge above the regions
+const TOP = 100; // room for the users and the edge above the regions
+const BAND_GAP = 70;
+const TRACK = 5;
+
+interface Cell {
+  id: string;
+  component: string;
+  kind: "service" | "store" | "replica";
+  zone: string;
+  region: string;
+  col: number;
+  row: number;
+}
+
+interface Link {
+  from: string;
+  to: string;
+  kind: Edge["kind"];
+  label?: string;
+}
 
 /** Services in an order where a caller comes before what it calls (file order breaks ties). */
 function callOrder(spec: Spec): string[] {
-  const order: string[] = [];
-  const seen = new Set<string>();
   const byName = new Map(spec.services.map((s) => [s.name, s]));
   const depth = new Map<string, number>();
   const visit = (name: string, d: number, stack: Set<string>): void => {
-    if (stack.has(name)) return; // cycles are rejected by the parser; stay safe anyway
+    if (stack.has(name) || stack.size > spec.services.length) return; // cycles are rejected by the parser
     depth.set(name, Math.max(depth.get(name) ?? 0, d));
     const service = byName.get(name);
     if (!service) return;
@@ -79,161 +98,233 @@ function callOrder(spec: Spec): string[] {
     stack.delete(name);
   };
   for (const s of spec.services) visit(s.name, 0, new Set());
-  const sorted = [...spec.services].sort((a, b) => (depth.get(a.name) ?? 0) - (depth.get(b.name) ?? 0));
-  for (const s of sorted) {
-    if (!seen.has(s.name)) {
-      seen.add(s.name);
-      order.push(s.name);
-    }
-  }
-  return order;
+  return spec.services
+    .map((s, i) => ({ name: s.name, i }))
+    .sort((a, b) => (depth.get(a.name) ?? 0) - (depth.get(b.name) ?? 0) || a.i - b.i)
+    .map((s) => s.name);
 }
 
-function isPlaced(store: Store): boolean {
-  return store.zone !== null;
-}
-
-const centre = (b: Box): { x: number; y: number } => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+const isPlaced = (store: Store): boolean => store.zone !== null;
 
 /**
- * Lays out the deployment deterministically on a grid: regions side by side,
- * each zone a column, one row per service or placed store present in the
- * region (callers above what they call), the edge above, managed stores and
- * backup copies in a band below. Calls inside a zone run down a lane to the
- * right of the boxes; other arrows are smooth curves.
+ * Lays out the deployment deterministically on a grid, like a cloud
+ * architecture drawing: regions side by side, each zone a column, one row
+ * per service or placed store present in the region (callers above what
+ * they call), the edge above, managed stores and backup copies in bands
+ * below. Arrows are routed orthogonally through lanes beside each column
+ * and channels between rows, so they never cross a box.
  *
  * @example
  * const layout = layoutDiagram(spec); // then renderDiagramSvg(layout)
  */
 export function layoutDiagram(spec: Spec): Layout {
-  const services = callOrder(spec);
+  const order = callOrder(spec);
   const serviceByName = new Map(spec.services.map((s) => [s.name, s]));
-  const nodes: ComponentNode[] = [];
-  const regions: RegionNode[] = [];
-  const zones: ZoneNode[] = [];
-  const edges: Edge[] = [];
 
-  // Lanes per zone column: one per in-zone call edge, so that lines never overlap.
-  const laneCount = Math.max(1, ...spec.services.map((s) => s.calls.length));
-  const colW = COL_PAD + BOX_W + 8 + laneCount * LANE + COL_PAD;
-
-  let x = MARGIN;
-  let maxBottom = TOP;
+  // 1. The grid: columns (zones) and rows (per region, shared across its zones).
+  const cells: Cell[] = [];
+  const regionRows = new Map<string, number>();
+  const columns: { zone: string; region: string }[] = [];
   for (const region of spec.platform.regions) {
-    const rows: { id: string; kind: "service" | "store" }[] = [];
-    for (const name of services) {
-      const s = serviceByName.get(name)!;
-      if (s.zones.some((z) => region.zones.includes(z))) rows.push({ id: name, kind: "service" });
+    const rows: { name: string; kind: "service" | "store" }[] = [];
+    for (const name of order) {
+      if (serviceByName.get(name)!.zones.some((z) => region.zones.includes(z))) rows.push({ name, kind: "service" });
     }
     for (const store of spec.stores) {
-      if (!isPlaced(store)) continue;
-      const inRegion = [store.zone, store.replica?.zone].some((z) => z != null && region.zones.includes(z));
-      if (inRegion) rows.push({ id: store.name, kind: "store" });
+      const zones = [store.zone, store.replica?.zone];
+      if (isPlaced(store) && zones.some((z) => z != null && region.zones.includes(z))) {
+        rows.push({ name: store.name, kind: "store" });
+      }
     }
-    const zonesTop = TOP + REGION_HEAD;
-    const zoneH = ZONE_HEAD + Math.max(1, rows.length) * (BOX_H + ROW_GAP);
-    const regionW = REGION_PAD * 2 + region.zones.length * colW + (region.zones.length - 1) * 10;
-    regions.push({ name: region.name, x, y: TOP, w: regionW, h: REGION_HEAD + zoneH + REGION_PAD });
-    region.zones.forEach((zone, zi) => {
-      const zx = x + REGION_PAD + zi * (colW + 10);
-      zones.push({ name: zone, region: region.name, x: zx, y: zonesTop, w: colW, h: zoneH });
-      rows.forEach((row, ri) => {
-        const bx = zx + COL_PAD;
-        const by = zonesTop + ZONE_HEAD + ROW_GAP / 2 + ri * (BOX_H + ROW_GAP);
+    regionRows.set(region.name, rows.length);
+    for (const zone of region.zones) {
+      const col = columns.length;
+      columns.push({ zone, region: region.name });
+      rows.forEach((row, r) => {
         if (row.kind === "service") {
-          const s = serviceByName.get(row.id)!;
-          if (!s.zones.includes(zone)) return;
-          nodes.push({
-            id: `${s.name}@${zone}`,
-            component: s.name,
-            kind: "service",
-            label: s.name,
-            detail: `${s.instances} instance${s.instances === 1 ? "" : "s"} · ${s.capacity} rps each`,
-            zone,
-            region: region.name,
-            x: bx,
-            y: by,
-            w: BOX_W,
-            h: BOX_H,
-          });
-        } else {
-          const store = spec.stores.find((st) => st.name === row.id)!;
-          const isPrimary = store.zone === zone;
-          const isReplica = store.replica?.zone === zone;
-          if (!isPrimary && !isReplica) return;
-          nodes.push({
-            id: `${store.name}@${zone}`,
-            component: store.name,
-            kind: isPrimary ? "store" : "replica",
-            label: store.name,
-            detail: isPrimary
-              ? `${store.engine} primary`
-              : `${store.engine} replica (${store.replica!.sync ? "sync" : "async"})`,
-            zone,
-            region: region.name,
-            x: bx,
-            y: by,
-            w: BOX_W,
-            h: BOX_H,
-          });
+          if (serviceByName.get(row.name)!.zones.includes(zone)) {
+            cells.push({
+              id: `${row.name}@${zone}`,
+              component: row.name,
+              kind: "service",
+              zone,
+              region: region.name,
+              col,
+              row: r,
+            });
+          }
+          return;
+        }
+        const store = spec.stores.find((s) => s.name === row.name)!;
+        if (store.zone === zone || store.replica?.zone === zone) {
+          const kind = store.zone === zone ? "store" : "replica";
+          cells.push({ id: `${row.name}@${zone}`, component: row.name, kind, zone, region: region.name, col, row: r });
         }
       });
-    });
-    maxBottom = Math.max(maxBottom, TOP + REGION_HEAD + zoneH + REGION_PAD);
-    x += regionW + REGION_GAP;
+    }
   }
-  const regionsRight = x - REGION_GAP;
+  const cellById = new Map(cells.map((c) => [c.id, c]));
+  const groupsOf = (component: string): Cell[] =>
+    cells.filter((c) => c.component === component && c.kind !== "replica");
 
-  // The band below: managed stores, then backup copies.
-  const bandY = maxBottom + 56;
-  const band: ComponentNode[] = [];
+  // 2. The links: calls go to the group in the caller's zone, else (once per
+  // caller region) to the nearest group; managed stores live in the band.
+  const links: Link[] = [];
+  const crossRegion = new Set<string>();
+  for (const s of spec.services) {
+    for (const call of s.calls) {
+      const kind = call.optional ? "optional-call" : "call";
+      const managed = spec.stores.find((st) => st.name === call.target && !isPlaced(st));
+      for (const from of groupsOf(s.name)) {
+        if (managed) {
+          links.push({ from: from.id, to: managed.name, kind });
+          continue;
+        }
+        const targets = groupsOf(call.target);
+        if (targets.length === 0) continue;
+        const same = targets.find((t) => t.zone === from.zone) ?? targets.find((t) => t.region === from.region);
+        if (same) {
+          links.push({ from: from.id, to: same.id, kind });
+          continue;
+        }
+        const key = `${s.name}->${call.target}@${from.region}`;
+        if (crossRegion.has(key)) continue;
+        crossRegion.add(key);
+        const nearest = [...targets].sort((a, b) => Math.abs(a.col - from.col) - Math.abs(b.col - from.col))[0]!;
+        links.push({ from: from.id, to: nearest.id, kind });
+      }
+    }
+  }
   for (const store of spec.stores) {
-    if (isPlaced(store)) continue;
-    band.push({
-      id: store.name,
-      component: store.name,
+    if (store.zone && store.replica) {
+      links.push({
+        from: `${store.name}@${store.zone}`,
+        to: `${store.name}@${store.replica.zone}`,
+        kind: "replication",
+        label: store.replica.sync ? "sync" : "async",
+      });
+    }
+  }
+
+  // 3. Lanes: every routed link takes its own lane in the columns it runs down.
+  const laneCount = new Array<number>(columns.length).fill(0);
+  const laneOf = new Map<string, { out: number; in: number }>();
+  links.forEach((link, i) => {
+    const from = cellById.get(link.from);
+    if (!from || link.kind === "replication") return;
+    const to = cellById.get(link.to);
+    const out = laneCount[from.col]!++;
+    const inLane = to && to.col !== from.col ? laneCount[to.col]!++ : out;
+    laneOf.set(String(i), { out, in: inLane });
+  });
+  const lanes = Math.max(1, ...laneCount);
+  const colW = COL_PAD + BOX_W + 8 + lanes * LANE + COL_PAD;
+
+  // 4. Geometry.
+  const rowY = (row: number): number => TOP + REGION_HEAD + ZONE_HEAD + ROW_GAP / 2 + row * (BOX_H + ROW_GAP);
+  const regions: Layout["regions"] = [];
+  const zones: Layout["zones"] = [];
+  const colX: number[] = [];
+  let x = MARGIN;
+  let regionsBottom = TOP;
+  for (const region of spec.platform.regions) {
+    const rows = Math.max(1, regionRows.get(region.name) ?? 0);
+    const zoneH = ZONE_HEAD + rows * (BOX_H + ROW_GAP);
+    const w = REGION_PAD * 2 + region.zones.length * colW + Math.max(0, region.zones.length - 1) * COL_GAP;
+    regions.push({ name: region.name, x, y: TOP, w, h: REGION_HEAD + zoneH + REGION_PAD });
+    region.zones.forEach((zone, i) => {
+      const zx = x + REGION_PAD + i * (colW + COL_GAP);
+      colX.push(zx);
+      zones.push({ name: zone, region: region.name, x: zx, y: TOP + REGION_HEAD, w: colW, h: zoneH });
+    });
+    regionsBottom = Math.max(regionsBottom, TOP + REGION_HEAD + zoneH + REGION_PAD);
+    x += w + REGION_GAP;
+  }
+  const regionsRight = Math.max(MARGIN, x - REGION_GAP);
+
+  const nodes: ComponentNode[] = cells.map((c) => {
+    const box = { x: colX[c.col]! + COL_PAD, y: rowY(c.row), w: BOX_W, h: BOX_H };
+    if (c.kind === "service") {
+      const s = serviceByName.get(c.component)!;
+      const detail = `${s.instances} instance${s.instances === 1 ? "" : "s"} · ${s.capacity} rps each`;
+      return {
+        ...box,
+        id: c.id,
+        component: c.component,
+        kind: c.kind,
+        label: c.component,
+        detail,
+        zone: c.zone,
+        region: c.region,
+      };
+    }
+    const store = spec.stores.find((st) => st.name === c.component)!;
+    const detail =
+      c.kind === "store"
+        ? `${store.engine} primary`
+        : `${store.engine} replica (${store.replica?.sync ? "sync" : "async"})`;
+    return {
+      ...box,
+      id: c.id,
+      component: c.component,
+      kind: c.kind,
+      label: c.component,
+      detail,
+      zone: c.zone,
+      region: c.region,
+    };
+  });
+
+  const centreRow = (row: ComponentNode[], gap: number): void => {
+    const total = row.reduce((sum, n) => sum + n.w, 0) + Math.max(0, row.length - 1) * gap;
+    let nx = Math.max(MARGIN, MARGIN + (regionsRight - MARGIN - total) / 2);
+    for (const n of row) {
+      n.x = nx;
+      nx += n.w + gap;
+    }
+  };
+  const bandY = regionsBottom + BAND_GAP;
+  const managed: ComponentNode[] = spec.stores
+    .filter((s) => !isPlaced(s))
+    .map((s) => ({
+      id: s.name,
+      component: s.name,
       kind: "managed",
-      label: store.name,
-      detail: `${store.engine} · ${store.location ?? "managed"}`,
+      label: s.name,
+      detail: `${s.engine} · ${s.location ?? "managed"}`,
       zone: null,
-      region: store.location && spec.platform.regions.some((r) => r.name === store.location) ? store.location : null,
+      region: null,
       x: 0,
       y: bandY,
       w: BOX_W + 20,
       h: BOX_H + 6,
+    }));
+  centreRow(managed, 40);
+  const backups: ComponentNode[] = spec.stores
+    .filter((s) => s.backups !== null)
+    .map((s) => {
+      const at = s.backups!.at.kind === "region" ? s.backups!.at.region : s.backups!.at.kind;
+      const every = s.backups!.every;
+      const period =
+        every % 86_400 === 0
+          ? `${every / 86_400}d`
+          : every % 3600 === 0
+            ? `${every / 3600}h`
+            : `${Math.round(every / 60)}m`;
+      return {
+        id: `${s.name}#backups`,
+        component: s.name,
+        kind: "backups" as const,
+        label: `${s.name} backups`,
+        detail: `${at} · every ${period}${s.log ? " + log" : ""}`,
+        zone: null,
+        region: null,
+        x: 0,
+        y: bandY + (managed.length > 0 ? BOX_H + 6 + 50 : 0),
+        w: BOX_W + 20,
+        h: BOX_H - 4,
+      };
     });
-  }
-  const backups: ComponentNode[] = [];
-  for (const store of spec.stores) {
-    if (!store.backups) continue;
-    const at = store.backups.at.kind === "region" ? store.backups.at.region : store.backups.at.kind;
-    backups.push({
-      id: `${store.name}#backups`,
-      component: store.name,
-      kind: "backups",
-      label: `${store.name} backups`,
-      detail: `${at} · every ${Math.round(store.backups.every / 3600)}h${store.log ? " + log" : ""}`,
-      zone: null,
-      region: null,
-      x: 0,
-      y: bandY + BOX_H + 6 + 40,
-      w: BOX_W + 20,
-      h: BOX_H - 6,
-    });
-  }
-  const placeRow = (row: ComponentNode[]): void => {
-    const totalW = row.reduce((sum, n) => sum + n.w, 0) + Math.max(0, row.length - 1) * 24;
-    let nx = Math.max(MARGIN, MARGIN + (regionsRight - MARGIN - totalW) / 2);
-    for (const n of row) {
-      n.x = nx;
-      nx += n.w + 24;
-    }
-  };
-  placeRow(band);
-  placeRow(backups);
-  nodes.push(...band, ...backups);
-
-  // The edge, centred above the regions.
   const edgeNodes: ComponentNode[] = spec.edge.map((e) => ({
     id: e.name,
     component: e.name,
@@ -247,133 +338,119 @@ export function layoutDiagram(spec: Spec): Layout {
     w: EDGE_W,
     h: EDGE_H,
   }));
-  placeRow(edgeNodes);
-  nodes.push(...edgeNodes);
-
+  centreRow(edgeNodes, 40);
+  nodes.push(...managed, ...edgeNodes);
+  // Each backup copy under its store, pushed right where two would overlap.
+  const sourceOf = (component: string): ComponentNode | undefined => {
+    const store = spec.stores.find((s) => s.name === component);
+    const id = store?.zone ? `${component}@${store.zone}` : component;
+    return nodes.find((n) => n.id === id);
+  };
+  for (const copy of backups) {
+    const source = sourceOf(copy.component);
+    copy.x = source ? source.x + source.w / 2 - copy.w / 2 : MARGIN;
+  }
+  backups.sort((a, b) => a.x - b.x || a.id.localeCompare(b.id));
+  let nextX = MARGIN;
+  for (const copy of backups) {
+    copy.x = Math.max(copy.x, nextX);
+    nextX = copy.x + copy.w + 24;
+  }
+  nodes.push(...backups);
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const boxesOf = (component: string): ComponentNode[] =>
-    nodes.filter((n) => n.component === component && n.kind !== "backups" && n.kind !== "replica");
 
-  // Entry arrows: edge -> every group of each journey's entry service.
+  // 5. Paths.
+  const edges: Edge[] = [];
+  const laneX = (col: number, lane: number): number => colX[col]! + COL_PAD + BOX_W + 8 + lane * LANE + LANE / 2;
+  const channelUse = new Map<number, number>();
+  const track = (y: number): number => {
+    const k = channelUse.get(y) ?? 0;
+    channelUse.set(y, k + 1);
+    return y - 2 * TRACK + (k % 5) * TRACK;
+  };
+  const exitY = (n: ComponentNode, lane: number): number => n.y + 12 + (lane % 4) * 7;
+  const enterY = (n: ComponentNode, lane: number): number => n.y + n.h - 12 - (lane % 4) * 7;
+  links.forEach((link, i) => {
+    const a = byId.get(link.from);
+    const b = byId.get(link.to);
+    if (!a || !b) return;
+    if (link.kind === "replication") {
+      // Along the store row: primary and replica share it.
+      const [left, right] = a.x < b.x ? [a, b] : [b, a];
+      const y = a.y + a.h / 2;
+      edges.push({
+        from: a.id,
+        to: b.id,
+        kind: link.kind,
+        path: `M ${left.x + left.w} ${y} H ${right.x}`,
+        ...(link.label !== undefined && {
+          label: link.label,
+          labelAt: { x: (left.x + left.w + right.x) / 2, y: y - 6 },
+        }),
+      });
+      return;
+    }
+    const from = cellById.get(link.from)!;
+    const lane = laneOf.get(String(i))!;
+    const lx1 = laneX(from.col, lane.out);
+    const y1 = exitY(a, lane.out);
+    const start = `M ${a.x + a.w} ${y1} H ${lx1}`;
+    let path: string;
+    if (b.kind === "managed") {
+      // Down the lane, across the channel above the band, down into the store.
+      const cy = track(bandY - 22);
+      path = `${start} V ${cy} H ${b.x + b.w / 2} V ${b.y}`;
+    } else {
+      const to = cellById.get(link.to)!;
+      if (to.col === from.col) {
+        path = `${start} V ${enterY(b, lane.out)} H ${b.x + b.w}`;
+      } else {
+        // Down to the channel above the target's row, across, then in from its lane.
+        const cy = track(b.y - ROW_GAP / 2);
+        const lx2 = laneX(to.col, lane.in);
+        path = `${start} V ${cy} H ${lx2} V ${enterY(b, lane.in)} H ${b.x + b.w}`;
+      }
+    }
+    edges.push({ from: a.id, to: b.id, kind: link.kind, path });
+  });
+  // The edge feeds every group of each journey's entry service, from above.
   for (const journey of spec.journeys) {
-    if (!journey.via) continue;
-    const edgeNode = byId.get(journey.via);
-    if (!edgeNode) continue;
-    for (const target of boxesOf(journey.entry)) {
-      if (edges.some((e) => e.from === edgeNode.id && e.to === target.id)) continue;
-      edges.push({ from: edgeNode.id, to: target.id, kind: "entry", path: curveDown(edgeNode, target) });
+    const edge = journey.via ? byId.get(journey.via) : undefined;
+    if (!edge) continue;
+    for (const target of nodes.filter((n) => n.component === journey.entry && n.kind === "service")) {
+      if (edges.some((e) => e.from === edge.id && e.to === target.id)) continue;
+      const x1 = edge.x + edge.w / 2;
+      const x2 = target.x + target.w / 2;
+      const y1 = edge.y + edge.h;
+      const my = (y1 + target.y) / 2;
+      edges.push({
+        from: edge.id,
+        to: target.id,
+        kind: "entry",
+        path: `M ${r(x1)} ${r(y1)} C ${r(x1)} ${r(my)} ${r(x2)} ${r(my)} ${r(x2)} ${r(target.y)}`,
+      });
     }
   }
-
-  // Calls: in the same zone down a lane; otherwise a curve to the nearest group.
-  const laneUse = new Map<string, number>();
-  const crossRegion = new Set<string>();
-  for (const s of spec.services) {
-    for (const call of s.calls) {
-      const kind = call.optional ? "optional-call" : "call";
-      for (const from of boxesOf(s.name)) {
-        const targets = boxesOf(call.target);
-        if (targets.length === 0) continue;
-        const sameZone = targets.find((t) => t.zone !== null && t.zone === from.zone);
-        if (sameZone) {
-          const zoneKey = from.zone!;
-          const lane = laneUse.get(zoneKey) ?? 0;
-          laneUse.set(zoneKey, lane + 1);
-          const lx = from.x + from.w + 8 + lane * LANE;
-          const y1 = from.y + from.h / 2 + 6 - (lane % 3) * 6;
-          const y2 = sameZone.y + sameZone.h / 2 - 6 + (lane % 3) * 6;
-          const path = `M ${from.x + from.w} ${y1} H ${lx} V ${y2} H ${sameZone.x + sameZone.w}`;
-          edges.push({ from: from.id, to: sameZone.id, kind, path });
-          continue;
-        }
-        const sameRegion = targets.find((t) => t.region !== null && t.region === from.region);
-        if (sameRegion) {
-          edges.push({ from: from.id, to: sameRegion.id, kind, path: curve(from, sameRegion) });
-          continue;
-        }
-        // Across regions (or to the band): one arrow per caller region, from its first group.
-        const key = `${s.name}->${call.target}@${from.region}`;
-        if (crossRegion.has(key)) continue;
-        crossRegion.add(key);
-        const target = nearest(from, targets);
-        const path = target.kind === "managed" ? curveDown(from, target) : curveSideways(from, target);
-        edges.push({ from: from.id, to: target.id, kind, path });
-      }
-    }
-  }
-
-  // Replication: primary -> replica; backups: store -> its backup copy.
+  // Backups: from the store's node (a placed store's primary) down to its copy.
   for (const store of spec.stores) {
-    if (store.zone && store.replica) {
-      const primary = byId.get(`${store.name}@${store.zone}`);
-      const replica = byId.get(`${store.name}@${store.replica.zone}`);
-      if (primary && replica) {
-        edges.push({
-          from: primary.id,
-          to: replica.id,
-          kind: "replication",
-          path: curve(primary, replica),
-          label: store.replica.sync ? "sync" : "async",
-        });
-      }
-    }
     const copy = byId.get(`${store.name}#backups`);
     const source = store.zone ? byId.get(`${store.name}@${store.zone}`) : byId.get(store.name);
-    if (copy && source) edges.push({ from: source.id, to: copy.id, kind: "backup", path: curveDown(source, copy) });
+    if (!copy || !source) continue;
+    const x1 = source.x + source.w / 2;
+    const x2 = copy.x + copy.w / 2;
+    const y1 = source.y + source.h;
+    const my = track(copy.y - 20);
+    edges.push({
+      from: source.id,
+      to: copy.id,
+      kind: "backup",
+      path: `M ${r(x1)} ${r(y1)} V ${r(my)} H ${r(x2)} V ${r(copy.y)}`,
+    });
   }
 
-  const bottom = Math.max(...nodes.map((n) => n.y + n.h), maxBottom) + MARGIN;
+  const bottom = Math.max(regionsBottom, ...nodes.map((n) => n.y + n.h)) + MARGIN;
   const right = Math.max(regionsRight, ...nodes.map((n) => n.x + n.w)) + MARGIN;
   return { width: Math.ceil(right), height: Math.ceil(bottom), regions, zones, nodes, edges };
-}
-
-function nearest(from: Box, targets: ComponentNode[]): ComponentNode {
-  const c = centre(from);
-  let best = targets[0]!;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const t of targets) {
-    const tc = centre(t);
-    const d = Math.hypot(tc.x - c.x, tc.y - c.y);
-    if (d < bestD) {
-      bestD = d;
-      best = t;
-    }
-  }
-  return best;
-}
-
-/** A vertical S-curve from the bottom of `a` to the top of `b` (or up, when b is above). */
-function curveDown(a: Box, b: Box): string {
-  const down = b.y >= a.y + a.h;
-  const x1 = a.x + a.w / 2;
-  const y1 = down ? a.y + a.h : a.y;
-  const x2 = b.x + b.w / 2;
-  const y2 = down ? b.y : b.y + b.h;
-  const my = (y1 + y2) / 2;
-  return `M ${r(x1)} ${r(y1)} C ${r(x1)} ${r(my)} ${r(x2)} ${r(my)} ${r(x2)} ${r(y2)}`;
-}
-
-/** A curve between two boxes: vertical when one is clearly below the other, else horizontal. */
-function curve(a: Box, b: Box): string {
-  if (b.y >= a.y + a.h + 10 || a.y >= b.y + b.h + 10) return curveDown(a, b);
-  const right = b.x > a.x;
-  const x1 = right ? a.x + a.w : a.x;
-  const x2 = right ? b.x : b.x + b.w;
-  const y1 = a.y + a.h / 2;
-  const y2 = b.y + b.h / 2;
-  const mx = (x1 + x2) / 2;
-  return `M ${r(x1)} ${r(y1)} C ${r(mx)} ${r(y1)} ${r(mx)} ${r(y2)} ${r(x2)} ${r(y2)}`;
-}
-
-/** A horizontal S-curve between facing sides, for arrows between regions. */
-function curveSideways(a: Box, b: Box): string {
-  const right = b.x > a.x;
-  const x1 = right ? a.x + a.w : a.x;
-  const x2 = right ? b.x : b.x + b.w;
-  const y1 = a.y + a.h / 2;
-  const y2 = b.y + b.h / 2;
-  const mx = (x1 + x2) / 2;
-  return `M ${r(x1)} ${r(y1)} C ${r(mx)} ${r(y1)} ${r(mx)} ${r(y2)} ${r(x2)} ${r(y2)}`;
 }
 
 const r = (n: number): number => Math.round(n * 10) / 10;

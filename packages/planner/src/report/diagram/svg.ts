@@ -80,7 +80,7 @@ export function renderDiagramSvg(layout: Layout, options: DiagramOptions = {}): 
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 ${layout.width} ${layout.height}" ` +
-      `width="${layout.width}" height="${layout.height}" role="img" aria-labelledby="diagram-title">`,
+      `width="${layout.width}" height="${layout.height}" style="max-width:100%;height:auto" role="img" aria-labelledby="diagram-title">`,
     `<title id="diagram-title">${escapeXml(options.title ?? "Deployment diagram")}</title>`,
     "<defs>",
     '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#475569"/></marker>',
@@ -124,13 +124,9 @@ export function renderDiagramSvg(layout: Layout, options: DiagramOptions = {}): 
   }
   for (const n of layout.nodes) out.push(node(n, options));
   for (const edge of layout.edges) {
-    if (!edge.label) continue;
-    const m = /M ([\d.]+) ([\d.]+).* ([\d.]+) ([\d.]+)$/.exec(edge.path);
-    if (!m) continue;
-    const x = (Number(m[1]) + Number(m[3])) / 2;
-    const y = (Number(m[2]) + Number(m[4])) / 2;
+    if (!edge.label || !edge.labelAt) continue;
     out.push(
-      `<text x="${x}" y="${y - 4}" text-anchor="middle" class="detail" style="fill:#15803d">${escapeXml(edge.label)}</text>`,
+      `<text x="${edge.labelAt.x}" y="${edge.labelAt.y}" text-anchor="middle" class="detail" style="fill:#15803d">${escapeXml(edge.label)}</text>`,
     );
   }
   out.push("</svg>");

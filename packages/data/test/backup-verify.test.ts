@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { isNinesError, ManualClock, SeededRandom } from "@nines/core";
+import Database from "better-sqlite3";
+import { listBackups } from "../src/backup/catalog.js";
+import { createBackup } from "../src/backup/create-backup.js";
+import { SqliteEngine } from "../src/backup/engines/sqlite-engine.js";
+import { BACKUP_ERRORS } from "../src/backup/errors.js";
+import { restoreBackup } from "../src/backup/restore-backup.js";
+import { applyRetention } from "../src/backup/retention/apply-retention.js";
+import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
+import { S3Target } from "../src/backup/targets/s3-target.js";
+import { checkVerificationAge, lastVerified } from "../src/backup/verify/check-verification-age.js";
+import { listVerifications } from "../src/backup/verify/verification-record.js";
+import { verifyBackup } from "../src/backup/verify/verify-backup.js";
+import { S3RVER_CREDENTIALS, startS3rver } from "./support/s3rver.js";
+
+const DAY = 86_400_000;
+let root = "";
+before(() => {
+  root = mkdtempSync(join(tmpdir(), "nines-backup-verify-"));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function makeDb(file: string, rows: number, at: number): void {
+  const db = new Database(file);
+  db.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+  const insert = db.prepare("INSERT INTO events (at) VALUES (?)");
+  for (let i = 0; i < rows; i++) insert.run(at);
+  db.close();
+}
+
+describe("restore verification", () => {
+  it("records RTO and RPO beside the backups and alerts when the last success is too old", async () => {
+    const dir = mkdtempSync(join(root, "verify-"));
+    const db = join(dir, "app.db");
+    const clock = new ManualClock(Date.UTC(2026, 10, 1));
+    makeDb(db, 100, clock.now());
+    const target = new LocalDirTarget(join(dir, "backups"));
+
+    await assert.rejects(checkVerificationAge({ target, maxAgeMs: 7 * DAY, clock }), (e: unknown) =>
+      isNinesError(e, BACKUP_ERRORS.verifyStale),
+    );
+    await clock.advance(2 * 3_600_000); // the newest row is two hours old when the backup is taken
+    const { manifest } = await createBackup({
+      source: db,
+      engine: new SqliteEngine(),
+      targets: [target],
+      clock,
+      random: new SeededRandom(1),
+      newestColumn: "events.at",
+    });
+    await clock.advance(DAY);
+    const record = await verifyBackup({ target, clock });
+    assert.equal(record.ok, true, record.problems.join("; "));
+    assert.equal(record.backupId, manifest.id);
+    assert.equal(record.rpoBasis, "newest-data");
+    assert.equal(record.rpoMs, DAY + 2 * 3_600_000, "RPO is the age of the newest data in the backup");
+    assert.equal(record.rtoMs, 0, "RTO is measured on the injected clock (a manual one here)");
+    assert.deepEqual(record.actualRows, { events: 100 });
+    assert.deepEqual(
+      (await listVerifications(target)).map((r) => r.verifiedAt),
+      [record.verifiedAt],
+    );
+    assert.equal((await lastVerified(target))?.verifiedAt, new Date(Date.UTC(2026, 10, 2, 2)).toISOString());
+
+    const fresh = await checkVerificationAge({ target, maxAgeMs: 7 * DAY, clock });
+    assert.equal(fresh.ageMs, 0);
+    await clock.advance(8 * DAY);
+    await assert.rejects(checkVerificationAge({ target, maxAgeMs: 7 * DAY, clock }), (e: unknown) => {
+      assert.ok(isNinesError(e, BACKUP_ERRORS.verifyStale));
+      assert.match(e.message, /8\.0 days ago/);
+      assert.equal(e.details["exitCode"], 1);
+      return true;
+    });
+  });
+
+  it("fails (and records the failure) when the newest backup is corrupt", async () => {
+    const dir = mkdtempSync(join(root, "verify-bad-"));
+    const db = join(dir, "app.db");
+    makeDb(db, 10, 0);
+    const target = new LocalDirTarget(join(dir, "backups"));
+    const { manifest } = await createBackup({ source: db, engine: new SqliteEngine(), targets: [target] });
+    const file = join(dir, "backups", manifest.id, "data.sqlite");
+    writeFileSync(file, readFileSync(file).subarray(0, 4096));
+    const record = await verifyBackup({ target });
+    assert.equal(record.ok, false);
+    assert.match(record.problems[0] ?? "", /truncated/);
+    assert.equal(await lastVerified(target), undefined, "a failed verification proves nothing");
+  });
+
+  it("finds a row-count mismatch between the manifest and the restored copy", async () => {
+    const dir = mkdtempSync(join(root, "verify-count-"));
+    const db = join(dir, "app.db");
+    makeDb(db, 10, 0);
+    const target = new LocalDirTarget(join(dir, "backups"));
+    const { manifest } = await createBackup({ source: db, engine: new SqliteEngine(), targets: [target] });
+    // A manifest that lies about the data (checksum still right): verification must notice.
+    const key = `${manifest.id}/manifest.json`;
+    await target.put(key, {
+      bytes: new TextEncoder().encode(JSON.stringify({ ...manifest, rowCounts: { events: 11 } })),
+    });
+    const record = await verifyBackup({ target });
+    assert.equal(record.ok, false);
+    assert.match(record.problems.join("\n"), /manifest says 11 rows, restored copy has 10/);
+  });
+});
+
+it("backs up to a local directory and S3 at once, restores from S3, and applies retention", async () => {
+  const s3 = await startS3rver(["backups"]);
+  try {
+    const dir = mkdtempSync(join(root, "s3-"));
+    const db = join(dir, "app.db");
+    const clock = new ManualClock(Date.UTC(2026, 10, 1, 12));
+    const local = new LocalDirTarget(join(dir, "region-b"));
+    const remote = new S3Target({
+      bucket: "backups",
+      prefix: "app",
+      endpoint: s3.endpoint,
+      credentials: S3RVER_CREDENTIALS,
+    });
+    const random = new SeededRandom(7);
+    for (let day = 0; day < 5; day++) {
+      makeDb(db, 10, clock.now());
+      await createBackup({ source: db, engine: new SqliteEngine(), targets: [local, remote], clock, random });
+      await clock.advance(DAY);
+    }
+    const fromS3 = await listBackups(remote);
+    assert.deepEqual(
+      fromS3.backups.map((b) => b.id),
+      (await listBackups(local)).backups.map((b) => b.id),
+    );
+    const to = join(dir, "from-s3.db");
+    const { manifest } = await restoreBackup({ from: remote, to });
+    assert.equal(manifest.rowCounts["events"], 50);
+
+    // Verify the second-newest only, so the last good backup is not the newest one.
+    const verified = fromS3.backups[1]?.id as string;
+    assert.equal((await verifyBackup({ target: remote, id: verified, clock })).ok, true);
+    const plan = await applyRetention(remote, { keepLast: 2, keepDaily: 0, keepWeekly: 0 });
+    const left = (await listBackups(remote)).backups.map((b) => b.id);
+    assert.deepEqual(left, [verified, ...fromS3.backups.slice(3).map((b) => b.id)]);
+    assert.deepEqual(plan.remove.sort(), [fromS3.backups[0]?.id, fromS3.backups[2]?.id].sort());
+    await remote.close();
+  } finally {
+    await s3.stop();
+  }
+});

@@ -1,0 +1,90 @@
+// One server for the goodput benchmark, in its own process:
+//   node --conditions=source --import tsx goodput-server.ts --subject none|under-pressure|nines [--work-ms 2]
+// Prints {"port": N} on stdout once it listens on 127.0.0.1. Health probe at /livez for every subject.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { calibrateWork } from "./cpu-work.js";
+
+const { values } = parseArgs({
+  options: { subject: { type: "string", default: "none" }, "work-ms": { type: "string", default: "2" } },
+});
+const work = calibrateWork(Number(values["work-ms"]));
+
+function announce(port: number): void {
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+async function startNone(): Promise<void> {
+  const server = createServer((req, res) => {
+    if (req.url === "/livez") {
+      res.end("ok");
+      return;
+    }
+    work();
+    res.end("ok");
+  });
+  server.listen(0, "127.0.0.1", () => announce((server.address() as AddressInfo).port));
+}
+
+async function startUnderPressure(): Promise<void> {
+  const { default: Fastify } = await import("fastify");
+  const { default: underPressure } = await import("@fastify/under-pressure");
+  const app = Fastify({ logger: false });
+  // The README's settings, with the memory limits raised: 100 MB of RSS is below what this process uses at idle.
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    maxHeapUsedBytes: 1_000_000_000,
+    maxRssBytes: 2_000_000_000,
+    maxEventLoopUtilization: 0.98,
+    retryAfter: 1,
+    exposeStatusRoute: "/livez",
+  });
+  app.get("/", async () => {
+    work();
+    return "ok";
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  announce((app.server.address() as AddressInfo).port);
+}
+
+async function startNines(): Promise<void> {
+  const guard = await import("@nines/guard");
+  const { adaptiveGate } = guard;
+  const gate = adaptiveGate({});
+  const g = guard.createGuard({ gate, paths: { liveness: "/livez" } });
+  if (process.env["NINES_BENCH_DEBUG"]) {
+    const counts: Record<string, number> = {};
+    gate.admission.events.on("rejected", (e) => {
+      counts[e.reason] = (counts[e.reason] ?? 0) + 1;
+    });
+    gate.admission.events.on("admitted", (e) => {
+      counts["admitted"] = (counts["admitted"] ?? 0) + 1;
+      counts["queuedMsTotal"] = (counts["queuedMsTotal"] ?? 0) + e.queuedMs;
+    });
+    setInterval(() => {
+      const a = gate.admission;
+      process.stderr.write(
+        `inflight ${a.inflight} queued ${a.queued} limit ${a.limit} overloaded ${a.overloaded} rejected ${JSON.stringify(counts)}\n`,
+      );
+    }, 1000).unref();
+  }
+  const server = guard.guardHttpServer((_req, res) => {
+    work();
+    res.end("ok");
+  }, g);
+  server.listen(0, "127.0.0.1", () => announce((server.address() as AddressInfo).port));
+}
+
+const starters: Record<string, () => Promise<void>> = {
+  none: startNone,
+  "under-pressure": startUnderPressure,
+  nines: startNines,
+};
+const start = starters[values.subject ?? "none"];
+if (!start) {
+  process.stderr.write(`unknown subject ${values.subject}; use none, under-pressure or nines\n`);
+  process.exitCode = 2;
+} else {
+  await start();
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyPluginCallback } from "fastify";
+import type { Admission } from "../admission-gate.js";
+import type { Guard } from "../guard.js";
+import type { GuardRequest } from "../guard-request.js";
+import { headerOf, pathOf, trackResponse, writeError, writeRejection } from "../http/node-pipeline.js";
+
+/**
+ * A Fastify plugin over the guard. It registers the guard endpoints as
+ * routes, admits or refuses every other request in an `onRequest` hook
+ * (before body parsing, so a refusal costs almost nothing), counts each
+ * request by its route template, and attaches `fastify.server` to the
+ * drain. It is not encapsulated (like `fastify-plugin`): its hooks see every
+ * route. Fastify keeps its own answer to unparsable requests.
+ *
+ * @example
+ * const app = Fastify();
+ * await app.register(fastifyGuard(guard));
+ * app.get("/hello", async () => "hello");
+ * await app.listen({ port: 8080 });
+ */
+export function fastifyGuard(guard: Guard): FastifyPluginCallback {
+  const plugin: FastifyPluginCallback = (fastify: FastifyInstance, _options, done) => {
+    for (const [path, endpoint] of guard.endpointPaths()) {
+      fastify.get(path, async (_request, reply) => {
+        const answer = await guard.serveEndpoint(endpoint);
+        reply.code(answer.status).header("content-type", answer.contentType).header("cache-control", "no-store");
+        if (guard.phase === "closing") reply.header("connection", "close");
+        return answer.body;
+      });
+    }
+    fastify.addHook("onRequest", (request, reply, next) => {
+      const path = pathOf(request.raw.url);
+      if (guard.endpointFor(request.method, path) !== undefined) {
+        next();
+        return;
+      }
+      const raw = request.raw;
+      const res = reply.raw;
+      const tracked = guard.begin(request.method, path, request.routeOptions.url ?? "unmatched", (name) =>
+        headerOf(raw, name),
+      );
+      const controller = trackResponse(guard, tracked, raw, res);
+      const length = raw.headers["content-length"];
+      if (length !== undefined && Number(length) > guard.maxBodyBytes) {
+        reply.hijack();
+        writeError(res, 413, "NINES_GUARD_BODY_TOO_LARGE", `the body is larger than ${guard.maxBodyBytes} bytes`, true);
+        return;
+      }
+      const decide = (admission: Admission) => {
+        if (!admission.admitted) {
+          reply.hijack();
+          writeRejection(res, admission, guard.phase === "closing");
+          return;
+        }
+        if (tracked.ended) return;
+        if (guard.phase === "closing") reply.header("connection", "close");
+        next();
+      };
+      const admission = tracked.admit(controller.signal);
+      if (admission instanceof Promise) admission.then(decide, (error: unknown) => next(error as Error));
+      else decide(admission);
+    });
+    guard.attach(fastify.server, { clientErrors: false });
+    done();
+  };
+  // Same effect as wrapping in fastify-plugin: the hooks apply to the whole app.
+  Object.assign(plugin, { [Symbol.for("skip-override")]: true, [Symbol.for("fastify.display-name")]: "nines-guard" });
+  return plugin;
+}
+
+export type { GuardRequest };

@@ -1,0 +1,117 @@
+import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import type { Spec } from "../model.js";
+import { buildModel } from "./build-model.js";
+import { checkCycles, checkDisasters, checkJourneys, checkServices } from "./check-services.js";
+import { checkEdge, checkStores } from "./check-stores.js";
+import { gatherDeclared } from "./declared.js";
+import { mapping, Problems } from "./problem.js";
+import { specSchema } from "./schema.js";
+import { SourceMap } from "./source-map.js";
+import { type SpecError, sortSpecErrors } from "./spec-error.js";
+import { issuesToProblems } from "./zod-issues.js";
+
+/** The outcome of {@link parseSpec}: the model, or every error found. */
+export type ParseSpecResult = { ok: true; spec: Spec; warnings: SpecError[] } | { ok: false; errors: SpecError[] };
+
+const YAML_HINTS: Partial<Record<string, string>> = {
+  TAB_AS_INDENT: "indent with spaces, not tabs",
+  BAD_INDENT: "align the keys of one mapping at the same column",
+  MISSING_CHAR: "close the quote, bracket or brace that is open here",
+  MULTILINE_IMPLICIT_KEY: "a key fits on one line and ends with ': '",
+  BLOCK_AS_IMPLICIT_KEY: "put a space after the colon, or check the indentation above",
+  UNEXPECTED_TOKEN: "check the indentation, colons and quotes on this line",
+  BAD_ALIAS: "define the anchor (&name) before using the alias (*name)",
+};
+
+/**
+ * Parses and validates the text of a `nines.yaml` spec into the planner's
+ * model. Never throws for bad input and never stops at the first problem:
+ * YAML syntax, the schema (unknown keys, types, values) and the references
+ * between parts (zones, names, cycles, the catalog) are all checked, and
+ * every error names its file, line and column with a hint.
+ *
+ * @example
+ * const result = parseSpec(readFileSync("nines.yaml", "utf8"), "nines.yaml");
+ * if (!result.ok) for (const e of result.errors) console.error(formatSpecError(e));
+ */
+export function parseSpec(text: string, file: string): ParseSpecResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const map = new SourceMap(doc, lineCounter, file);
+  const fromYaml = (e: YAMLError, hint: string): SpecError => ({
+    ...map.position(e.pos[0]),
+    message: e.code === "DUPLICATE_KEY" ? duplicateKey(text, e) : firstLine(e.message),
+    hint,
+  });
+  const errors = doc.errors.map((e) =>
+    fromYaml(e, e.code === "DUPLICATE_KEY" ? "remove or rename one of them: each key appears once" : yamlHint(e)),
+  );
+  const warnings = doc.warnings.map((w) => fromYaml(w, "check the YAML here"));
+  // After a syntax error the tree is unreliable; duplicate keys leave it whole.
+  if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { ok: false, errors: sortSpecErrors(errors) };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      errors: [...errors, { ...map.position(0), message, hint: "simplify the anchors and aliases" }],
+    };
+  }
+  const root = mapping(raw);
+  if (!root) {
+    const where = map.locate([]);
+    return {
+      ok: false,
+      errors: [
+        ...errors,
+        {
+          ...where,
+          message: raw == null ? "the spec is empty" : "the spec must be a mapping of sections",
+          hint: "start with name:, platform: (regions), services:, stores: and journeys:",
+        },
+      ],
+    };
+  }
+
+  const parsed = specSchema.safeParse(root);
+  const problems = new Problems();
+  if (!parsed.success) problems.list.push(...issuesToProblems(parsed.error.issues, specSchema, root));
+  const declared = gatherDeclared(root, problems);
+  checkServices(root, declared, problems);
+  checkCycles(root, problems);
+  checkStores(root, declared, problems);
+  checkEdge(root, declared, problems);
+  checkJourneys(root, declared, problems);
+  checkDisasters(root, declared, problems);
+
+  const seen = new Set(errors.map((e) => `${e.line}:${e.column}:${e.message}`));
+  for (const problem of problems.list) {
+    const error = { ...map.locate(problem.path, problem.part), message: problem.message, hint: problem.hint };
+    const key = `${error.line}:${error.column}:${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(error);
+  }
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors: sortSpecErrors(errors) };
+  return { ok: true, spec: buildModel(parsed.data, file, map.all()), warnings: sortSpecErrors(warnings) };
+}
+
+function yamlHint(error: YAMLError): string {
+  if (/end with a [}\]]/.test(error.message)) return "close the flow collection with its } or ], or indent it further";
+  return YAML_HINTS[error.code] ?? "fix the YAML syntax here";
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function duplicateKey(text: string, error: YAMLError): string {
+  const key = /^[^:\n]*/
+    .exec(text.slice(error.pos[0]))![0]
+    .trim()
+    .replace(/^["']|["']$/g, "");
+  return key ? `duplicate key "${key}"` : "duplicate key";
+}
