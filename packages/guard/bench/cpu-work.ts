@@ -1,5 +1,6 @@
-// A request's business logic for the benchmarks: a fixed amount of CPU
-// work, calibrated once at start so that one call takes about `ms`.
+// A request's business logic for the benchmarks: a fixed number of loop
+// iterations, calibrated once by the orchestrator so that one call takes
+// about `ms` of CPU, and passed to every server so all subjects do the same work.
 
 let sink = 0;
 
@@ -9,24 +10,23 @@ function spin(iterations: number): number {
   return x;
 }
 
-/** Returns a function that burns about `ms` of CPU per call. */
-export function calibrateWork(ms: number): () => void {
-  let iterations = 10_000;
-  for (;;) {
+/**
+ * The iterations that take about `ms`. The fastest of several trials is
+ * used: a trial can only be slowed down (by preemption), never sped up.
+ */
+export function calibrateIterations(ms: number): number {
+  const trial = 200_000;
+  sink += spin(trial); // warm up the JIT
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 15; i++) {
     const started = performance.now();
-    sink += spin(iterations);
-    const took = performance.now() - started;
-    if (took > 50) {
-      iterations = Math.round((iterations * ms) / took);
-      break;
-    }
-    iterations *= 4;
+    sink += spin(trial);
+    fastest = Math.min(fastest, performance.now() - started);
   }
-  return () => {
-    sink += spin(iterations);
-  };
+  return Math.round((trial * ms) / fastest);
 }
 
-export function sinkValue(): number {
-  return sink;
+/** The work of one request: `iterations` loop turns. */
+export function work(iterations: number): void {
+  sink += spin(iterations);
 }

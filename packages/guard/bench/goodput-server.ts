@@ -1,15 +1,17 @@
 // One server for the goodput benchmark, in its own process:
-//   node --conditions=source --import tsx goodput-server.ts --subject none|under-pressure|nines [--work-ms 2]
+//   node --conditions=source --import tsx goodput-server.ts --subject none|under-pressure|nines --iterations N
 // Prints {"port": N} on stdout once it listens on 127.0.0.1. Health probe at /livez for every subject.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { calibrateWork } from "./cpu-work.js";
+import { work as spin } from "./cpu-work.js";
 
 const { values } = parseArgs({
-  options: { subject: { type: "string", default: "none" }, "work-ms": { type: "string", default: "2" } },
+  options: { subject: { type: "string", default: "none" }, iterations: { type: "string" } },
 });
-const work = calibrateWork(Number(values["work-ms"]));
+const iterations = Number(values.iterations);
+if (!(iterations > 0)) throw new Error("pass --iterations N (from calibrateIterations)");
+const work = () => spin(iterations);
 
 function announce(port: number): void {
   process.stdout.write(`${JSON.stringify({ port })}\n`);

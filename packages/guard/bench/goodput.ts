@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { calibrateIterations } from "./cpu-work.js";
 import { closedLoop, openLoop, probeLoop, type RequestRecord } from "./load-generator.js";
 
 const { values } = parseArgs({
@@ -25,11 +26,12 @@ const subjects = (values.subjects ?? "").split(",");
 const deadlineMs = 1000;
 const serverScript = new URL("./goodput-server.ts", import.meta.url).pathname;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const iterations = calibrateIterations(2);
 
 async function startServer(subject: string): Promise<{ origin: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", serverScript, "--subject", subject],
+    ["--conditions=source", "--import", "tsx", serverScript, "--subject", subject, "--iterations", String(iterations)],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -1,4 +1,4 @@
-// Renders the HTML report of the ClickTravel example in headless Chromium
+// Renders the HTML report of the ClickTravel example (examples/clicktravel) in headless Chromium
 // (Debian's `chromium` package): a screenshot of plausible size and a DOM
 // holding the SVG diagram. Skips without Chromium, but FAILS when CI is set.
 import assert from "node:assert/strict";
@@ -7,10 +7,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { analyze } from "../src/analysis/analyze.js";
 import { renderHtmlReport } from "../src/report/html-report.js";
-import { clicktravelFixture } from "../src/report/testing/clicktravel-fixture.js";
+import { loadSpec } from "../src/spec/load-spec.js";
 
 const run = promisify(execFile);
 
@@ -36,8 +37,8 @@ describe("html report in chromium", { skip: missing && !process.env["CI"] ? miss
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "nines-html-"));
     page = join(dir, "clicktravel.html");
-    const { spec, result } = clicktravelFixture();
-    await writeFile(page, renderHtmlReport(spec, result));
+    const spec = loadSpec(fileURLToPath(new URL("../../../examples/clicktravel/nines.yaml", import.meta.url)));
+    await writeFile(page, renderHtmlReport(spec, analyze(spec, { asOf: "2026-11-29" })));
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -57,9 +58,13 @@ describe("html report in chromium", { skip: missing && !process.env["CI"] ? miss
 
   it("renders a screenshot of plausible size", async () => {
     const png = join(dir, "clicktravel.png");
-    await run(chromium!, [...flags(join(dir, "profile-shot")), `--screenshot=${png}`, "--window-size=1400,2000", pathToFileURL(page).href], {
-      timeout: 60_000,
-    });
+    await run(
+      chromium!,
+      [...flags(join(dir, "profile-shot")), `--screenshot=${png}`, "--window-size=1400,2000", pathToFileURL(page).href],
+      {
+        timeout: 60_000,
+      },
+    );
     const bytes = await readFile(png);
     assert.deepEqual([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(""), "PNG");
     // IHDR: width and height, big-endian, at offsets 16 and 20.
@@ -69,10 +74,14 @@ describe("html report in chromium", { skip: missing && !process.env["CI"] ? miss
   });
 
   it("parses the SVG diagram into the DOM", async () => {
-    const { stdout } = await run(chromium!, [...flags(join(dir, "profile-dom")), "--dump-dom", pathToFileURL(page).href], {
-      timeout: 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      chromium!,
+      [...flags(join(dir, "profile-dom")), "--dump-dom", pathToFileURL(page).href],
+      {
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     assert.equal(stdout.match(/<svg /g)?.length, 1);
     assert.equal(stdout.match(/<g class="region"/g)?.length, 2);
     assert.equal(stdout.match(/<g class="zone"/g)?.length, 5);

@@ -70,7 +70,7 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
   const truncated = (retry: number): number => {
     const d = initial * multiplier ** (retry - 1);
     // An overflow to Infinity (or a huge retry number) is truncated too.
-    return d < max ? d : max;
+    return Math.min(d, max);
   };
   switch (jitter) {
     case "none":
@@ -81,15 +81,17 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
       return {
         delayMs: (retry) => {
           const d = truncated(retry);
-          return d / 2 + (random.next() * d) / 2;
+          const delay = d / 2 + (random.next() * d) / 2;
+          // Rounding (with tiny subnormal delays) must not push it past d.
+          return Math.min(delay, d);
         },
       };
     default:
       return {
         delayMs: (_retry, previousMs) => {
-          const previous = previousMs > initial ? previousMs : initial;
+          const previous = Math.max(previousMs, initial);
           const d = initial + random.next() * (previous * 3 - initial);
-          return d < max ? d : max;
+          return Math.min(d, max);
         },
       };
   }

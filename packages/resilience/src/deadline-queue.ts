@@ -62,7 +62,7 @@ export class DeadlineQueue {
 
   #dropSettled(): void {
     let head = this.#head;
-    while (head !== undefined && head.done) head = head.after;
+    while (head?.done) head = head.after;
     this.#head = head;
     if (head === undefined) this.#tail = undefined;
   }

@@ -189,7 +189,7 @@ export class Execution implements ExecutionContext {
     if (this.deadline === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
     if (this.#clock === undefined) return this.#foreign === undefined ? 0 : this.#foreign.remaining();
     const left = this.deadline - this.#clock.now();
-    return left > 0 ? left : 0;
+    return Math.max(left, 0);
   }
 
   /** Same signal and deadline, another attempt number (retries). */

@@ -28,14 +28,21 @@ export interface FetchResponseLike {
 export type FetchLike<R extends FetchResponseLike> = (input: any, init?: any) => Promise<R>;
 
 /** Options of {@link httpFetch}. */
-export interface HttpFetchOptions<R extends FetchResponseLike> {
+export interface HttpFetchOptions<F extends FetchLike<FetchResponseLike>> {
   /** The fetch to call (default `globalThis.fetch`); pass undici's `fetch` to use its dispatcher options. */
-  fetch?: FetchLike<R>;
+  fetch?: F;
   /** Statuses turned into errors so that retry and breaker see them (default {@link DEFAULT_RETRYABLE_STATUSES}). */
   retryableStatuses?: readonly number[];
   /** For `Retry-After` HTTP dates (default the system clock). */
   clock?: Clock;
 }
+
+/** The function {@link httpFetch} returns: the wrapped fetch's input, init and response types, plus the context. */
+export type HttpCall<F extends FetchLike<FetchResponseLike>> = (
+  context: ExecutionContext,
+  input: Parameters<F>[0],
+  init?: Parameters<F>[1],
+) => Promise<Awaited<ReturnType<F>>>;
 
 /** Init options with a signal, as both fetch implementations take them. */
 interface InitWithSignal {
@@ -70,10 +77,13 @@ interface InitWithSignal {
  * const response = await policy.execute((context) => get(context, "http://inventory.internal/items/42"));
  * const item = await response.json();
  */
-export function httpFetch<R extends FetchResponseLike = Response>(
-  options: HttpFetchOptions<R> = {},
-): (context: ExecutionContext, input: string | URL | { url: string }, init?: InitWithSignal & object) => Promise<R> {
-  const doFetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike<R>);
+export function httpFetch<F extends FetchLike<FetchResponseLike> = typeof globalThis.fetch>(
+  options: HttpFetchOptions<F> = {},
+): HttpCall<F> {
+  const doFetch = (options.fetch ?? globalThis.fetch) as unknown as (
+    input: unknown,
+    init?: object,
+  ) => Promise<FetchResponseLike>;
   requireOption(typeof doFetch === "function", "httpFetch", "fetch", doFetch, "a fetch function");
   const statuses = options.retryableStatuses ?? DEFAULT_RETRYABLE_STATUSES;
   requireOption(
@@ -86,7 +96,8 @@ export function httpFetch<R extends FetchResponseLike = Response>(
   const retryable = new Set(statuses);
   const clock = options.clock ?? systemClock;
 
-  return async (context, input, init) => {
+  const call = async (context: ExecutionContext, input: unknown, given?: unknown): Promise<FetchResponseLike> => {
+    const init = given as InitWithSignal | undefined;
     const signal = context.signal;
     const own = init?.signal ?? undefined;
     const combined = own === undefined ? signal : AbortSignal.any([own, signal]);
@@ -96,10 +107,12 @@ export function httpFetch<R extends FetchResponseLike = Response>(
       throw combined.reason;
     }
     if (!retryable.has(response.status)) return response;
-    const error = statusError(response, input, init?.method, clock.now());
+    const method = init?.method ?? (input as { method?: string } | undefined)?.method;
+    const error = statusError(response, input, method, clock.now());
     await discard(response);
     throw error;
   };
+  return call as HttpCall<F>;
 }
 
 async function discard(response: FetchResponseLike): Promise<void> {

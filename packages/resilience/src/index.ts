@@ -27,6 +27,7 @@ export {
   type FetchLike,
   type FetchResponseLike,
   HTTP_STATUS_ERROR,
+  type HttpCall,
   type HttpFetchOptions,
   httpFetch,
   REJECTED_HEADER,

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { isNinesError, ManualClock, OPTION_INVALID } from "@nines/core";
 import { RESILIENCE_ERRORS } from "./errors.js";
 import { Execution } from "./execution-context.js";
-import { Pipeline, wrap } from "./pipeline.js";
+import { wrap } from "./pipeline.js";
 import type { ExecutionContext, PipelineStage } from "./policy.js";
 import { retry } from "./retry.js";
 import { timeout } from "./timeout.js";

@@ -7,6 +7,7 @@ import { wrap } from "./pipeline.js";
 import type { ExecutionContext } from "./policy.js";
 import { type RetryEvents, type RetryOptions, retry } from "./retry.js";
 import { parseRetryAfter } from "./retry-after.js";
+import { retryBudget } from "./retry-budget.js";
 import { timeout } from "./timeout.js";
 
 const NO_JITTER = { initialDelayMs: 100, multiplier: 2, maxDelayMs: 10_000, jitter: "none" } as const;
@@ -398,4 +399,54 @@ describe("retry: options are validated when built", () => {
       );
     });
   }
+});
+
+describe("retry: shared retry budget", () => {
+  test("each execution records one request; a retry happens only while the gate says yes", async () => {
+    const clock = new ManualClock();
+    const gate = {
+      requests: 0,
+      allowed: 1,
+      recordRequest() {
+        this.requests++;
+      },
+      tryRetry() {
+        return this.allowed-- > 0;
+      },
+    };
+    const policy = retry({ clock, idempotent: true, maxAttempts: 5, backoff: NO_JITTER, budget: gate });
+    const reasons: string[] = [];
+    policy.on("giveUp", (e) => reasons.push(e.reason));
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      throw new Error("down");
+    };
+    await settle(clock, policy.execute(failing));
+    assert.equal(gate.requests, 1);
+    assert.equal(calls, 2, "one retry allowed, then refused");
+    await settle(clock, policy.execute(failing));
+    assert.equal(gate.requests, 2);
+    assert.equal(calls, 3, "no retry left");
+    assert.deepEqual(reasons, ["budgetExhausted", "budgetExhausted"]);
+  });
+
+  test("with the package's retryBudget shared by two call sites", async () => {
+    const clock = new ManualClock();
+    const budget = retryBudget({ clock, ratio: 0.5, minRetriesPerSecond: 0 });
+    const a = retry({ clock, idempotent: true, maxAttempts: 3, backoff: NO_JITTER, budget });
+    const b = retry({ clock, idempotent: true, maxAttempts: 3, backoff: NO_JITTER, budget });
+    let calls = 0;
+    const ok = () => "ok";
+    const failing = () => {
+      calls++;
+      throw new Error("down");
+    };
+    // Four successful requests deposit 4 x 0.5 = 2 retries (plus the failing ones' own deposits).
+    for (let i = 0; i < 4; i++) await a.execute(ok);
+    await settle(clock, b.execute(failing));
+    await settle(clock, a.execute(failing));
+    // 6 requests x 0.5 = 3 retries in all: b used 2 (3 calls), a got 1 (2 calls).
+    assert.equal(calls, 5);
+  });
 });

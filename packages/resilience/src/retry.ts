@@ -15,6 +15,7 @@ import { Execution } from "./execution-context.js";
 import { Pipeline } from "./pipeline.js";
 import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
 import { retryAfterOf } from "./retry-after.js";
+import type { RetryGate } from "./retry-budget.js";
 
 /** What one attempt ended with, as the retry predicates and `retryAfterMs` see it. */
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
@@ -26,6 +27,7 @@ export type GiveUpReason =
   | "notIdempotent"
   | "deadline"
   | "retryAfterTooLong"
+  | "budgetExhausted"
   | "aborted";
 
 /** Events a retry policy emits (synchronous; free when nobody listens). */
@@ -62,6 +64,12 @@ export interface RetryOptions extends PolicyEnvironment {
   maxRetryAfterMs?: number;
   /** Whether the operation may be repeated (default false: no retry). `execute(op, signal, { idempotent })` wins. */
   idempotent?: boolean;
+  /**
+   * A retry budget shared by every call site of one dependency: each
+   * execution calls `recordRequest()` once, each retry needs `tryRetry()`
+   * to say yes (checked last, so only retries that really happen spend it).
+   */
+  budget?: RetryGate;
 }
 
 const NEVER_RETRIED = new Set<string>([
@@ -118,6 +126,7 @@ export class Retry implements PipelineStage {
   readonly #retryAfterMs: (outcome: Outcome) => number | undefined;
   readonly #maxRetryAfterMs: number;
   readonly #idempotent: boolean;
+  readonly #budget: RetryGate | undefined;
   readonly #events = new Events<RetryEvents>();
   #alone: Pipeline | undefined;
 
@@ -158,6 +167,15 @@ export class Retry implements PipelineStage {
     this.#handleResult = options.handleResult;
     this.#retryAfterMs = options.retryAfterMs ?? defaultRetryAfter;
     this.#idempotent = options.idempotent ?? false;
+    const budget = options.budget;
+    requireOption(
+      budget === undefined || (typeof budget.recordRequest === "function" && typeof budget.tryRetry === "function"),
+      "retry",
+      "budget",
+      budget,
+      "a RetryGate (retryBudget())",
+    );
+    this.#budget = budget;
   }
 
   on<K extends keyof RetryEvents>(type: K, listener: Listener<RetryEvents[K]>): Unsubscribe {
@@ -171,6 +189,7 @@ export class Retry implements PipelineStage {
 
   run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
     const started = this.#maxElapsedMs === Number.POSITIVE_INFINITY ? 0 : this.#clock.now();
+    this.#budget?.recordRequest();
     let pending: Promise<T>;
     try {
       pending = next(context);
@@ -196,7 +215,7 @@ export class Retry implements PipelineStage {
     } catch (error) {
       return this.#retry(next, context, started, { ok: false, error });
     }
-    if (this.#handleResult !== undefined && this.#handleResult(value)) {
+    if (this.#handleResult?.(value)) {
       return this.#retry(next, context, started, { ok: true, value });
     }
     if (this.#events.has("success")) this.#events.emit("success", { attempts: 1 });
@@ -232,10 +251,12 @@ export class Retry implements PipelineStage {
         if (asked > delay) delay = asked;
       }
       const budget = started + this.#maxElapsedMs;
-      const deadline = budget < context.deadline ? budget : context.deadline;
+      const deadline = Math.min(budget, context.deadline);
       if (deadline !== Number.POSITIVE_INFINITY && !(this.#clock.now() + delay + this.#minAttemptMs < deadline)) {
         return this.#giveUp(attempt, "deadline", outcome);
       }
+      if (this.#budget !== undefined && !this.#budget.tryRetry())
+        return this.#giveUp(attempt, "budgetExhausted", outcome);
       attempt++;
       this.#events.emit("retry", { attempt, delayMs: delay, outcome });
       if (delay > 0) {

@@ -105,28 +105,33 @@ export class Timeout implements PipelineStage {
     return this.mode === "aggressive" ? this.#aggressive(next, call) : this.#cooperative(next, call);
   }
 
-  async #cooperative<T>(next: (context: ExecutionContext) => Promise<T>, call: TimedCall): Promise<T> {
-    const child = call.child;
-    try {
-      return await next(child);
-    } catch (error) {
-      throw child.aborted ? child.abortError() : error;
-    } finally {
-      this.#settle(call);
-    }
+  #cooperative<T>(next: (context: ExecutionContext) => Promise<T>, call: TimedCall): Promise<T> {
+    return start(next, call.child).then(
+      (value) => {
+        this.#settle(call);
+        return value;
+      },
+      (error: unknown) => {
+        this.#settle(call);
+        throw call.child.aborted ? call.child.abortError() : error;
+      },
+    );
   }
 
-  async #aggressive<T>(next: (context: ExecutionContext) => Promise<T>, call: TimedCall): Promise<T> {
-    const child = call.child;
-    call.inner = next(child);
-    try {
-      // Awaiting the call (a thenable) races the operation against the deadline without a closure per call.
-      return (await (call as unknown as PromiseLike<T>)) as T;
-    } catch (error) {
-      throw child.aborted ? child.abortError() : error;
-    } finally {
-      this.#settle(call);
-    }
+  #aggressive<T>(next: (context: ExecutionContext) => Promise<T>, call: TimedCall): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      call.reject = reject;
+      start(next, call.child).then(
+        (value) => {
+          this.#settle(call);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#settle(call);
+          reject(call.child.aborted ? call.child.abortError() : error);
+        },
+      );
+    });
   }
 
   #settle(call: TimedCall): void {
@@ -165,17 +170,24 @@ export function timeout(options: TimeoutOptions): Timeout {
   return new Timeout(options);
 }
 
-/** One timed call: a deadline entry that, for aggressive timeouts, is also the thenable the stage awaits. */
+/** Calls `next`, turning a synchronous throw into a rejection. */
+function start<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  try {
+    return next(context);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** One timed call: an entry of the stage's deadline queue (or with a timer of its own). */
 class TimedCall extends Deadline {
   readonly child: Execution;
   readonly wait: number;
   readonly stage: Timeout;
-  /** The operation's promise (aggressive mode). */
-  inner: Promise<unknown> | undefined = undefined;
   /** Set when the call has a timer of its own instead of a place in the stage's queue. */
   timer: Timer | undefined = undefined;
-  #reject: ((error: unknown) => void) | undefined = undefined;
-  #expired: NinesError | undefined = undefined;
+  /** Aggressive mode: rejects the stage's promise at once when the time is up. */
+  reject: ((error: unknown) => void) | undefined = undefined;
 
   constructor(deadline: number, child: Execution, wait: number, stage: Timeout) {
     super(deadline);
@@ -186,17 +198,6 @@ class TimedCall extends Deadline {
 
   expire(): void {
     const error = this.stage.expire(this.child, this.wait);
-    this.#expired = error;
-    this.#reject?.(error);
-  }
-
-  // biome-ignore lint/suspicious/noThenProperty: awaited on purpose, to race the operation against the deadline.
-  then(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-    if (this.#expired !== undefined) {
-      reject(this.#expired);
-      return;
-    }
-    this.#reject = reject;
-    (this.inner as Promise<unknown>).then(resolve, reject);
+    this.reject?.(error);
   }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
@@ -218,4 +219,10 @@ test("rejects bad options", () => {
     () => httpFetch({ retryableStatuses: [700] }),
     (e) => isNinesError(e, "NINES_OPTION_INVALID") && /retryableStatuses/.test(e.message),
   );
+});
+
+test("docs/resilience.md lists the HTTP helper's own code and header", () => {
+  const docs = readFileSync(new URL("../../../docs/resilience.md", import.meta.url), "utf8");
+  assert.ok(docs.includes(`\`${HTTP_STATUS_ERROR}\``));
+  assert.ok(docs.includes("`x-nines-rejected`"));
 });

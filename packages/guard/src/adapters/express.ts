@@ -11,7 +11,7 @@ interface ExpressRequestLike extends IncomingMessage {
 /**
  * Express middleware over the guard: mount it first. It answers the guard
  * endpoints, admits or refuses requests, and counts each by the route
- * Express matched (`baseUrl + route.path`, else `unmatched`). Call
+ * Express matched (`baseUrl + route.path`; `unmatched` for a 404; the path for a request refused before routing). Call
  * `guard.attach(server)` on the server `app.listen()` returns so the drain
  * and connection limits cover it.
  *
@@ -25,9 +25,11 @@ export function expressGuard(
   guard: Guard,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
   const hooks = {
-    routeAfter(req: IncomingMessage): string {
+    routeAfter(req: IncomingMessage, res: ServerResponse): string | undefined {
       const { route, baseUrl } = req as ExpressRequestLike;
-      return typeof route?.path === "string" ? `${baseUrl ?? ""}${route.path}` : "unmatched";
+      if (typeof route?.path === "string") return `${baseUrl ?? ""}${route.path}`;
+      // Never routed: a 404 (any path a scanner tries) shares one label; a refusal keeps its path.
+      return res.statusCode === 404 ? "unmatched" : undefined;
     },
   };
   return (req, res, next) => guardNodeRequest(guard, req, res, () => next(), hooks);

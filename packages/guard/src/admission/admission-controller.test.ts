@@ -68,25 +68,42 @@ describe("AdmissionController", () => {
     assert.equal(newer.ticket, undefined);
   });
 
-  it("cuts waits short with CoDel once the queue stands above target for an interval", async () => {
+  it("cuts waits short with CoDel once the queue has not been empty for an interval", async () => {
     const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 100 } });
     const running = track(admission.admit());
-    await turn(); // t=0: served at once; the first interval [0, 100) saw a delay of 0
-    const queued = [1, 2, 3, 4, 5].map(() => track(admission.admit()));
-    await clock.advance(100);
+    await turn(); // t=0: served at once
+    const queued = [1, 2, 3, 4, 5].map(() => track(admission.admit())); // the queue is non-empty from t=0
+    await clock.advance(90);
     running.ticket?.release();
-    await turn(); // t=100: the last interval had no standing queue, so a 100 ms wait (<= interval) is still served
+    await turn(); // t=90: not empty for 90 ms <= 100: not overloaded, a 90 ms wait (<= interval) is still served
     assert.equal(admission.overloaded, false);
-    assert.ok(queued[4]?.ticket, "newest first");
-    await clock.advance(100);
+    assert.ok(queued[4]?.ticket, "newest first once a queue has formed");
+    await clock.advance(20);
+    assert.equal(admission.overloaded, true, "non-empty for 110 ms > 100 ms");
     queued[4]?.ticket?.release();
-    await turn(); // t=200: every wait in [100, 200) was >= 100 ms > 5 ms target: overloaded, waits over 10 ms are cut
-    assert.equal(admission.overloaded, true);
+    await turn(); // t=110: overloaded, waits over 5 ms are cut, oldest first
     assert.deepEqual(
       queued.slice(0, 4).map((q) => q.reason),
       ["queue-timeout", "queue-timeout", "queue-timeout", "queue-timeout"],
     );
     assert.equal(admission.queued, 0);
+    assert.equal(admission.overloaded, false, "an empty queue is not overloaded");
+    const fresh = track(admission.admit());
+    await turn();
+    assert.ok(fresh.ticket, "after the queue emptied, new requests are served again");
+  });
+
+  it("sheds requests that waited too long even while newer ones are served first", async () => {
+    const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 50 } });
+    const running = track(admission.admit());
+    await turn();
+    const old = track(admission.admit());
+    await clock.advance(60); // waited 60 > interval 50
+    const young = track(admission.admit());
+    running.ticket?.release();
+    await turn();
+    assert.equal(old.reason, "queue-timeout", "the stale request gets a fast 503 instead of waiting for its client to give up");
+    assert.ok(young.ticket);
   });
 
   it("sheds lower priorities first and keeps critical requests queued", async () => {

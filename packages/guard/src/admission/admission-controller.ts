@@ -133,7 +133,7 @@ export class AdmissionController {
 
   /** True while CoDel sees a standing queue. */
   get overloaded(): boolean {
-    return this.#codel.overloaded;
+    return this.queued > 0 && this.#codel.overloaded(this.#clock.now());
   }
 
   /**
@@ -163,7 +163,7 @@ export class AdmissionController {
       return Promise.reject(this.#error(priority, "expired"));
     const busy = this.#inflight >= this.#limit.limit || this.queued > 0;
     // Under pressure, or with a standing queue for sheddable work, refusing now is cheaper than queueing.
-    if (busy && priority !== "critical" && (this.#pressure || (priority === "sheddable" && this.#codel.overloaded))) {
+    if (busy && priority !== "critical" && (this.#pressure || (priority === "sheddable" && this.overloaded))) {
       return Promise.reject(this.#error(priority, "shed"));
     }
     if (this.queued >= this.#maxQueue && !this.#evictBelow(priority)) {
@@ -188,7 +188,9 @@ export class AdmissionController {
         };
         request.signal.addEventListener("abort", entry.onAbort, { once: true });
       }
-      this.#queues.get(priority)?.push(entry);
+      const queue = this.#queues.get(priority) as RequestQueue<Entry>;
+      if (this.queued === 0) this.#codel.onEmpty(now);
+      queue.push(entry);
       this.#schedule();
     });
   }
@@ -217,6 +219,7 @@ export class AdmissionController {
 
   #start(): void {
     const began = this.#clock.now();
+    this.#shedStale(began);
     while (this.#inflight < this.#limit.limit) {
       const entry = this.#next();
       if (!entry) {
@@ -229,16 +232,38 @@ export class AdmissionController {
         this.#refuse(entry, "expired");
         continue;
       }
-      const drop = this.#codel.shouldDrop(now, waited);
-      // Critical requests wait a whole interval even when the queue is overloaded.
-      if (drop && (entry.priority !== "critical" || waited > this.#codel.intervalMs)) {
+      if (this.#tooLong(entry, now, waited)) {
         this.#refuse(entry, "queue-timeout");
         continue;
       }
       this.#grant(entry, waited);
       if (this.#clock.now() - began >= this.#yieldAfterMs) break;
     }
-    if (this.queued > 0 && this.#inflight < this.#limit.limit) this.#schedule();
+    if (this.queued === 0) this.#codel.onEmpty(this.#clock.now());
+    else if (this.#inflight < this.#limit.limit) this.#schedule();
+  }
+
+  /** Critical requests may wait a whole interval even when the queue is overloaded. */
+  #tooLong(entry: Entry, now: number, waited: number): boolean {
+    return entry.priority === "critical" ? waited > this.#codel.intervalMs : this.#codel.shouldDrop(now, waited);
+  }
+
+  /**
+   * Refuses, oldest first, the requests that have waited too long. With
+   * newest-first service they would otherwise sit until their clients give
+   * up; a fast 503 frees the client's connection for its next request.
+   */
+  #shedStale(now: number): void {
+    let budget = 256;
+    for (const queue of this.#queues.values()) {
+      for (let oldest = queue.peekOldest(); oldest && budget > 0; oldest = queue.peekOldest(), budget--) {
+        const waited = now - oldest.enqueuedAt;
+        const expired = oldest.deadline <= now;
+        if (!expired && !this.#tooLong(oldest, now, waited)) break;
+        queue.takeOldest();
+        this.#refuse(oldest, expired ? "expired" : "queue-timeout");
+      }
+    }
   }
 
   /** Highest priority first; within it, newest first once a queue has formed, else oldest first. */
@@ -247,9 +272,8 @@ export class AdmissionController {
       const queue = this.#queues.get(priority) as RequestQueue<Entry>;
       if (queue.size === 0) continue;
       const oldest = queue.peekOldest();
-      const formed =
-        this.#codel.overloaded ||
-        (oldest !== undefined && this.#clock.now() - oldest.enqueuedAt > this.#codel.targetMs);
+      const now = this.#clock.now();
+      const formed = this.#codel.overloaded(now) || (oldest !== undefined && now - oldest.enqueuedAt > this.#codel.targetMs);
       return formed ? queue.takeNewest() : queue.takeOldest();
     }
     return undefined;

@@ -1,72 +1,58 @@
 import { requireOption } from "@nines/core";
 
 export interface CoDelOptions {
-  /** Acceptable standing queue delay, in ms. Default 5. */
+  /** How long a request may wait while the queue is overloaded, in ms. Default 5. */
   targetMs?: number;
-  /** How long the queue must stay above target before it counts as overloaded, in ms. Default 100. */
+  /** How long the queue must stay non-empty to count as overloaded, and how long a request may wait otherwise, in ms. Default 100. */
   intervalMs?: number;
 }
 
 /**
- * CoDel as applied to server request queues (Facebook's "Fail at Scale"):
- * if the shortest queue delay seen during the last interval was above the
- * target, the queue is overloaded and requests may wait only `targetMs`
- * (times two, for slack); otherwise they may wait a whole `intervalMs`.
- * A burst is absorbed; a standing queue is cut short, so latency stays
- * bounded and the server spends its time on requests that can still make
- * their deadline.
+ * CoDel as Facebook applies it to server request queues ("Fail at Scale",
+ * 2015): if the queue has not been empty for the last `intervalMs`, it is
+ * overloaded and a request may wait only `targetMs`; otherwise it may wait
+ * `intervalMs`. A burst is absorbed; a standing queue is cut short, so
+ * latency stays bounded and the server spends its time on requests that can
+ * still make their deadline. (Standing-queue detection uses the time since
+ * the queue was last empty rather than the minimum sojourn time, because
+ * with newest-first service the newest request's short wait hides the
+ * standing queue behind it.)
  *
  * @example
  * const codel = new CoDel({ targetMs: 5, intervalMs: 100 });
- * codel.shouldDrop(now, queuedForMs); // true when the request waited too long for the current state
+ * codel.onEmpty(now);                 // the queue drained
+ * codel.timeoutMs(now + 150);         // 5: non-empty for 150 ms > 100 ms
  */
 export class CoDel {
   readonly targetMs: number;
   readonly intervalMs: number;
-  #intervalEnd = Number.NEGATIVE_INFINITY;
-  #minDelay = Number.POSITIVE_INFINITY;
-  #overloaded = false;
+  #lastEmpty: number | undefined;
 
   constructor(options: CoDelOptions = {}) {
     this.targetMs = options.targetMs ?? 5;
     this.intervalMs = options.intervalMs ?? 100;
     requireOption(this.targetMs > 0, "CoDel", "targetMs", this.targetMs, "> 0");
-    requireOption(
-      this.intervalMs > this.targetMs,
-      "CoDel",
-      "intervalMs",
-      this.intervalMs,
-      `> targetMs (${this.targetMs})`,
-    );
+    requireOption(this.intervalMs > this.targetMs, "CoDel", "intervalMs", this.intervalMs, `> targetMs (${this.targetMs})`);
   }
 
-  /** True while the last interval's minimum delay was above target. */
-  get overloaded(): boolean {
-    return this.#overloaded;
+  /** True when the queue has not been empty for more than `intervalMs`. */
+  overloaded(now: number): boolean {
+    this.#lastEmpty ??= now;
+    return now - this.#lastEmpty > this.intervalMs;
   }
 
-  /** How long a request may wait in the current state. */
-  get timeoutMs(): number {
-    return this.#overloaded ? 2 * this.targetMs : this.intervalMs;
+  /** How long a request may wait now. */
+  timeoutMs(now: number): number {
+    return this.overloaded(now) ? this.targetMs : this.intervalMs;
   }
 
-  /** Records a dequeued request's wait and says whether to drop it instead of serving it. */
+  /** Whether a request that has waited `delayMs` should be dropped instead of served. */
   shouldDrop(now: number, delayMs: number): boolean {
-    if (now >= this.#intervalEnd) {
-      this.#overloaded = this.#minDelay !== Number.POSITIVE_INFINITY && this.#minDelay > this.targetMs;
-      this.#minDelay = Number.POSITIVE_INFINITY;
-      this.#intervalEnd = now + this.intervalMs;
-    }
-    if (delayMs < this.#minDelay) this.#minDelay = delayMs;
-    return delayMs > this.timeoutMs;
+    return delayMs > this.timeoutMs(now);
   }
 
-  /** The queue emptied: the standing queue is gone. */
+  /** The queue is empty now. */
   onEmpty(now: number): void {
-    this.#minDelay = 0;
-    if (now >= this.#intervalEnd) {
-      this.#overloaded = false;
-      this.#intervalEnd = now + this.intervalMs;
-    }
+    this.#lastEmpty = now;
   }
 }

@@ -62,7 +62,16 @@ describe("Health", () => {
 
   it("refuses duplicate check names", () => {
     assert.throws(
-      () => new Health({ readiness: [{ name: "db", check: () => 1 }, { name: "db", check: () => 1 }] }, new ManualClock()),
+      () =>
+        new Health(
+          {
+            readiness: [
+              { name: "db", check: () => 1 },
+              { name: "db", check: () => 1 },
+            ],
+          },
+          new ManualClock(),
+        ),
       /unique/,
     );
   });

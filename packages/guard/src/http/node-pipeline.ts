@@ -78,7 +78,7 @@ export interface NodeRequestHooks {
   /** The route template known before the handler runs (default: the path). */
   routeBefore?: (req: IncomingMessage) => string | undefined;
   /** The route template known once the response ends (Express learns it while routing). */
-  routeAfter?: (req: IncomingMessage) => string | undefined;
+  routeAfter?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
 }
 
 /**
@@ -153,7 +153,7 @@ export function trackResponse(
   request: GuardRequest,
   req: IncomingMessage,
   res: ServerResponse,
-  routeAfter?: (req: IncomingMessage) => string | undefined,
+  routeAfter?: (req: IncomingMessage, res: ServerResponse) => string | undefined,
 ): AbortController {
   const controller = new AbortController();
   let timedOut = false;
@@ -171,7 +171,7 @@ export function trackResponse(
     timer?.cancel();
     const finished = res.writableFinished;
     if (!finished) controller.abort();
-    const after = routeAfter?.(req);
+    const after = routeAfter?.(req, res);
     if (after !== undefined) request.route = after;
     request.end(
       finished ? res.statusCode : 0,

@@ -17,7 +17,9 @@ function sample(body: string, name: string, labels: string): number | undefined 
   const line = body
     .split("\n")
     .find((l) => l.startsWith(`${name}{${labels}}`) || (labels === "" && l.startsWith(`${name} `)));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+  if (line === undefined) return undefined;
+  const value = line.slice(line.lastIndexOf(" ") + 1);
+  return value === "+Inf" ? Number.POSITIVE_INFINITY : Number(value);
 }
 
 describe("GuardMetrics", () => {

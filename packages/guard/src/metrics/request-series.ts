@@ -10,7 +10,7 @@ interface Series {
 }
 
 /** Lines rendered between two turns of the event loop while scraping. */
-const LINES_PER_TURN = 2000;
+const LINES_PER_TURN = 1000;
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");

@@ -167,3 +167,27 @@ test("a journey without an objective has objective null and no availability-obje
   assert.ok(!result.findings.some((f) => f.rule === "availability-objective"));
   assert.deepEqual(JSON.parse(JSON.stringify(result)).journeys[0].objective, null);
 });
+
+test("a restore test dated after asOf is a spec error with its place (exit 2)", () => {
+  const spec = clicktravelSpec();
+  spec.locations.set("stores.orders-db.backups.tested", { file: "nines.yaml", line: 71, column: 68 });
+  assert.throws(
+    () => analyze(spec, { asOf: "2026-09-14" }),
+    (e) =>
+      isNinesError(e, "NINES_SPEC_INVALID") &&
+      e.details.exitCode === 2 &&
+      JSON.stringify(e.details.errors) ===
+        JSON.stringify([
+          {
+            file: "nines.yaml",
+            line: 71,
+            column: 68,
+            message:
+              "stores.orders-db.backups.tested is 2026-09-15, after the analysis date 2026-09-14: a restore test cannot be in the future",
+            hint: "write the date of the last restore test that has happened, or pass --as-of 2026-09-15 or later",
+          },
+        ]),
+  );
+  // The same day passes.
+  assert.equal(analyze(spec, { asOf: "2026-09-15" }).asOf, "2026-09-15");
+});

@@ -17,6 +17,7 @@ import { callRetryRules, retryAmplification } from "./rules/retry-rules.js";
 import { findSpof, spofFindings } from "./rules/spof.js";
 import { storeRules } from "./rules/store-rules.js";
 import { Topology } from "./topology/topology.js";
+import { validateAsOf } from "./validate-as-of.js";
 
 export interface AnalyzeOptions {
   /** ISO date (YYYY-MM-DD) the time-dependent rules compare with; default today (UTC) from `clock`. */
@@ -32,6 +33,15 @@ export interface AnalyzeOptions {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The lowest journey figure, as the as-written cost row uses it; undefined without journeys. */
+function lowestJourney(
+  journeys: JourneyResult[],
+): { availability: number; method: "exact" | "monte-carlo" } | undefined {
+  let lowest: JourneyResult | undefined;
+  for (const j of journeys) if (lowest === undefined || j.availability < lowest.availability) lowest = j;
+  return lowest && { availability: lowest.availability, method: lowest.method };
+}
 
 /**
  * Analyses a validated spec: availability of every journey and component
@@ -53,6 +63,7 @@ export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
     asOf,
     "an ISO date such as 2026-11-29",
   );
+  validateAsOf(spec, asOf);
   const estimateOptions: EstimateOptions = {
     ...(options.samples !== undefined && { samples: options.samples }),
     ...(options.seed !== undefined && { seed: options.seed }),
@@ -122,7 +133,10 @@ export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
     components,
     findings: sortFindings(findings),
     disasters: dr.disasters,
-    costs: { currency: spec.costs.currency, alternatives: costAlternatives(spec, estimateOptions) },
+    costs: {
+      currency: spec.costs.currency,
+      alternatives: costAlternatives(spec, estimateOptions, lowestJourney(journeys)),
+    },
     durability: spec.stores.map((s) => durability(topology, s)),
     scalability: spec.services.map((s) => scalability(s)),
   };

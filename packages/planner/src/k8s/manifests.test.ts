@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Service as KService } from "kubernetes-models/v1";
 import { Deployment as KDeployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler as KHpa } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget as KPdb } from "kubernetes-models/policy/v1";
+import { Service as KService } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
 import { buildSpec } from "../analysis/testing/build-spec.js";
 import { clicktravelFixture } from "../report/testing/clicktravel-fixture.js";
@@ -56,15 +56,19 @@ describe("buildManifests", () => {
     const pod = web.spec.template.spec;
     const zoneSpread = pod.topologySpreadConstraints[0]!;
     assert.deepEqual(
-      { key: zoneSpread.topologyKey, skew: zoneSpread.maxSkew, when: zoneSpread.whenUnsatisfiable, min: zoneSpread.minDomains },
+      {
+        key: zoneSpread.topologyKey,
+        skew: zoneSpread.maxSkew,
+        when: zoneSpread.whenUnsatisfiable,
+        min: zoneSpread.minDomains,
+      },
       { key: "topology.kubernetes.io/zone", skew: 1, when: "DoNotSchedule", min: 4 },
     );
-    assert.deepEqual(pod.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]?.matchExpressions[0]?.values, [
-      "us-central1-a",
-      "us-central1-b",
-      "europe-west2-a",
-      "europe-west2-b",
-    ]);
+    assert.deepEqual(
+      pod.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+        ?.matchExpressions[0]?.values,
+      ["us-central1-a", "us-central1-b", "europe-west2-a", "europe-west2-b"],
+    );
     const container = pod.containers[0]!;
     assert.equal(container.image, "ghcr.io/acme/web:1.0");
     assert.equal(container.readinessProbe?.httpGet.path, "/ready");
@@ -133,8 +137,10 @@ describe("checkManifests", () => {
   const fresh = (): Manifest[] => structuredClone(buildManifests(spec).flatMap((m) => m.objects));
   const deployment = (objects: Manifest[]) => objects.find((o): o is Deployment => o.kind === "Deployment")!;
   const pdb = (objects: Manifest[]) => objects.find((o): o is PodDisruptionBudget => o.kind === "PodDisruptionBudget")!;
-  const hpa = (objects: Manifest[]) => objects.find((o): o is HorizontalPodAutoscaler => o.kind === "HorizontalPodAutoscaler")!;
-  const messages = (objects: Manifest[]) => checkManifests(objects).map((p) => `${p.severity} ${p.object}: ${p.message}`);
+  const hpa = (objects: Manifest[]) =>
+    objects.find((o): o is HorizontalPodAutoscaler => o.kind === "HorizontalPodAutoscaler")!;
+  const messages = (objects: Manifest[]) =>
+    checkManifests(objects).map((p) => `${p.severity} ${p.object}: ${p.message}`);
 
   it("passes the generated objects", () => {
     assert.deepEqual(messages(fresh()), []);
@@ -144,9 +150,18 @@ describe("checkManifests", () => {
     const objects = fresh();
     deployment(objects).spec.template.metadata.labels = { "app.kubernetes.io/name": "other" };
     const found = messages(objects);
-    assert.ok(found.some((m) => m.includes("Deployment/api: selector does not match")), found.join("\n"));
-    assert.ok(found.some((m) => m.startsWith("error Service/api: selector matches no Deployment")), found.join("\n"));
-    assert.ok(found.some((m) => m.startsWith("error PodDisruptionBudget/api: selector matches no")), found.join("\n"));
+    assert.ok(
+      found.some((m) => m.includes("Deployment/api: selector does not match")),
+      found.join("\n"),
+    );
+    assert.ok(
+      found.some((m) => m.startsWith("error Service/api: selector matches no Deployment")),
+      found.join("\n"),
+    );
+    assert.ok(
+      found.some((m) => m.startsWith("error PodDisruptionBudget/api: selector matches no")),
+      found.join("\n"),
+    );
   });
 
   it("finds a budget that blocks every drain, including on a single replica", () => {
@@ -154,9 +169,9 @@ describe("checkManifests", () => {
     pdb(objects).spec = { minAvailable: 4, selector: pdb(objects).spec.selector };
     assert.match(messages(objects).join("\n"), /allows 0 of 4 pod\(s\) out: every node drain would block/);
     const single = structuredClone(
-      buildManifests(buildSpec({ regions: { r: ["a"] }, services: [{ name: "solo", zones: ["a"], instances: 1 }] })).flatMap(
-        (m) => m.objects,
-      ),
+      buildManifests(
+        buildSpec({ regions: { r: ["a"] }, services: [{ name: "solo", zones: ["a"], instances: 1 }] }),
+      ).flatMap((m) => m.objects),
     );
     pdb(single).spec = { minAvailable: 1, selector: pdb(single).spec.selector };
     assert.match(messages(single).join("\n"), /allows 0 of 1 pod\(s\) out/);
@@ -168,7 +183,10 @@ describe("checkManifests", () => {
     const objects = fresh();
     const pod = deployment(objects).spec.template.spec;
     pod.topologySpreadConstraints[0]!.minDomains = 3; // only a and b allowed, 4 replicas
-    assert.match(messages(objects).join("\n"), /spread needs 3 zones but node affinity allows 2 \(a, b\): only 2 of 4 replicas/);
+    assert.match(
+      messages(objects).join("\n"),
+      /spread needs 3 zones but node affinity allows 2 \(a, b\): only 2 of 4 replicas/,
+    );
   });
 
   it("finds autoscaler bounds that contradict the sizing", () => {

@@ -20,6 +20,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 10px;color:#1e3
 table{border-collapse:collapse;background:#fff;margin:4px 0 8px;box-shadow:0 1px 2px #0f172a14}
 th,td{padding:6px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}
 th{background:#f1f5f9;font-weight:600;font-size:13px}
+td.nowrap{white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.cheapest td{background:#f0fdf4;font-weight:600}
 .met{color:#166534;font-weight:600}.missed{color:#b91c1c;font-weight:600}
@@ -77,7 +78,7 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
 
   const badges = SEVERITIES.map((s) => {
     const n = bySeverity(s).length;
-    return `<span class="b-${s}">${n} ${s}${n === 1 ? "" : "s"}</span>`;
+    return `<span class="b-${s}">${n} ${s}${n === 1 || s === "info" ? "" : "s"}</span>`;
   });
   if (bySeverity("error").length === 0) badges.unshift('<span class="b-ok">no errors</span>');
 
@@ -126,8 +127,8 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
           SEVERITIES.flatMap((s) =>
             bySeverity(s).map((f) => [
               { text: `<span class="sev sev-${s}">${s}</span>`, html: true },
-              { text: `<code>${esc(f.rule)}</code>`, html: true },
-              f.subject,
+              { text: `<code>${esc(f.rule)}</code>`, html: true, cls: "nowrap" },
+              { text: f.subject, cls: "nowrap" },
               f.message,
             ]),
           ),

@@ -156,7 +156,8 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
           rows,
         );
   const resources = resourceRows(spec).map((r) => [r.resource, r.strategy, r.location, r.procedure]);
-  if (resources.length === 0) return [heading(c, "Disaster recovery"), scenarioTable, "", "  no stores in the spec"].join("\n");
+  if (resources.length === 0)
+    return [heading(c, "Disaster recovery"), scenarioTable, "", "  no stores in the spec"].join("\n");
   return [
     heading(c, "Disaster recovery"),
     scenarioTable,

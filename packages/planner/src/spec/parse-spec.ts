@@ -39,7 +39,7 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const map = new SourceMap(doc, lineCounter, file);
   const fromYaml = (e: YAMLError, hint: string): SpecError => ({
-    ...map.position(e.pos[0]),
+    ...map.position(errorOffset(text, e)),
     message: e.code === "DUPLICATE_KEY" ? duplicateKey(text, e) : firstLine(e.message),
     hint,
   });
@@ -48,7 +48,15 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
   );
   const warnings = doc.warnings.map((w) => fromYaml(w, "check the YAML here"));
   // After a syntax error the tree is unreliable; duplicate keys leave it whole.
-  if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { ok: false, errors: sortSpecErrors(errors) };
+  // Errors after the first syntax error mostly echo it (the rest of the parse is off): report that one.
+  const syntax = errors.findIndex((_, i) => doc.errors[i]!.code !== "DUPLICATE_KEY");
+  if (syntax >= 0) {
+    const first = errors[syntax]!;
+    const before = errors.filter(
+      (e, i) => i !== syntax && doc.errors[i]!.code === "DUPLICATE_KEY" && e.line < first.line,
+    );
+    return { ok: false, errors: sortSpecErrors([...before, first]) };
+  }
 
   let raw: unknown;
   try {
@@ -97,6 +105,14 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: sortSpecErrors(errors) };
   return { ok: true, spec: buildModel(parsed.data, file, map.all()), warnings: sortSpecErrors(warnings) };
+}
+
+/** Where to point: an unclosed quote is reported at the end of the text; point at the quote that opened. */
+function errorOffset(text: string, error: YAMLError): number {
+  const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
+  if (quote === undefined) return error.pos[0];
+  const opened = text.lastIndexOf(quote, Math.min(error.pos[0], text.length - 1));
+  return opened >= 0 ? opened : error.pos[0];
 }
 
 function yamlHint(error: YAMLError): string {

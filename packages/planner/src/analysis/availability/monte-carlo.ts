@@ -70,40 +70,60 @@ export function sampleAvailability(
   };
   const pRegion = 1 - domains.region;
   const pZone = 1 - domains.zone;
+  // Trial indices run over (sample, domain) pairs: sample s owns regions
+  // [s nR, (s + 1) nR) and zones [s nZ, (s + 1) nZ). Only samples with a
+  // failure are visited; the others are "all up".
   let nextRegion = gap(pRegion);
   let nextZone = gap(pZone);
-  const cache = new Map<string, number>();
-  const downList: number[] = [];
-  let allUpCount = 0;
+  // A state's key: the set of down zones, as a sum of powers of two while it
+  // fits a double exactly (up to 52 zones), else as a string.
+  const numericKey = nZ <= 52;
+  const cache = new Map<number | string, number>();
+  const downList = new Int32Array(nZ);
+  let downCount = 0;
+  let key = 0;
+  // Declared once, outside the loop: a closure per sample costs more than the sampling.
+  const mark = (z: number): void => {
+    if (downFlags[z] === 1) return;
+    downFlags[z] = 1;
+    downList[downCount++] = z;
+    if (numericKey) key += 2 ** z;
+  };
+  let failing = 0;
   let sum = 0;
   let sumSq = 0;
-  for (let s = 0; s < samples; s++) {
+  for (;;) {
+    const s = Math.min(Math.floor(nextRegion / nR), Math.floor(nextZone / nZ));
+    if (!(s < samples)) break;
+    failing++;
+    downCount = 0;
+    key = 0;
     const endR = (s + 1) * nR;
     const endZ = (s + 1) * nZ;
-    if (nextRegion >= endR && nextZone >= endZ) {
-      allUpCount++;
-      continue;
-    }
-    downList.length = 0;
     while (nextRegion < endR) {
-      for (const z of zonesOfRegion[nextRegion - s * nR]!) downFlags[z] = 1;
+      const lost = zonesOfRegion[nextRegion - s * nR]!;
+      for (let i = 0; i < lost.length; i++) mark(lost[i]!);
       nextRegion += 1 + gap(pRegion);
     }
     while (nextZone < endZ) {
-      downFlags[nextZone - s * nZ] = 1;
+      mark(nextZone - s * nZ);
       nextZone += 1 + gap(pZone);
     }
-    for (let i = 0; i < nZ; i++) if (downFlags[i] === 1) downList.push(i);
-    const key = downList.join(",");
-    let d = cache.get(key);
+    const cacheKey = numericKey
+      ? key
+      : Array.from(downList.subarray(0, downCount))
+          .sort((a, b) => a - b)
+          .join(",");
+    let d = cache.get(cacheKey);
     if (d === undefined) {
       d = unavailability();
-      cache.set(key, d);
+      cache.set(cacheKey, d);
     }
-    for (const i of downList) downFlags[i] = 0;
+    for (let i = 0; i < downCount; i++) downFlags[downList[i]!] = 0;
     sum += d;
     sumSq += d * d;
   }
+  const allUpCount = samples - failing;
   sum += allUpCount * allUp;
   sumSq += allUpCount * allUp * allUp;
   const mean = sum / samples;

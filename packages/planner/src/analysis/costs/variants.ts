@@ -88,12 +88,18 @@ export function monthlyCost(spec: Spec, written: Spec = spec): { monthly: number
  * @example
  * costAlternatives(spec).find((a) => a.cheapest)?.name; // "multi-zone"
  */
-export function costAlternatives(spec: Spec, options: EstimateOptions = {}): CostAlternative[] {
+export function costAlternatives(
+  spec: Spec,
+  options: EstimateOptions = {},
+  /** The spec's own lowest availability when the caller has it already (saves recomputing it). */
+  asWritten?: { availability: number; method: "exact" | "monte-carlo" },
+): CostAlternative[] {
   const names: VariantName[] = ["as-written", "single-zone", "multi-zone", "multi-region"];
   const rows = names.map((name): CostAlternative & { totalPerYear: number } => {
     const variant = variantSpec(spec, name);
     const { monthly, instances } = monthlyCost(variant, spec);
-    const { availability, method } = lowestAvailability(variant, options);
+    const { availability, method } =
+      name === "as-written" && asWritten !== undefined ? asWritten : lowestAvailability(variant, options);
     const downtimeCostPerYear = (1 - availability) * HOURS_PER_YEAR * spec.costs.downtimePerHour;
     return {
       name,

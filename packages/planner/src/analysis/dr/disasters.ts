@@ -58,7 +58,7 @@ export function analyzeDisasters(topology: Topology): { disasters: DisasterResul
           "dr-rpo",
           severity,
           d.subject,
-          `${head}: the best achievable RPO is ${duration(chosen.rpo)} (${chosen.mechanism}), objective ${duration(d.rpo)}: ${rpoChange(d)}`,
+          `${head}: recovery by ${chosen.mechanism} loses up to ${duration(chosen.rpo)} of data (RPO), objective ${duration(d.rpo)}: ${rpoChange(d)}`,
           { scenario: d.scenario, achieved: chosen.rpo, objective: d.rpo, mechanism: chosen.mechanism },
         ),
       );
@@ -69,7 +69,7 @@ export function analyzeDisasters(topology: Topology): { disasters: DisasterResul
           "dr-rto",
           severity,
           d.subject,
-          `${head}: recovery takes ${duration(chosen.rto)} (${chosen.mechanism}), objective ${duration(d.rto)}: ${rtoChange(d)}`,
+          `${head}: recovery by ${chosen.mechanism} takes ${duration(chosen.rto)} (RTO), objective ${duration(d.rto)}: ${rtoChange(d)}`,
           { scenario: d.scenario, achieved: chosen.rto, objective: d.rto, mechanism: chosen.mechanism },
         ),
       );

@@ -1,4 +1,3 @@
-import { NinesError } from "@nines/core";
 import type { BackupLocation, Store } from "../../model.js";
 import type { Finding } from "../../result.js";
 import type { Topology } from "../topology/topology.js";
@@ -15,7 +14,8 @@ export function describeLocation(at: BackupLocation): string {
  * The store rules of `spec.md`: `backup-colocated` (error: backups kept
  * `same-zone`, `same-region` or in the store's own region),
  * `restore-untested` (warning: backups whose `tested` date is missing or
- * more than 365 days before `asOf`; a date after `asOf` is invalid) and
+ * more than 365 days before `asOf`; a date after `asOf` is rejected
+ * earlier, by `validateAsOf`) and
  * `no-lazy-deletion` (warning: `userData: true` without `deletion`).
  *
  * @example
@@ -51,18 +51,6 @@ export function storeRules(topology: Topology, store: Store, asOf: string): Find
       );
     } else {
       const age = (Date.parse(asOf) - Date.parse(tested)) / DAY_MS;
-      if (age < 0) {
-        const where = topology.spec.locations.get(`stores.${name}.backups.tested`);
-        const place = where ? `${where.file}:${where.line}:${where.column}: ` : "";
-        throw new NinesError(
-          "NINES_PLANNER_TESTED_AFTER_AS_OF",
-          `${place}stores.${name}.backups.tested is ${tested}, after the analysis date ${asOf}`,
-          {
-            hint: `write the date of a restore test that has happened, or pass --as-of ${tested} or later`,
-            details: { ...where },
-          },
-        );
-      }
       if (age > 365) {
         out.push(
           finding(

@@ -37,7 +37,10 @@ const STROKE: Record<ComponentNode["kind"], string> = {
 };
 
 function node(n: ComponentNode, options: DiagramOptions): string {
-  const flagged = options.errors?.has(n.component) ? "#dc2626" : options.warnings?.has(n.component) ? "#d97706" : null;
+  // Findings outline the component itself, not the copies of its backups.
+  const own = n.kind !== "backups";
+  const flagged =
+    own && options.errors?.has(n.component) ? "#dc2626" : own && options.warnings?.has(n.component) ? "#d97706" : null;
   const stroke = flagged ?? STROKE[n.kind];
   const width = flagged ? 2.5 : 1.5;
   const attrs = `fill="${FILL[n.kind]}" stroke="${stroke}" stroke-width="${width}"`;

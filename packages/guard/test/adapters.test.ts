@@ -1,0 +1,182 @@
+// The shared integration suite: the same behaviour from the node:http
+// adapter, the Fastify plugin and the Express middleware, on real servers
+// on 127.0.0.1 port 0. The guard runs on a ManualClock so the drain
+// timeline is stepped exactly.
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { ManualClock } from "@nines/core";
+import { createGuard, fixedLimitGate, type Guard } from "../src/index.js";
+import { get, SUBJECT_KINDS, type Subject, sample, startSubject, until } from "./subjects.js";
+
+for (const kind of SUBJECT_KINDS) {
+  describe(`guard via ${kind}`, () => {
+    const open: Subject[] = [];
+    after(async () => {
+      for (const s of open) await s.close();
+    });
+    async function start(guard: Guard): Promise<Subject> {
+      const subject = await startSubject(kind, guard);
+      open.push(subject);
+      return subject;
+    }
+
+    it("serves liveness, readiness (with each check), startup and metrics", async () => {
+      let cacheOk = true;
+      const guard = createGuard({
+        clock: new ManualClock(),
+        startup: "manual",
+        readiness: [
+          { name: "db", check: () => undefined },
+          {
+            name: "cache",
+            critical: false,
+            cacheMs: 0,
+            failureThreshold: 1,
+            check: () => {
+              if (!cacheOk) throw new Error("cache unreachable");
+            },
+            breaker: { state: "closed" },
+          },
+        ],
+      });
+      const { port } = await start(guard);
+      const live = await get(port, "/livez");
+      assert.equal(live.status, 200);
+      assert.equal(JSON.parse(live.body).status, "live");
+      assert.equal((await get(port, "/startupz")).status, 503);
+      const starting = await get(port, "/readyz");
+      assert.equal(starting.status, 503);
+      assert.equal(JSON.parse(starting.body).status, "starting");
+      guard.markStarted();
+      assert.equal((await get(port, "/startupz")).status, 200);
+      const ready = await get(port, "/readyz");
+      assert.equal(ready.status, 200);
+      assert.match(String(ready.headers["content-type"]), /application\/json/);
+      const body = JSON.parse(ready.body);
+      assert.equal(body.status, "ready");
+      assert.equal(body.checks.db.status, "up");
+      assert.equal(body.checks.cache.breaker, "closed");
+      assert.equal(typeof body.checks.db.latencyMs, "number");
+      cacheOk = false;
+      const degraded = await get(port, "/readyz");
+      assert.equal(degraded.status, 200);
+      assert.equal(JSON.parse(degraded.body).status, "degraded");
+      assert.equal(JSON.parse(degraded.body).checks.cache.error, "cache unreachable");
+      const head = await get(port, "/livez", { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.equal(head.body, "");
+      const metrics = await get(port, "/metrics");
+      assert.equal(metrics.status, 200);
+      assert.match(String(metrics.headers["content-type"]), /text\/plain/);
+      assert.equal(
+        sample(metrics.body, "nines_health_check_up", 'probe="readiness",check="cache",critical="false"'),
+        0,
+      );
+    });
+
+    it("counts requests by route template, method and outcome; health probes are not counted", async () => {
+      const guard = createGuard({ clock: new ManualClock() });
+      const { port } = await start(guard);
+      assert.equal((await get(port, "/hello")).body, "hello");
+      assert.equal(JSON.parse((await get(port, "/users/7")).body).id, "7");
+      await get(port, "/users/8");
+      assert.equal((await get(port, "/boom")).status, 500);
+      assert.equal((await get(port, "/nowhere")).status, 404);
+      await get(port, "/readyz");
+      await until(() => guard.inflight === 0, "requests to end");
+      const { body } = await get(port, "/metrics");
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/hello",method="GET",outcome="success"'), 1);
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/users/:id",method="GET",outcome="success"'), 2);
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/boom",method="GET",outcome="server_error"'), 1);
+      assert.ok(!body.includes('route="/readyz"'), "probes are not application traffic");
+      assert.ok(!body.includes('route="/users/8"'), "the template, not the path");
+    });
+
+    it("answers a full gate with a fast 503 (Retry-After, x-nines-rejected) while probes still answer fast", async () => {
+      const guard = createGuard({
+        clock: new ManualClock(),
+        gate: fixedLimitGate({ limit: 2, retryAfterMs: 2500 }),
+        readiness: [{ name: "db", check: () => undefined }],
+      });
+      const subject = await start(guard);
+      const held = [get(subject.port, "/slow"), get(subject.port, "/slow")];
+      await until(() => subject.held() === 2, "two requests in the handler");
+      const shed = await get(subject.port, "/hello");
+      assert.equal(shed.status, 503);
+      assert.equal(shed.headers["retry-after"], "3");
+      assert.equal(shed.headers["x-nines-rejected"], "shed");
+      assert.deepEqual(JSON.parse(shed.body), { error: "NINES_GUARD_REJECTED", reason: "shed", retryAfterMs: 2500 });
+      for (let i = 0; i < 20; i++) {
+        const probe = await get(subject.port, i % 2 ? "/readyz" : "/livez");
+        assert.equal(probe.status, 200);
+        assert.ok(probe.ms < 100, `probe took ${probe.ms} ms`);
+      }
+      subject.releaseSlow();
+      for (const r of await Promise.all(held)) assert.equal(r.body, "slow done");
+      await until(() => guard.inflight === 0, "requests to end");
+      const { body } = await get(subject.port, "/metrics");
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/hello",method="GET",outcome="shed"'), 1);
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/slow",method="GET",outcome="success"'), 2);
+      assert.equal(sample(body, "nines_admission_concurrency_limit", ""), 2);
+    });
+
+    it("refuses a body larger than maxBodyBytes with 413 before the handler runs", async () => {
+      const guard = createGuard({ clock: new ManualClock(), maxBodyBytes: 1000 });
+      const { port } = await start(guard);
+      const big = await get(port, "/hello", {
+        method: "POST",
+        body: "x".repeat(5000),
+        headers: { "content-type": "text/plain" },
+      });
+      assert.equal(big.status, 413);
+      assert.equal(JSON.parse(big.body).error, "NINES_GUARD_BODY_TOO_LARGE");
+    });
+
+    it("drains: readiness fails at once, liveness stays up, in-flight work finishes, then the server is closed", async () => {
+      const clock = new ManualClock();
+      const guard = createGuard({ clock, drain: { delayMs: 5000, graceMs: 10_000 } });
+      const cleaned: string[] = [];
+      guard.onCleanup("db", () => cleaned.push("db"));
+      const subject = await start(guard);
+      const inflight = get(subject.port, "/slow");
+      await until(() => subject.held() === 1, "the request in the handler");
+      const report = guard.drain("test");
+      assert.equal(guard.drain("again"), report);
+      const ready = await get(subject.port, "/readyz");
+      assert.equal(ready.status, 503);
+      assert.equal(JSON.parse(ready.body).status, "draining");
+      assert.equal((await get(subject.port, "/livez")).status, 200);
+      assert.equal((await get(subject.port, "/hello")).status, 200, "still serving while load balancers notice");
+      await clock.advance(5000);
+      await assert.rejects(get(subject.port, "/hello"), { code: "ECONNREFUSED" });
+      subject.releaseSlow();
+      const done = await inflight;
+      assert.equal(done.body, "slow done");
+      assert.equal(done.headers.connection, "close");
+      const result = await report;
+      assert.equal(result.ok, true);
+      assert.equal(result.inflightAtStop, 1);
+      assert.equal(result.abandoned, 0);
+      assert.deepEqual(cleaned, ["db"]);
+    });
+
+    it("cuts off requests that outlive the grace period and counts them as timed_out", async () => {
+      const clock = new ManualClock();
+      const guard = createGuard({ clock, drain: { delayMs: 0, graceMs: 1000 } });
+      const subject = await start(guard);
+      const inflight = get(subject.port, "/slow").then(
+        () => "answered",
+        (e: NodeJS.ErrnoException) => e.code,
+      );
+      await until(() => subject.held() === 1, "the request in the handler");
+      const report = guard.drain();
+      await clock.advance(1000);
+      const result = await report;
+      assert.equal(result.abandoned, 1);
+      assert.equal(await inflight, "ECONNRESET");
+      await until(() => guard.inflight === 0, "the cut-off request to end");
+      const { body } = await guard.metrics.scrape();
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/slow",method="GET",outcome="timed_out"'), 1);
+    });
+  });
+}

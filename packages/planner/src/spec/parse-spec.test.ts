@@ -1,0 +1,509 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { parseSpec } from "./parse-spec.js";
+import type { SpecError } from "./spec-error.js";
+
+const FILE = "t.nines.yaml";
+
+/** A small valid spec; cases replace one line (1-based) or append lines (to the store, or new sections). */
+const BASE = [
+  "name: T", // 1
+  "platform:", // 2
+  "  regions:", // 3
+  "    r1: [r1-a, r1-b]", // 4
+  "    r2: [r2-a, r2-b]", // 5
+  "edge:", // 6
+  "  lb: { engine: global-http-lb }", // 7
+  "services:", // 8
+  "  web:", // 9
+  "    zones: [r1-a, r1-b]", // 10
+  "    instances: 2", // 11
+  "    capacity: 100", // 12
+  "    load: 100", // 13
+  "    calls:", // 14
+  "      db: {}", // 15
+  "journeys:", // 16
+  "  home: { via: lb, entry: web }", // 17
+  "stores:", // 18
+  "  db:", // 19
+  "    engine: postgres", // 20
+  "    zone: r1-a", // 21
+];
+
+function spec(replace: Record<number, string> = {}, append: string[] = []): string {
+  return [...BASE.map((line, i) => replace[i + 1] ?? line), ...append].join("\n");
+}
+
+function errorsOf(text: string): SpecError[] {
+  const result = parseSpec(text, FILE);
+  assert.equal(result.ok, false, "expected the spec to be invalid");
+  return result.ok ? [] : result.errors;
+}
+
+/** Exactly one error, at this place, with this message and hint. */
+function expectOne(text: string, line: number, column: number, message: string, hint: string | RegExp): void {
+  const errors = errorsOf(text);
+  assert.equal(errors.length, 1, `expected one error, got:\n${JSON.stringify(errors, null, 2)}`);
+  const [error] = errors;
+  assert.deepEqual({ ...error!, hint: "" }, { file: FILE, line, column, message, hint: "" });
+  if (typeof hint === "string") assert.equal(error!.hint, hint);
+  else assert.match(error!.hint, hint);
+}
+
+describe("parseSpec: the base spec", () => {
+  it("is valid", () => {
+    const result = parseSpec(spec(), FILE);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    assert.deepEqual(result.warnings, []);
+  });
+});
+
+describe("parseSpec: unknown keys", () => {
+  it("names the closest valid key, at the key", () => {
+    expectOne(
+      spec({ 11: "    instancs: 2" }),
+      11,
+      5,
+      'unknown key "instancs" in services.web',
+      'did you mean "instances"? valid keys: zones, instances, capacity, load, unit, health, startup, autoscale, calls, standby, cost',
+    );
+  });
+
+  it("at the top level", () => {
+    expectOne(
+      spec({}, ["disaster: []"]),
+      22,
+      1,
+      'unknown key "disaster" in (the document)',
+      /^did you mean "disasters"\?/,
+    );
+  });
+
+  it("inside a call", () => {
+    expectOne(
+      spec({ 15: "      db: { retires: 2 }" }),
+      15,
+      13,
+      'unknown key "retires" in services.web.calls.db',
+      /^did you mean "retries"\?/,
+    );
+  });
+});
+
+describe("parseSpec: undeclared names", () => {
+  it("a zone", () => {
+    expectOne(
+      spec({ 10: "    zones: [r1-a, r1-c]" }),
+      10,
+      19,
+      'zone "r1-c" is not declared in platform.regions',
+      'did you mean "r1-a"? declared zones: r1-a, r1-b, r2-a, r2-b',
+    );
+  });
+
+  it("a callee", () => {
+    expectOne(
+      spec({ 15: "      dbb: {}" }),
+      15,
+      7,
+      'service "web" calls "dbb", which is not a declared service or store',
+      'did you mean "db"? declared services and stores: web, db',
+    );
+  });
+
+  it("a journey's entry", () => {
+    expectOne(
+      spec({ 17: "  home: { via: lb, entry: wbe }" }),
+      17,
+      27,
+      'journey "home" enters at "wbe", which is not a declared service',
+      'did you mean "web"? declared services: web',
+    );
+  });
+
+  it("via that names a service, not an edge component", () => {
+    expectOne(
+      spec({ 17: "  home: { via: web, entry: web }" }),
+      17,
+      16,
+      'journey "home" goes via "web", which is a service, not an edge component',
+      "via names an edge component: lb; the service goes in entry",
+    );
+  });
+
+  it("a disaster's store", () => {
+    expectOne(
+      spec({}, ["disasters:", "  - { store: dbx, scenario: Crash, kind: crash, rpo: 0, rto: 5m, priority: high }"]),
+      23,
+      14,
+      'store "dbx" is not declared in stores',
+      'did you mean "db"? declared stores: db',
+    );
+  });
+
+  it("a backup location", () => {
+    expectOne(
+      spec({}, ["    backups: { every: 24h, at: r3, restore: 1h }"]),
+      22,
+      32,
+      '"r3" is not a backup location',
+      'did you mean "r1"? valid locations (keywords and declared regions): same-zone, same-region, other-region, dual-region, multi-region, r1, r2',
+    );
+  });
+});
+
+describe("parseSpec: values", () => {
+  it("rejects a percentage written as a fraction", () => {
+    expectOne(
+      spec({}, ["objectives:", "  availability: 0.9995"]),
+      23,
+      17,
+      "objectives.availability: 0.9995 looks like a fraction; a number here is a percent in [1, 100]",
+      "write 99.95%",
+    );
+  });
+
+  it("rejects a fraction in the failure model, with the percent to write", () => {
+    expectOne(
+      spec({ 5: "    r2: [r2-a, r2-b]\n  availability: { zone: 0.999 }" }),
+      6,
+      25,
+      "platform.availability.zone: 0.999 looks like a fraction; a number here is a percent in [1, 100]",
+      "write 99.9%",
+    );
+  });
+
+  it("rejects a percentage above 100%", () => {
+    expectOne(
+      spec({}, ["objectives:", "  availability: 120%"]),
+      23,
+      17,
+      'objectives.availability: percentage "120%" must be above 0% and at most 100%',
+      "write a percent such as 99.95%",
+    );
+  });
+
+  it("rejects a bad duration", () => {
+    expectOne(
+      spec({ 13: "    load: 100\n    startup: 5 minutes" }),
+      14,
+      14,
+      'services.web.startup: "5 minutes" is not a duration',
+      "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d",
+    );
+  });
+
+  it("rejects a duration of the wrong type", () => {
+    expectOne(
+      spec({ 13: "    load: 100\n    startup: true" }),
+      14,
+      14,
+      "services.web.startup: expected a duration, got true",
+      "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d",
+    );
+  });
+
+  it("rejects bad money and names the closest period", () => {
+    expectOne(
+      spec({}, ["costs: { instance: 50/mnth }"]),
+      22,
+      20,
+      'costs.instance: unknown period "mnth" in "50/mnth"',
+      'did you mean "50/month"? periods: hour, day, month, year',
+    );
+    expectOne(
+      spec({}, ["costs: { downtime: lots }"]),
+      22,
+      20,
+      'costs.downtime: "lots" is not an amount of money',
+      /per hour$/,
+    );
+  });
+
+  it("rejects a date that is not ISO", () => {
+    expectOne(
+      spec({}, ["    backups: { every: 24h, at: multi-region, restore: 1h, tested: 15/09/2026 }"]),
+      22,
+      67,
+      'stores.db.backups.tested: "15/09/2026" is not an ISO date',
+      "write an ISO date: YYYY-MM-DD, such as 2026-09-15",
+    );
+  });
+
+  it("names the valid values of an enumeration", () => {
+    expectOne(
+      spec({ 13: "    load: 100\n    unit: zones" }),
+      14,
+      11,
+      'services.web.unit must be one of instance, zone, got the text "zones"',
+      'did you mean "zone"? valid values: instance, zone',
+    );
+  });
+
+  it("says what type a field takes", () => {
+    expectOne(
+      spec({ 11: "    instances: two" }),
+      11,
+      16,
+      'services.web.instances must be a number, got the text "two"',
+      "Instances per zone",
+    );
+  });
+
+  it("reports a missing required key at its mapping", () => {
+    expectOne(
+      spec({ 12: "" }),
+      9,
+      3,
+      'services.web is missing the required key "capacity"',
+      "add capacity: Requests per second one instance can take at most",
+    );
+  });
+
+  it("checks bounds", () => {
+    expectOne(spec({ 12: "    capacity: 0" }), 12, 15, "services.web.capacity: must be > 0, got 0", /one instance/);
+  });
+});
+
+describe("parseSpec: calls", () => {
+  it("shows a cycle through an optional call", () => {
+    // web -> api -> web, the way back optional.
+    const cyclic = spec({ 15: "      db: {}\n      api: {}" }).replace(
+      "journeys:",
+      [
+        "  api:",
+        "    zones: [r1-a, r1-b]",
+        "    instances: 2",
+        "    capacity: 100",
+        "    load: 100",
+        "    calls:",
+        "      web: { optional: true }",
+        "journeys:",
+      ].join("\n"),
+    );
+    expectOne(
+      cyclic,
+      23,
+      7,
+      "calls form a cycle: web -> api -> web",
+      "services must call each other without cycles (optional calls included); remove one of these calls",
+    );
+  });
+
+  it("shows a service calling itself", () => {
+    expectOne(spec({ 15: "      db: {}\n      web: {}" }), 16, 7, "calls form a cycle: web -> web", /without cycles/);
+  });
+});
+
+describe("parseSpec: duplicates", () => {
+  it("a duplicate YAML key", () => {
+    expectOne(
+      spec({ 12: "    capacity: 100\n    capacity: 200" }),
+      13,
+      5,
+      'duplicate key "capacity"',
+      "remove or rename one of them: each key appears once",
+    );
+  });
+
+  it("a service and a store with one name", () => {
+    expectOne(
+      spec({}, ["  web:", "    engine: postgres", "    zone: r1-b"]),
+      22,
+      3,
+      '"web" is declared both as a service and as a store',
+      "rename one of them: names are unique across edge, services and stores (the other is services.web)",
+    );
+  });
+
+  it("a zone declared in two regions", () => {
+    expectOne(
+      spec({ 5: "    r2: [r2-a, r1-b]" }),
+      5,
+      16,
+      'zone "r1-b" is declared twice (also in region "r1")',
+      "declare each zone once, under its region",
+    );
+  });
+});
+
+describe("parseSpec: YAML syntax", () => {
+  it("gives the position of a syntax error", () => {
+    const errors = errorsOf(spec({ 7: '  lb: { engine: "global-http-lb }' }));
+    assert.deepEqual(errors[0], {
+      file: FILE,
+      line: 7,
+      column: 17,
+      message: 'Missing closing "quote',
+      hint: "close the quote, bracket or brace that is open here",
+    });
+  });
+
+  it("rejects tabs used as indentation", () => {
+    const errors = errorsOf(spec({ 11: "\tinstances: 2" }));
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.column, e.message, e.hint]),
+      [[11, 1, "Tabs are not allowed as indentation", "indent with spaces, not tabs"]],
+    );
+  });
+
+  it("rejects an empty file", () => {
+    expectOne("# nothing here\n", 1, 1, "the spec is empty", /start with name:/);
+  });
+});
+
+describe("parseSpec: stores", () => {
+  it("rejects a replica in its primary's zone", () => {
+    expectOne(
+      spec({}, ["    replica: { zone: r1-a, sync: true, failover: 1m }"]),
+      22,
+      22,
+      'the replica is in "r1-a", the primary\'s zone',
+      "put the replica in another zone: r1-b, r2-a, r2-b",
+    );
+  });
+
+  it("requires lag for an asynchronous replica", () => {
+    expectOne(
+      spec({}, ["    replica: { zone: r2-a, sync: false, failover: 1m }"]),
+      22,
+      5,
+      "an asynchronous replica (sync: false) needs lag",
+      "add lag: DURATION, the worst-case lag",
+    );
+  });
+
+  it("rejects an asynchronous cloud-sql replica", () => {
+    expectOne(
+      spec({ 20: "    engine: cloud-sql" }, ["    replica: { zone: r1-b, sync: false, lag: 1m, failover: 1m }"]),
+      22,
+      34,
+      "a cloud-sql replica (HA) is synchronous",
+      /^write sync: true/,
+    );
+  });
+
+  it("rejects a cloud-sql replica in another region", () => {
+    expectOne(
+      spec({ 20: "    engine: cloud-sql" }, ["    replica: { zone: r2-a, sync: true, failover: 1m }"]),
+      22,
+      22,
+      'a cloud-sql replica (HA) is in the primary\'s region "r1", not "r2"',
+      "use a zone of r1: r1-b",
+    );
+  });
+
+  it("lists the valid locations of an engine/location pair missing from the catalog", () => {
+    expectOne(
+      spec({ 20: "    engine: firestore", 21: "    location: dual-region" }),
+      21,
+      15,
+      "firestore is not offered at dual-region in the catalog",
+      "valid locations for firestore: a declared region's name, multi-region",
+    );
+  });
+
+  it("rejects an unknown engine with the closest name", () => {
+    expectOne(
+      spec({ 20: "    engine: postgress" }),
+      20,
+      13,
+      'unknown engine "postgress"',
+      /^did you mean "postgres"\? .*; for another self-managed engine add managed: false$/,
+    );
+  });
+
+  it("accepts an unknown engine declared managed: false, as a placed store", () => {
+    const result = parseSpec(spec({ 20: "    engine: cockroachdb\n    managed: false" }), FILE);
+    assert.ok(result.ok);
+    const db = result.spec.stores[0]!;
+    assert.deepEqual([db.engine, db.managed, db.sla, db.zone], ["cockroachdb", false, null, "r1-a"]);
+  });
+
+  it("requires a location for a managed engine and rejects a zone", () => {
+    const errors = errorsOf(spec({ 20: "    engine: spanner" }));
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.column, e.message]),
+      [
+        [19, 3, "spanner needs a location"],
+        [21, 5, 'zone applies to placed stores; "db" (spanner) is managed by location'],
+      ],
+    );
+  });
+
+  it("rejects a log with nothing to share a location with", () => {
+    expectOne(
+      spec({}, ["    log: 5m"]),
+      22,
+      10,
+      "log is archived where the backups are kept, but this store has no backups",
+      "add backups, or write log: { every: 5m, at: LOCATION }",
+    );
+  });
+
+  it("rejects a standby in the store's own region", () => {
+    expectOne(
+      spec({}, ["    standby: { kind: hot, region: r1 }"]),
+      22,
+      35,
+      'the standby is in "r1", a region the component itself runs in',
+      "put the standby in another region: r2",
+    );
+  });
+});
+
+describe("parseSpec: disasters", () => {
+  it("rejects a deletion scenario on a service", () => {
+    expectOne(
+      spec({}, ["disasters:", "  - { service: web, scenario: Oops, kind: deletion, rto: 5m, priority: high }"]),
+      23,
+      43,
+      'a deletion scenario applies to stores; "web" is a service',
+      "use crash, zone-outage or region-outage for a service",
+    );
+  });
+
+  it("requires rpo for a store's scenario", () => {
+    expectOne(
+      spec({}, ["disasters:", "  - { store: db, scenario: Crash, kind: crash, rto: 5m, priority: high }"]),
+      23,
+      5,
+      "a store's scenario needs rpo, the data it may lose",
+      "add rpo: DURATION (0 for none)",
+    );
+  });
+});
+
+describe("parseSpec: every error at once", () => {
+  it("lists all the mistakes of the fixture, in file order", () => {
+    const file = "packages/planner/test/fixtures/many-errors.nines.yaml";
+    const text = readFileSync(new URL("../../test/fixtures/many-errors.nines.yaml", import.meta.url), "utf8");
+    const result = parseSpec(text, file);
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.deepEqual(
+      result.errors.map((e) => `${e.line}:${e.column} ${e.message}`),
+      [
+        "4:17 objectives.availability: 0.9995 looks like a fraction; a number here is a percent in [1, 100]",
+        '13:5 unknown key "zonez" in services.web',
+        '17:14 services.web.startup: "15x" is not a duration',
+        '20:7 service "web" calls "analytic", which is not a declared service or store',
+        '22:19 zone "r1-c" is not declared in platform.regions',
+        "27:7 calls form a cycle: web -> api -> web",
+        '31:13 unknown engine "postgress"',
+        "33:5 an asynchronous replica (sync: false) needs lag",
+        '33:22 the replica is in "r1-a", the primary\'s zone',
+        '34:32 "multi-regoin" is not a backup location',
+        '34:68 stores.db.backups.tested: "2026-13-01" is not a calendar date',
+        '36:16 journey "home" goes via "web", which is a service, not an edge component',
+        '40:11 a deletion scenario applies to stores; "api" is a service',
+        '44:13 costs.instance: unknown period "mnth" in "50/mnth"',
+      ],
+    );
+    for (const error of result.errors) {
+      assert.equal(error.file, file);
+      assert.ok(error.hint.length > 0, `no hint for ${error.message}`);
+    }
+  });
+});
