@@ -22,16 +22,19 @@ function generate(file: string, sizeMb: number): void {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
-  db.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount INTEGER, created_at INTEGER, payload BLOB)");
+  db.exec(
+    "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount INTEGER, created_at INTEGER, payload BLOB)",
+  );
   db.exec("CREATE INDEX orders_customer ON orders (customer)");
-  const rowBytes = 1100; // ~1 KB blob plus columns and index entry
+  const rowBytes = 1400; // 1000-byte blob plus columns, index entry and page overhead (measured)
   const rows = Math.ceil((sizeMb * MB) / rowBytes);
   const insert = db.prepare(
     "INSERT INTO orders (customer, amount, created_at, payload) VALUES (?, ?, ?, randomblob(1000))",
   );
   const random = new SeededRandom(1);
   const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) insert.run(`customer-${random.int(0, 100_000)}`, random.int(1, 10_000), 1_764_000_000_000 + i);
+    for (let i = from; i < to; i++)
+      insert.run(`customer-${random.int(0, 100_000)}`, random.int(1, 10_000), 1_764_000_000_000 + i);
   });
   for (let i = 0; i < rows; i += 50_000) batch(i, Math.min(rows, i + 50_000));
   db.pragma("wal_checkpoint(TRUNCATE)");
@@ -90,27 +93,48 @@ export async function benchBackup(options: { sizeMb: number; rounds: number; log
     for (let round = 0; round < options.rounds; round++) {
       const cli = join(dir, `cli-${round}.db`);
       add("sqlite3 .backup", await time(() => sqlite3([source, `.backup '${cli}'`])));
-      add("nines backup (backup API, full)", await time(async () => {
-        const { manifest } = await createBackup({ source, engine: new SqliteEngine(), targets: [target], random });
-        backupFile = join(target.location, manifest.id, manifest.dataFile);
-      }));
-      add("nines backup (VACUUM INTO, full)", await time(async () => {
-        await createBackup({ source, engine: new SqliteEngine({ method: "vacuum-into" }), targets: [target], random });
-      }));
+      add(
+        "nines backup (backup API, full)",
+        await time(async () => {
+          const { manifest } = await createBackup({ source, engine: new SqliteEngine(), targets: [target], random });
+          backupFile = join(target.location, manifest.id, manifest.dataFile);
+        }),
+      );
+      add(
+        "nines backup (VACUUM INTO, full)",
+        await time(async () => {
+          await createBackup({
+            source,
+            engine: new SqliteEngine({ method: "vacuum-into" }),
+            targets: [target],
+            random,
+          });
+        }),
+      );
       const raw = join(dir, `raw-${round}.db`);
-      add("better-sqlite3 .backup() alone", await time(async () => {
-        const db = new Database(source, { readonly: true });
-        await db.backup(raw, { progress: () => 0x7fffffff });
-        db.close();
-      }));
+      add(
+        "better-sqlite3 .backup() alone",
+        await time(async () => {
+          const db = new Database(source, { readonly: true });
+          await db.backup(raw, { progress: () => 0x7fffffff });
+          db.close();
+        }),
+      );
       const cliRestored = join(dir, `cli-restored-${round}.db`);
       add("sqlite3 .restore", await time(() => sqlite3([cliRestored, `.restore '${backupFile}'`])));
       const restored = join(dir, `restored-${round}.db`);
       const { backups } = { backups: await target.list() };
-      const newestId = backups.filter((k) => k.endsWith("manifest.json")).sort().at(-2)?.split("/")[0];
-      add("nines restore (checksum, full)", await time(async () => {
-        await restoreBackup({ from: target, to: restored, ...(newestId ? { id: newestId } : {}) });
-      }));
+      const newestId = backups
+        .filter((k) => k.endsWith("manifest.json"))
+        .sort()
+        .at(-2)
+        ?.split("/")[0];
+      add(
+        "nines restore (checksum, full)",
+        await time(async () => {
+          await restoreBackup({ from: target, to: restored, ...(newestId ? { id: newestId } : {}) });
+        }),
+      );
       for (const f of [cli, raw, cliRestored, restored]) rmSync(f, { force: true });
       for (const key of await target.list()) await target.delete(key);
       log(`round ${round + 1}/${options.rounds} done`);
@@ -122,7 +146,12 @@ export async function benchBackup(options: { sizeMb: number; rounds: number; log
     const rows: BackupBenchRow[] = [...samples].map(([name, values]) => {
       const ms = median(values);
       const against = name.includes("restore") ? base.restore : base.backup;
-      return { name, ms, mbPerS: sizeMb / (ms / 1000), ...(name.startsWith("sqlite3") ? {} : { vsSqlite3: against / ms }) };
+      return {
+        name,
+        ms,
+        mbPerS: sizeMb / (ms / 1000),
+        ...(name.startsWith("sqlite3") ? {} : { vsSqlite3: against / ms }),
+      };
     });
     return { sizeMb, rows };
   } finally {
@@ -131,13 +160,17 @@ export async function benchBackup(options: { sizeMb: number; rounds: number; log
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "")) {
-  const { values } = parseArgs({ options: { size: { type: "string" }, rounds: { type: "string" }, json: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { size: { type: "string" }, rounds: { type: "string" }, json: { type: "boolean" } },
+  });
   const sizeMb = Number(values.size ?? 1024);
   const rounds = Number(values.rounds ?? 3);
   const result = await benchBackup({ sizeMb, rounds, log: (l) => process.stderr.write(`${l}\n`) });
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    process.stdout.write(`SQLite backup and restore, ${result.sizeMb.toFixed(0)} MB database, median of ${rounds} rounds\n\n`);
+    process.stdout.write(
+      `SQLite backup and restore, ${result.sizeMb.toFixed(0)} MB database, median of ${rounds} rounds\n\n`,
+    );
     process.stdout.write("| operation | time | MB/s | vs sqlite3 |\n|---|---:|---:|---:|\n");
     for (const r of result.rows) {
       process.stdout.write(

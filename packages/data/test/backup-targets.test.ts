@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
 import { isNinesError } from "@nines/core";
 import { BACKUP_ERRORS } from "../src/backup/errors.js";
@@ -50,7 +51,7 @@ for (const [name, make] of implementations) {
       assert.deepEqual(await target.list(), ["a1/data.sqlite", "a1/manifest.json", "b2/manifest.json"]);
       assert.deepEqual(await target.list("a1/"), ["a1/data.sqlite", "a1/manifest.json"]);
       const copy = join(root, `${name.replace(/\W/g, "")}.copy`);
-      await target.get("a1/data.sqlite", copy);
+      await pipeline(await target.get("a1/data.sqlite"), createWriteStream(copy));
       assert.ok(readFileSync(copy).equals(data));
       assert.equal(new TextDecoder().decode(await target.read("a1/manifest.json")), '{"x":1}');
       await target.put("a1/manifest.json", { bytes: new TextEncoder().encode('{"x":2}') });

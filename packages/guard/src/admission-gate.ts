@@ -87,6 +87,11 @@ export interface GateSnapshot {
 export interface AdmissionGate {
   admit(request: GuardRequestInfo, signal: AbortSignal | undefined): Promise<Admission> | Admission;
   snapshot(): GateSnapshot;
+  /**
+   * `false` when `admit` never looks at `signal` (it answers at once): the
+   * pipeline then skips creating an AbortController per request. Default true.
+   */
+  readonly needsSignal?: boolean;
   /** Called once when the guard starts draining (a queue can reject its waiters with `draining`). */
   close?(): void;
 }
@@ -120,5 +125,6 @@ export function passThroughGate(): AdmissionGate {
       };
     },
     snapshot: () => ({ inflight, queueLength: 0, limit: Number.POSITIVE_INFINITY }),
+    needsSignal: false,
   };
 }

@@ -49,6 +49,7 @@ export function fixedLimitGate(options: FixedLimitGateOptions): AdmissionGate {
       };
     },
     snapshot: (): GateSnapshot => ({ inflight, queueLength: 0, limit }),
+    needsSignal: false,
     close() {
       closed = true;
     },

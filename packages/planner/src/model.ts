@@ -4,6 +4,16 @@
  * report and exporter reads the model, never the YAML. All durations are
  * seconds, all availabilities fractions in (0, 1], all money per month
  * (`downtimePerHour` per hour) in `costs.currency`.
+ *
+ * Notes from the parser (`spec/parse-spec.ts`, no field renamed or removed):
+ * - `Store.location` stays null for `cloud-sql` (its region follows from `zone`).
+ * - `Store.managed`/`sla`: catalog engines get the catalog figure for their
+ *   location; `cloud-sql` with a replica 0.9995; any store with `sla:` is
+ *   managed with that figure; otherwise placed (managed false, sla null).
+ * - `EdgeComponent.location` is a declared region's name or "global" (also
+ *   for `dual-region`/`multi-region`).
+ * - `Spec.locations` points at the key of each map entry and at the start of
+ *   each list item (`disasters[1]`).
  */
 
 /** Where a node of the spec was written, for messages. 1-based line and column. */

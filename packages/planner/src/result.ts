@@ -62,6 +62,8 @@ export interface ComponentResult {
   /** Standalone availability of the component, its zones and regions included. */
   availability: number;
   downtimeMinutesPerYear: number;
+  /** (1 - availability) x 43,200 minutes (a 30-day month); always set by `analyze`. */
+  downtimeMinutesPerMonth?: number;
   /** Services: instances needed, k = max(1, ceil(load / capacity)). */
   needed?: number;
   /** Services: instances in all. */

@@ -68,7 +68,8 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
   requireOption(typeof random?.next === "function", "exponentialBackoff", "random", random, "a Random");
 
   const truncated = (retry: number): number => {
-    const d = initial * multiplier ** (retry - 1);
+    // 0 * Infinity would be NaN: a zero initial delay stays zero.
+    const d = initial === 0 ? 0 : initial * multiplier ** (retry - 1);
     // An overflow to Infinity (or a huge retry number) is truncated too.
     return Math.min(d, max);
   };

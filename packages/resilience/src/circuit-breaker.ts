@@ -236,12 +236,13 @@ export class CircuitBreaker implements PipelineStage {
   /** Closes the circuit at once (no ramp-up) and forgets recorded calls and openings. */
   reset(): void {
     const now = this.#clock.now();
+    const was = this.#state;
     this.#window.reset();
     this.#openings = 0;
     this.#lastOpenMs = 0;
     this.#rampStartedAt = undefined;
     this.#transition("closed", now);
-    this.#emitClosed(now);
+    if (was !== "closed") this.#emitClosed(now);
   }
 
   snapshot(): CircuitBreakerSnapshot {
@@ -392,8 +393,8 @@ export class CircuitBreaker implements PipelineStage {
     this.#generation++;
     this.#probesAdmitted = 0;
     this.#probeSuccesses = 0;
-    if (this.#events.has("stateChange")) this.#events.emit("stateChange", { from, to, at: now });
-    if (to === "isolated" && this.#events.has("isolated")) this.#events.emit("isolated", { at: now });
+    if (from !== to && this.#events.has("stateChange")) this.#events.emit("stateChange", { from, to, at: now });
+    if (from !== to && to === "isolated" && this.#events.has("isolated")) this.#events.emit("isolated", { at: now });
   }
 
   #reject(retryAfterMs: number | undefined, fraction: number): NinesError {

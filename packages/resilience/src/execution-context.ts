@@ -1,4 +1,4 @@
-import { type Clock, NinesError } from "@nines/core";
+import { type Clock, isNinesError, NinesError } from "@nines/core";
 import { RESILIENCE_ERRORS } from "./errors.js";
 import type { ExecutionContext, Operation } from "./policy.js";
 
@@ -159,7 +159,8 @@ export class Execution implements ExecutionContext {
     if (this.#parent !== undefined) return this.#parent.abortError();
     const signal = this.#callerSignal;
     if (signal === undefined || !signal.aborted) return undefined;
-    if (this.#foreign !== undefined && signal.reason instanceof NinesError) return signal.reason;
+    // An adopted context's signal may already carry a nines reason (a timeout): keep it.
+    if (this.#foreign !== undefined && isNinesError(signal.reason)) return signal.reason;
     this.#reason = abortedError(signal);
     return this.#reason;
   }
@@ -187,7 +188,11 @@ export class Execution implements ExecutionContext {
 
   #remaining(): number {
     if (this.deadline === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
-    if (this.#clock === undefined) return this.#foreign === undefined ? 0 : this.#foreign.remaining();
+    if (this.#clock === undefined) {
+      // An adopted context (or a retry's attempt below one) asks the context it came from.
+      if (this.#foreign !== undefined) return this.#foreign.remaining();
+      return this.#parent === undefined ? 0 : this.#parent.#remaining();
+    }
     const left = this.deadline - this.#clock.now();
     return Math.max(left, 0);
   }

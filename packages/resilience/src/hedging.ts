@@ -100,15 +100,14 @@ export class Hedging implements PipelineStage {
       let timer: Timer | undefined;
       let lastError: unknown;
 
-      const finish = (winner: Execution | undefined) => {
+      /** Ends the execution: aborts the attempts still running (a winner has left `live` already). */
+      const finish = () => {
         settled = true;
         timer?.cancel();
         let aborted = 0;
         for (const attempt of live) {
-          if (attempt !== winner) {
-            aborted++;
-            attempt.abort(hedgeLost());
-          }
+          aborted++;
+          attempt.abort(hedgeLost());
         }
         for (const attempt of attempts) attempt.dispose();
         return aborted;
@@ -117,7 +116,7 @@ export class Hedging implements PipelineStage {
         timer?.cancel();
         timer = undefined;
         if (execution.aborted) {
-          finish(undefined);
+          finish();
           reject(execution.abortError());
           return;
         }
@@ -131,7 +130,7 @@ export class Hedging implements PipelineStage {
           (value) => {
             live.delete(child);
             if (settled) return;
-            const aborted = finish(undefined);
+            const aborted = finish();
             if (this.#events.has("won")) this.#events.emit("won", { attempt: number, aborted });
             resolve(value);
           },
@@ -139,10 +138,10 @@ export class Hedging implements PipelineStage {
             live.delete(child);
             if (settled) return;
             if (execution.aborted) {
-              finish(undefined);
+              finish();
               reject(execution.abortError());
             } else if (!this.#handle(error)) {
-              finish(undefined);
+              finish();
               reject(error);
             } else if (attempts.length < this.maxAttempts) {
               lastError = error;
@@ -150,7 +149,7 @@ export class Hedging implements PipelineStage {
             } else {
               lastError = error;
               if (live.size === 0) {
-                finish(undefined);
+                finish();
                 reject(lastError);
               }
             }

@@ -191,3 +191,32 @@ describe("execution context and caller aborts", () => {
     assert.equal(inner.remaining(), 0);
   });
 });
+
+describe("foreign contexts", () => {
+  test("a stage run with a context made elsewhere adopts it: signal, attempt and deadline are kept", async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const foreign: ExecutionContext = {
+      signal: controller.signal,
+      attempt: 1,
+      deadline: 10_000,
+      remaining: () => 10_000 - clock.now(),
+    };
+    const policy = retry({ clock, idempotent: true, maxAttempts: 5, backoff: { initialDelayMs: 100, jitter: "none" } });
+    const seen: { attempt: number; remaining: number }[] = [];
+    const result = policy.run(async (context) => {
+      seen.push({ attempt: context.attempt, remaining: context.remaining() });
+      throw new Error("down");
+    }, foreign);
+    const settled = Promise.allSettled([result]);
+    await clock.advance(150);
+    controller.abort("stop");
+    const [outcome] = await settled;
+    assert.deepEqual(seen, [
+      { attempt: 1, remaining: 10_000 },
+      { attempt: 2, remaining: 9900 },
+    ]);
+    assert.ok(isNinesError((outcome as PromiseRejectedResult).reason, RESILIENCE_ERRORS.aborted));
+    assert.equal(clock.pending, 0);
+  });
+});

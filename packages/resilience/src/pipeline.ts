@@ -45,6 +45,11 @@ export function startExecution<T>(
  * of the chain as its `next`, down to the operation. Nothing is normalised
  * or allocated per call beyond the root context (see {@link startExecution}).
  * Build one with {@link wrap}.
+ *
+ * @example
+ * const pipeline = new Pipeline([retry({ idempotent: true }), timeout({ ms: 200 })]); // same as wrap(...)
+ * pipeline.stages.length; // 2
+ * await pipeline.execute(({ signal }) => fetch(url, { signal }));
  */
 export class Pipeline implements PipelineStage {
   /** The stages, outermost first (nested pipelines are flattened). */

@@ -48,11 +48,16 @@ async function settle<T>(clock: ManualClock, promise: Promise<T>): Promise<Promi
 
 describe("retry: attempts and backoff", () => {
   test("retries at exactly the backoff delays (100, then 200) and reports attempt numbers", async () => {
-    const { clock, policy, calls, attempts, flaky } = setup();
+    const { clock, policy, calls, attempts, flaky, events } = setup();
     const result = await settle(clock, policy.execute(flaky(2)));
     assert.deepEqual(result, { status: "fulfilled", value: "ok" });
     assert.deepEqual(calls, [0, 100, 300]);
     assert.deepEqual(attempts, [1, 2, 3]);
+    assert.deepEqual(events.at(-1), { type: "success", event: { attempts: 3 } });
+    assert.deepEqual(
+      events.filter((e) => e.type === "retry").map((e) => (e.event as RetryEvents["retry"]).delayMs),
+      [100, 200],
+    );
   });
 
   test("maxAttempts counts the first call: 3 means 3 calls, then the last error is thrown", async () => {
@@ -399,6 +404,17 @@ describe("retry: options are validated when built", () => {
       );
     });
   }
+});
+
+test("retry: a success listener added or removed later is honoured", async () => {
+  const policy = retry({ idempotent: true });
+  const seen: number[] = [];
+  assert.equal(await policy.execute(() => 1), 1);
+  const off = policy.on("success", (e) => seen.push(e.attempts));
+  assert.equal(await policy.execute(() => 2), 2);
+  off();
+  assert.equal(await policy.execute(() => 3), 3);
+  assert.deepEqual(seen, [1]);
 });
 
 describe("retry: shared retry budget", () => {

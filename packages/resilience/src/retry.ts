@@ -127,6 +127,8 @@ export class Retry implements PipelineStage {
   readonly #maxRetryAfterMs: number;
   readonly #idempotent: boolean;
   readonly #budget: RetryGate | undefined;
+  /** No result predicate and nobody listens to success: a success needs no look (kept up to date by `on`). */
+  #plain: boolean;
   readonly #events = new Events<RetryEvents>();
   #alone: Pipeline | undefined;
 
@@ -165,6 +167,7 @@ export class Retry implements PipelineStage {
     }
     this.#handle = options.handle ?? retryableByDefault;
     this.#handleResult = options.handleResult;
+    this.#plain = this.#handleResult === undefined;
     this.#retryAfterMs = options.retryAfterMs ?? defaultRetryAfter;
     this.#idempotent = options.idempotent ?? false;
     const budget = options.budget;
@@ -179,7 +182,12 @@ export class Retry implements PipelineStage {
   }
 
   on<K extends keyof RetryEvents>(type: K, listener: Listener<RetryEvents[K]>): Unsubscribe {
-    return this.#events.on(type, listener);
+    const off = this.#events.on(type, listener);
+    this.#plain = this.#handleResult === undefined && !this.#events.has("success");
+    return () => {
+      off();
+      this.#plain = this.#handleResult === undefined && !this.#events.has("success");
+    };
   }
 
   execute<T>(operation: Operation<T>, signal?: AbortSignal, options?: ExecuteOptions): Promise<T> {
@@ -196,7 +204,7 @@ export class Retry implements PipelineStage {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    if (this.#handleResult === undefined && !this.#events.has("success")) {
+    if (this.#plain) {
       // Common path: a success passes straight through; only a failure enters the retry loop.
       return pending.then(undefined, (error: unknown) => this.#retry(next, context, started, { ok: false, error }));
     }

@@ -18,12 +18,10 @@ import {
   verifyBackup,
 } from "@nines/data";
 import { type Command, EXIT, type Io } from "../command.js";
-
-/** Error code for a `nines data` backup command line that cannot be understood. */
-export const BACKUP_USAGE = "NINES_BACKUP_USAGE";
+import { DATA_USAGE } from "./data-store-options.js";
 
 function usageError(command: string, message: string): NinesError {
-  return new NinesError(BACKUP_USAGE, `nines data ${command}: ${message}`, {
+  return new NinesError(DATA_USAGE, `nines data ${command}: ${message}`, {
     hint: `run 'nines data ${command} --help' for the options`,
   });
 }

@@ -36,8 +36,22 @@ Options:
 Exit status: 0 written, 1 a check failed (nothing written), 2 invalid spec or options.
 `;
 
+/** A file that cannot be written: the path given is the problem (exit 2), never a bug. */
+async function write(path: string, shown: string, content: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, content);
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new NinesError("NINES_K8S_WRITE_FAILED", `cannot write ${shown} (${reason})`, {
+      hint: "check that the directory is writable and the path is not a directory",
+      cause,
+      details: { exitCode: EXIT.usage },
+    });
+  }
+}
+
 function usageError(message: string, hint: string): NinesError {
-  return new NinesError("NINES_K8S_USAGE", `k8s: ${message}`, { hint, details: { exitCode: EXIT.usage } });
+  return new NinesError("NINES_K8S_USAGE", message, { hint, details: { exitCode: EXIT.usage } });
 }
 
 /**
@@ -106,7 +120,7 @@ export const k8s: Command = {
     }
     const dir = resolve(io.cwd, values.out);
     const files = renderManifestFiles(manifests);
-    for (const f of files) await writeFileAtomic(join(dir, f.path), f.content);
+    for (const f of files) await write(join(dir, f.path), join(values.out, f.path), f.content);
     const count = manifests.reduce((n, m) => n + m.objects.length, 0);
     io.stdout.write(
       `wrote ${count} objects in ${files.length} files to ${values.out}: ${files.map((f) => f.path).join(", ")}\n`,

@@ -41,8 +41,22 @@ interface SpecErrorJson {
   hint: string;
 }
 
+/** A file that cannot be written: the path given is the problem (exit 2), never a bug. */
+async function write(path: string, shown: string, content: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, content);
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new NinesError("NINES_PLAN_WRITE_FAILED", `cannot write ${shown} (${reason})`, {
+      hint: "check that the directory is writable and the path is not a directory",
+      cause,
+      details: { exitCode: EXIT.usage },
+    });
+  }
+}
+
 function usageError(message: string, hint: string): NinesError {
-  return new NinesError("NINES_PLAN_USAGE", `plan: ${message}`, { hint, details: { exitCode: EXIT.usage } });
+  return new NinesError("NINES_PLAN_USAGE", message, { hint, details: { exitCode: EXIT.usage } });
 }
 
 function positiveInteger(name: string, text: string | undefined): number | undefined {
@@ -135,7 +149,7 @@ export const plan: Command = {
     const result: PlanResult = analyze(spec, options);
     if (values.html !== undefined) {
       const target = resolve(io.cwd, values.html);
-      await writeFileAtomic(target, renderHtmlReport(spec, result));
+      await write(target, values.html, renderHtmlReport(spec, result));
       io.stderr.write(`nines plan: wrote ${values.html}\n`);
     }
     if (values.json) {

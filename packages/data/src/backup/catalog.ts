@@ -1,5 +1,8 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { fileChecksum } from "./checksum.js";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { backupError } from "./errors.js";
 import { type BackupManifest, isBackupId, manifestKey, parseManifest } from "./manifest.js";
 import type { OnProgress } from "./progress.js";
@@ -97,17 +100,42 @@ export async function fetchBackup(
   const key = `${manifest.id}/${manifest.dataFile}`;
   try {
     onProgress?.({ phase: "download", message: `${target.location}/${key}`, total: manifest.sizeBytes });
+    let source: Readable;
     try {
-      await target.get(key, file);
+      source = await target.get(key);
     } catch (error) {
       throw backupError("corrupt", `backup ${manifest.id} has no data object ${key}`, {
         hint: "restore an older backup",
         cause: error,
       });
     }
-    const { sha256, size } = await fileChecksum(file, (done) =>
-      onProgress?.({ phase: "checksum", done, total: manifest.sizeBytes }),
-    );
+    // Hash while copying: one pass over the data, overlapping with the kernel writing it out.
+    const hash = createHash("sha256");
+    let size = 0;
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            size += chunk.length;
+            onProgress?.({ phase: "download", done: size, total: manifest.sizeBytes });
+            yield chunk;
+          }
+        },
+        createWriteStream(file),
+      );
+    } catch (error) {
+      throw backupError(
+        "targetFailed",
+        `reading backup ${manifest.id} from ${target.location} failed: ${(error as Error).message}`,
+        {
+          hint: "check the target (disk, network, credentials) and try again",
+          cause: error,
+        },
+      );
+    }
+    const sha256 = hash.digest("hex");
     if (size !== manifest.sizeBytes) {
       throw backupError(
         "corrupt",

@@ -54,17 +54,17 @@ export class SqliteExecutor implements Executor {
   }
 
   async all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]> {
-    while (this.#lock) await this.#lock;
+    while (this.#lock !== undefined) await this.#lock;
     return this.allNow<R>(statement);
   }
 
   async run(statement: Statement | CompiledQuery): Promise<number> {
-    while (this.#lock) await this.#lock;
+    while (this.#lock !== undefined) await this.#lock;
     return this.runNow(statement);
   }
 
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    while (this.#lock) await this.#lock;
+    while (this.#lock !== undefined) await this.#lock;
     let release = () => {};
     this.#lock = new Promise<void>((resolve) => {
       release = resolve;

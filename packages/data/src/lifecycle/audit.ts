@@ -48,9 +48,7 @@ export async function writeAudit(
     row_count: entry.rows,
     detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
   };
-  await tx.run(
-    cache.statement("audit", Object.values(values), () => kysely.insertInto(AUDIT_TABLE).values(values)),
-  );
+  await tx.run(cache.statement("audit", Object.values(values), () => kysely.insertInto(AUDIT_TABLE).values(values)));
 }
 
 /** Reads audit records, newest first (internal; see LifecycleStore.audit). */

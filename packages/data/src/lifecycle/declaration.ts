@@ -119,7 +119,11 @@ export function declareTables(input: LifecycleDeclaration, source = "declaration
       const columns = u.columns.map((c) => ident(where, c, `unique[${i}] column`));
       const rename = u.rename ?? [...columns].reverse().find((c) => c !== owner) ?? columns[columns.length - 1];
       if (!columns.includes(rename as string)) {
-        throw invalid(where, `unique[${i}].rename '${rename}' is not one of its columns`, "name one of the key's columns");
+        throw invalid(
+          where,
+          `unique[${i}].rename '${rename}' is not one of its columns`,
+          "name one of the key's columns",
+        );
       }
       return { columns, rename: rename as string, index: `nines_u_${name}_${columns.join("_")}`.slice(0, 63) };
     });
@@ -163,7 +167,8 @@ function topological(tables: Map<string, DeclaredTable>, source: string): string
       );
     }
     state.set(name, "visiting");
-    for (const parent of tables.get(name)?.parents ?? []) if (parent.table !== name) visit(parent.table, [...path, name]);
+    for (const parent of tables.get(name)?.parents ?? [])
+      if (parent.table !== name) visit(parent.table, [...path, name]);
     state.set(name, "done");
     order.push(name);
   };

@@ -7,6 +7,7 @@ import { NinesError, type NinesErrorOptions } from "@nines/core";
 export const LIFECYCLE_ERRORS = {
   declaration: "NINES_DATA_DECLARATION_INVALID",
   unknownTable: "NINES_DATA_TABLE_UNKNOWN",
+  schemaMissing: "NINES_DATA_SCHEMA_MISSING",
   notFound: "NINES_DATA_NOT_FOUND",
   forbidden: "NINES_DATA_FORBIDDEN",
   notDeleted: "NINES_DATA_NOT_DELETED",

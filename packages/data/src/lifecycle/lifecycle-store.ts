@@ -131,11 +131,20 @@ export class LifecycleStore {
   async list(actor: Actor, tableName: string, options: ListOptions = {}): Promise<Row[]> {
     checkActor(actor);
     const t = this.table(tableName);
-    let q = this.#scope(actor, t, options).selectAll();
-    if (options.orderBy !== undefined) q = q.orderBy(column(options.orderBy), options.direction ?? "asc");
-    if (options.limit !== undefined) q = q.limit(options.limit);
-    if (options.offset !== undefined) q = q.offset(options.offset);
-    return await this.#executor.all<Row>(q.compile());
+    const scope = this.#scope(actor, t, options);
+    const order = options.orderBy === undefined ? "" : `${column(options.orderBy)} ${options.direction ?? "asc"}`;
+    const parameters = [...scope.parameters];
+    if (options.limit !== undefined) parameters.push(options.limit);
+    if (options.offset !== undefined) parameters.push(options.offset);
+    const shape = `list:${scope.shape}:${order}:${options.limit !== undefined}:${options.offset !== undefined}`;
+    const statement = this.#cache.statement(shape, parameters, () => {
+      let q = scope.query().selectAll();
+      if (options.orderBy !== undefined) q = q.orderBy(column(options.orderBy), options.direction ?? "asc");
+      if (options.limit !== undefined) q = q.limit(options.limit);
+      if (options.offset !== undefined) q = q.offset(options.offset);
+      return q;
+    });
+    return await this.#executor.all<Row>(statement);
   }
 
   /** How many live rows match. */
@@ -153,29 +162,40 @@ export class LifecycleStore {
   ): Promise<number | null> {
     checkActor(actor);
     const t = this.table(tableName);
-    const q = this.#scope(actor, t, options).select((eb) => {
-      if (fn === "count") return eb.fn.countAll().as("v");
-      const ref = column(columnName ?? "");
-      return eb.fn(fn, [eb.ref(ref)]).as("v");
-    });
-    const rows = await this.#executor.all<{ v: unknown }>(q.compile());
+    if (!["count", "sum", "avg", "min", "max"].includes(fn)) {
+      throw lifecycleError("declaration", `unknown aggregate '${fn}'`, { hint: "use count, sum, avg, min or max" });
+    }
+    const target = fn === "count" ? "*" : column(columnName ?? "");
+    const scope = this.#scope(actor, t, options);
+    const statement = this.#cache.statement(`agg:${fn}:${target}:${scope.shape}`, scope.parameters, () =>
+      scope.query().select((eb) => (fn === "count" ? eb.fn.countAll().as("v") : eb.fn(fn, [eb.ref(target)]).as("v"))),
+    );
+    const rows = await this.#executor.all<{ v: unknown }>(statement);
     const value = rows[0]?.v;
     return value === null || value === undefined ? null : Number(value);
   }
 
-  /** The query that reads live rows for this actor (visible() plus owner), for tests and extensions. */
+  /** Live rows for this actor (the visible() filter plus the owner), with its cache shape and parameters. */
   #scope(actor: Actor, t: DeclaredTable, options: ReadOptions) {
-    let q = this.#kysely.selectFrom(t.name).where(META.deletedAt, "is", null);
-    if (!actor.admin) q = q.where(t.owner, "=", actor.id);
-    for (const [name, value] of Object.entries(options.where ?? {})) {
-      q = q.where(column(name), value === null ? "is" : "=", value);
-    }
-    if (options.search) {
-      const pattern = `%${options.search.contains.replace(/[\\%_]/g, "\\$&")}%`;
-      // An explicit ESCAPE: SQLite has no default one, and % or _ in a search mean the characters themselves.
-      q = q.where(sql<boolean>`${sql.ref(column(options.search.column))} like ${pattern} escape '\\'`);
-    }
-    return q;
+    const admin = actor.admin === true;
+    const where = Object.entries(options.where ?? {}).map(([name, value]) => [column(name), value] as const);
+    const search = options.search;
+    const pattern = search ? `%${search.contains.replace(/[\\%_]/g, "\\$&")}%` : undefined;
+    const parameters: unknown[] = admin ? [] : [actor.id];
+    for (const [, value] of where) if (value !== null) parameters.push(value);
+    if (pattern !== undefined) parameters.push(pattern);
+    const shape = `${t.name}:${admin}:${where.map(([n, v]) => (v === null ? `${n}=null` : n)).join(",")}:${search ? column(search.column) : ""}`;
+    const query = () => {
+      let q = this.#kysely.selectFrom(t.name).where(META.deletedAt, "is", null);
+      if (!admin) q = q.where(t.owner, "=", actor.id);
+      for (const [name, value] of where) q = q.where(name, value === null ? "is" : "=", value);
+      if (search && pattern !== undefined) {
+        // An explicit ESCAPE: SQLite has no default one, and % or _ in a search mean the characters themselves.
+        q = q.where(sql<boolean>`${sql.ref(column(search.column))} like ${pattern} escape '\\'`);
+      }
+      return q;
+    };
+    return { shape, parameters, query };
   }
 
   // ---- writes ----
@@ -192,24 +212,35 @@ export class LifecycleStore {
     for (const name of Object.keys(row)) column(name);
     if (row[t.owner] === undefined) row[t.owner] = actor.id;
     if (!actor.admin && row[t.owner] !== actor.id) {
-      throw lifecycleError("forbidden", `${actor.id} may not insert a row of ${t.name} owned by ${String(row[t.owner])}`, {
-        hint: "users insert rows they own",
-      });
+      throw lifecycleError(
+        "forbidden",
+        `${actor.id} may not insert a row of ${t.name} owned by ${String(row[t.owner])}`,
+        {
+          hint: "users insert rows they own",
+        },
+      );
     }
     return await this.#executor.transaction(async (tx) => {
       for (const parent of t.parents) {
         const parentKey = row[parent.column];
         if (parentKey === undefined || parentKey === null) continue;
         if (!(await this.#liveIn(tx, parent.table, parentKey, actor))) {
-          throw lifecycleError("parentDeleted", `${t.name}.${parent.column} = ${String(parentKey)}: no live ${parent.table} row with that key`, {
-            hint: "restore the parent first, or choose a live one",
-          });
+          throw lifecycleError(
+            "parentDeleted",
+            `${t.name}.${parent.column} = ${String(parentKey)}: no live ${parent.table} row with that key`,
+            {
+              hint: "restore the parent first, or choose a live one",
+            },
+          );
         }
       }
       const names = Object.keys(row).sort();
       const parameters = names.map((n) => row[n]);
       const statement = this.#cache.statement(`insert:${t.name}:${names.join(",")}`, parameters, () =>
-        this.#kysely.insertInto(t.name).values(Object.fromEntries(names.map((n) => [n, row[n]]))).returningAll(),
+        this.#kysely
+          .insertInto(t.name)
+          .values(Object.fromEntries(names.map((n) => [n, row[n]])))
+          .returningAll(),
       );
       try {
         const inserted = await tx.all<Row>(statement);
@@ -292,43 +323,56 @@ export class LifecycleStore {
           this.#kysely.updateTable(t.name).set(set).where(t.key, "=", key).where(META.deletedAt, "is", null),
         ),
       );
-      rows += await this.#cascade(tx, set, marks, group);
+      rows += await this.#cascade(tx, t.name, set, marks, group);
       await this.#audit(tx, { actor: actor.id, action: "delete", at: now, table: t.name, key, group, rows });
       return { group, rows, softAt, purgeAt };
     });
   }
 
-  /** Marks every live row whose parent is in `group`, level after level, until none is left. */
-  async #cascade(tx: Executor, set: Row, marks: unknown[], group: string): Promise<number> {
+  /**
+   * Marks every live row whose parent is in `group`, breadth first from the
+   * deleted row's table: only relations under a table that just got rows
+   * run, so deleting a leaf costs no extra statement.
+   */
+  async #cascade(tx: Executor, from: string, set: Row, marks: unknown[], group: string): Promise<number> {
     let total = 0;
-    for (;;) {
-      let pass = 0;
-      for (const name of this.declaration.order) {
-        const child = this.table(name);
-        for (const relation of child.parents) {
-          const parent = this.table(relation.table);
+    let frontier = new Set([from]);
+    while (frontier.size > 0) {
+      const next = new Set<string>();
+      for (const parentName of frontier) {
+        const parent = this.table(parentName);
+        for (const relation of parent.children) {
+          const child = this.table(relation.table);
           const statement = this.#cache.statement(`cascade:${child.name}:${relation.column}`, [...marks, group], () =>
             this.#kysely
               .updateTable(child.name)
               .set(set)
               .where(META.deletedAt, "is", null)
               .where(relation.column, "in", (eb: ExpressionBuilder<any, any>) =>
-                eb.selectFrom(`${parent.name} as nines_parent`).select(`nines_parent.${parent.key}`).where(`nines_parent.${META.group}`, "=", group),
+                eb
+                  .selectFrom(`${parent.name} as nines_parent`)
+                  .select(`nines_parent.${parent.key}`)
+                  .where(`nines_parent.${META.group}`, "=", group),
               ),
           );
-          pass += await tx.run(statement);
+          const changed = await tx.run(statement);
+          total += changed;
+          if (changed > 0) next.add(child.name);
         }
       }
-      total += pass;
-      if (pass === 0) return total;
+      frontier = next;
     }
+    return total;
   }
 
   /** The actor's rows in the trash (restorable by them), newest first. */
   async trash(actor: Actor): Promise<DeletedRow[]> {
     checkActor(actor);
     const now = this.clock.now();
-    return await deletedRows(this.#executor, this.#kysely, this.declaration, now, { owner: actor.id, phases: ["trash"] });
+    return await deletedRows(this.#executor, this.#kysely, this.declaration, now, {
+      owner: actor.id,
+      phases: ["trash"],
+    });
   }
 
   /** Administrators: deleted rows not yet past their soft-delete period, in trash or soft-deleted. */
@@ -367,7 +411,13 @@ export class LifecycleStore {
           rows += await tx.run(q.compile());
         }
       }
-      await this.#audit(tx, { actor: actor.id, action: "empty-trash", at: now, rows, detail: { groups: groups.length } });
+      await this.#audit(tx, {
+        actor: actor.id,
+        action: "empty-trash",
+        at: now,
+        rows,
+        detail: { groups: groups.length },
+      });
       return { groups: groups.length, rows };
     });
   }
@@ -394,9 +444,13 @@ export class LifecycleStore {
         });
       }
       if (phase === "soft" && !actor.admin) {
-        throw lifecycleError("forbidden", `${t.name} ${String(key)} is soft-deleted: only an administrator restores it`, {
-          hint: "ask an administrator (nines data admin restore)",
-        });
+        throw lifecycleError(
+          "forbidden",
+          `${t.name} ${String(key)} is soft-deleted: only an administrator restores it`,
+          {
+            hint: "ask an administrator (nines data admin restore)",
+          },
+        );
       }
       if (!actor.admin && row.owner !== actor.id) throw forbidden(actor, "restore", t, key);
       const result = await restoreGroup(tx, this.#kysely, this.declaration, row.group, options.onConflict ?? "fail");
@@ -429,7 +483,9 @@ export class LifecycleStore {
     requireAdmin(actor, `${action} legal holds`);
     const t = this.table(tableName);
     if (reason !== null && (typeof reason !== "string" || reason.trim() === "")) {
-      throw lifecycleError("held", "a legal hold needs a reason", { hint: "give the case or ticket, e.g. --reason CASE-12" });
+      throw lifecycleError("held", "a legal hold needs a reason", {
+        hint: "give the case or ticket, e.g. --reason CASE-12",
+      });
     }
     await this.#executor.transaction(async (tx) => {
       const row = await this.#meta(tx, t, key);
@@ -437,7 +493,13 @@ export class LifecycleStore {
       if (reason === null && row.hold === null) {
         throw lifecycleError("notHeld", `${t.name} ${String(key)} has no legal hold`, { hint: "nothing to release" });
       }
-      await tx.run(this.#kysely.updateTable(t.name).set({ [META.hold]: reason }).where(t.key, "=", key).compile());
+      await tx.run(
+        this.#kysely
+          .updateTable(t.name)
+          .set({ [META.hold]: reason })
+          .where(t.key, "=", key)
+          .compile(),
+      );
       await this.#audit(tx, {
         actor: actor.id,
         action,
@@ -472,14 +534,7 @@ export class LifecycleStore {
     const statement = this.#cache.statement(`meta:${t.name}`, [key], () =>
       this.#kysely
         .selectFrom(t.name)
-        .select([
-          sql.ref(t.owner).as("owner"),
-          META.deletedAt,
-          META.group,
-          META.softAt,
-          META.purgeAt,
-          META.hold,
-        ])
+        .select([sql.ref(t.owner).as("owner"), META.deletedAt, META.group, META.softAt, META.purgeAt, META.hold])
         .where(t.key, "=", key),
     );
     const row = (await tx.all<Row>(statement))[0];
@@ -512,10 +567,14 @@ function notFound(t: DeclaredTable, key: unknown) {
 }
 
 function forbidden(actor: Actor, what: string, t: DeclaredTable, key: unknown) {
-  return lifecycleError("forbidden", `${actor.id} may not ${what} ${t.name} ${String(key)}: it belongs to someone else`, {
-    hint: "users act on their own rows only",
-    details: { actor: actor.id, table: t.name, key },
-  });
+  return lifecycleError(
+    "forbidden",
+    `${actor.id} may not ${what} ${t.name} ${String(key)}: it belongs to someone else`,
+    {
+      hint: "users act on their own rows only",
+      details: { actor: actor.id, table: t.name, key },
+    },
+  );
 }
 
 function uniqueOrRethrow(error: unknown, t: DeclaredTable): unknown {

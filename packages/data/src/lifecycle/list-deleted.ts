@@ -38,11 +38,7 @@ export async function deletedRows(
   for (const name of declaration.order) {
     const t = declaration.tables.get(name);
     if (!t) continue;
-    let q = kysely
-      .selectFrom(t.name)
-      .selectAll()
-      .where(META.deletedAt, "is not", null)
-      .where(META.purgeAt, ">", now);
+    let q = kysely.selectFrom(t.name).selectAll().where(META.deletedAt, "is not", null).where(META.purgeAt, ">", now);
     if (filter.owner !== undefined) q = q.where(t.owner, "=", filter.owner);
     if (trash && !soft) q = q.where(META.softAt, ">", now);
     if (soft && !trash) q = q.where(META.softAt, "<=", now);

@@ -106,7 +106,11 @@ export async function restoreGroup(
       for (const row of clashes) {
         const to = await freeName(tx, kysely, t.name, unique.columns, unique.rename, row);
         await tx.run(
-          kysely.updateTable(t.name).set({ [unique.rename]: to }).where(t.key, "=", row[t.key]).compile(),
+          kysely
+            .updateTable(t.name)
+            .set({ [unique.rename]: to })
+            .where(t.key, "=", row[t.key])
+            .compile(),
         );
         renamed.push({ table: t.name, key: row[t.key], column: unique.rename, from: row[unique.rename], to });
       }

@@ -95,9 +95,9 @@ export async function existingColumns(connection: DataConnection): Promise<Map<s
         });
   const map = new Map<string, Set<string>>();
   for (const row of rows) {
-    let set = map.get(row.t);
-    if (!set) map.set(row.t, (set = new Set()));
+    const set = map.get(row.t) ?? new Set<string>();
     set.add(row.c);
+    map.set(row.t, set);
   }
   return map;
 }
@@ -115,4 +115,36 @@ export async function ensureSchema(connection: DataConnection, declaration: Decl
   await connection.executor.transaction(async (tx) => {
     for (const statement of statements) await tx.run(statement.compile(connection.kysely));
   });
+}
+
+/**
+ * Checks, without changing anything, that the declared tables carry the
+ * store's columns and that the audit table exists (the CLI's guard: it
+ * never alters a schema behind the application's back).
+ *
+ * @example
+ * await checkSchema(db, declaration); // throws NINES_DATA_SCHEMA_MISSING when not prepared
+ */
+export async function checkSchema(connection: DataConnection, declaration: Declaration): Promise<void> {
+  const existing = await existingColumns(connection);
+  const missing: string[] = [];
+  for (const name of declaration.order) {
+    const have = existing.get(name);
+    if (!have) {
+      throw lifecycleError("unknownTable", `declared table '${name}' does not exist in ${connection.target}`, {
+        hint: "check --db and the declaration file",
+      });
+    }
+    if (!have.has(META.deletedAt) || !have.has(META.purgeAt)) missing.push(name);
+  }
+  if (!existing.has(AUDIT_TABLE)) missing.push(AUDIT_TABLE);
+  if (missing.length > 0) {
+    throw lifecycleError(
+      "schemaMissing",
+      `${connection.target} is not prepared for lazy deletion (${missing.join(", ")})`,
+      {
+        hint: "run 'nines data init --db ... --tables ...' (or LifecycleStore.open in the application) once",
+      },
+    );
+  }
 }

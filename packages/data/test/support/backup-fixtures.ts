@@ -60,9 +60,12 @@ export async function startWriter(file: string): Promise<ChildProcess> {
 export function checkBank(file: string): { transfers: number; total: number; integrity: string } {
   const db = new Database(file, { readonly: true });
   try {
-    const total = (db.prepare("SELECT SUM(balance) AS s FROM accounts").get() as { s: number }).s;
-    const transfers = (db.prepare("SELECT COUNT(*) AS n FROM ledger").get() as { n: number }).n;
-    const counter = (db.prepare("SELECT n FROM counter").get() as { n: number }).n;
+    // One read transaction: the live database changes between statements otherwise.
+    const { total, transfers, counter } = db.transaction(() => ({
+      total: (db.prepare("SELECT SUM(balance) AS s FROM accounts").get() as { s: number }).s,
+      transfers: (db.prepare("SELECT COUNT(*) AS n FROM ledger").get() as { n: number }).n,
+      counter: (db.prepare("SELECT n FROM counter").get() as { n: number }).n,
+    }))();
     const integrity = (db.pragma("integrity_check") as { integrity_check: string }[])[0]?.integrity_check ?? "";
     if (counter !== transfers) throw new Error(`ledger has ${transfers} rows but the counter says ${counter}`);
     return { transfers, total, integrity };

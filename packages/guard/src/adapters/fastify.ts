@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginCallback } from "fastify";
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply } from "fastify";
 import type { Admission } from "../admission-gate.js";
 import type { Guard } from "../guard.js";
 import type { GuardRequest } from "../guard-request.js";
@@ -29,36 +29,30 @@ export function fastifyGuard(guard: Guard): FastifyPluginCallback {
       });
     }
     fastify.addHook("onRequest", (request, reply, next) => {
-      const path = pathOf(request.raw.url);
+      const raw = request.raw;
+      const path = pathOf(raw.url);
       if (guard.endpointFor(request.method, path) !== undefined) {
         next();
         return;
       }
-      const raw = request.raw;
       const res = reply.raw;
       const tracked = guard.begin(request.method, path, request.routeOptions.url ?? "unmatched", (name) =>
         headerOf(raw, name),
       );
-      const controller = trackResponse(guard, tracked, raw, res);
+      const signal = trackResponse(guard, tracked, raw, res);
       const length = raw.headers["content-length"];
       if (length !== undefined && Number(length) > guard.maxBodyBytes) {
         reply.hijack();
         writeError(res, 413, "NINES_GUARD_BODY_TOO_LARGE", `the body is larger than ${guard.maxBodyBytes} bytes`, true);
         return;
       }
-      const decide = (admission: Admission) => {
-        if (!admission.admitted) {
-          reply.hijack();
-          writeRejection(res, admission, guard.phase === "closing");
-          return;
-        }
-        if (tracked.ended) return;
-        if (guard.phase === "closing") reply.header("connection", "close");
-        next();
-      };
-      const admission = tracked.admit(controller.signal);
-      if (admission instanceof Promise) admission.then(decide, (error: unknown) => next(error as Error));
-      else decide(admission);
+      const admission = tracked.admit(signal);
+      if (admission instanceof Promise)
+        admission.then(
+          (settled) => decide(guard, tracked, reply, settled, next),
+          (error: unknown) => next(error as Error),
+        );
+      else decide(guard, tracked, reply, admission, next);
     });
     guard.attach(fastify.server, { clientErrors: false });
     done();
@@ -68,4 +62,20 @@ export function fastifyGuard(guard: Guard): FastifyPluginCallback {
   return plugin;
 }
 
-export type { GuardRequest };
+/** Runs the route, or answers the refusal outside Fastify (hijacked: the gate's 503 costs almost nothing). */
+function decide(
+  guard: Guard,
+  tracked: GuardRequest,
+  reply: FastifyReply,
+  admission: Admission,
+  next: (error?: Error) => void,
+): void {
+  if (!admission.admitted) {
+    reply.hijack();
+    writeRejection(reply.raw, admission, guard.phase === "closing");
+    return;
+  }
+  if (tracked.ended) return;
+  if (guard.phase === "closing") reply.header("connection", "close");
+  next();
+}

@@ -106,13 +106,13 @@ export function guardNodeRequest(
     return;
   }
   const request = guard.begin(method, path, hooks.routeBefore?.(req) ?? path, (name) => headerOf(req, name));
-  const controller = trackResponse(guard, request, req, res, hooks.routeAfter);
+  const signal = trackResponse(guard, request, req, res, hooks.routeAfter);
   const length = req.headers["content-length"];
   if (length !== undefined && Number(length) > guard.maxBodyBytes) {
     writeError(res, 413, "NINES_GUARD_BODY_TOO_LARGE", `the body is larger than ${guard.maxBodyBytes} bytes`, true);
     return;
   }
-  const admission = request.admit(controller.signal);
+  const admission = request.admit(signal);
   if (admission instanceof Promise)
     admission.then(
       (a) => proceed(guard, request, res, a, run),
@@ -141,12 +141,12 @@ export function proceed(
 }
 
 /**
- * Follows a response to its end: aborts the returned controller when the
- * connection closes first, applies `handlerTimeoutMs`, and ends the guard
+ * Follows a response to its end: aborts the returned signal when the
+ * connection closes first (no signal when the gate does not need one), applies `handlerTimeoutMs`, and ends the guard
  * request with the status (0 when no response was completed).
  *
  * @example
- * const controller = trackResponse(guard, request, req, res);
+ * const signal = trackResponse(guard, request, req, res);
  */
 export function trackResponse(
   guard: Guard,
@@ -154,8 +154,8 @@ export function trackResponse(
   req: IncomingMessage,
   res: ServerResponse,
   routeAfter?: (req: IncomingMessage, res: ServerResponse) => string | undefined,
-): AbortController {
-  const controller = new AbortController();
+): AbortSignal | undefined {
+  const controller = guard.gate.needsSignal === false ? undefined : new AbortController();
   let timedOut = false;
   const timer =
     guard.handlerTimeoutMs === undefined
@@ -167,10 +167,11 @@ export function trackResponse(
           if (res.headersSent) res.destroy();
           else writeError(res, 503, "NINES_GUARD_TIMEOUT", `no response within ${guard.handlerTimeoutMs} ms`, true);
         });
-  res.once("close", () => {
+  // `on`, not `once`: close fires once, and `once` allocates a wrapper per request.
+  res.on("close", () => {
     timer?.cancel();
     const finished = res.writableFinished;
-    if (!finished) controller.abort();
+    if (!finished) controller?.abort();
     const after = routeAfter?.(req, res);
     if (after !== undefined) request.route = after;
     request.end(
@@ -178,5 +179,5 @@ export function trackResponse(
       timedOut || (!finished && guard.phase === "closing") ? "timed_out" : undefined,
     );
   });
-  return controller;
+  return controller?.signal;
 }

@@ -101,14 +101,20 @@ describe("GuardMetrics", () => {
     for (let r = 0; r < 100; r++)
       for (const method of ["GET", "POST", "PUT", "DELETE"])
         for (const o of outcomes) metrics.record(`/route/${r}`, method, o, r);
-    // Measure the longest stretch the loop could not turn while scraping.
+    // The longest stretch the loop could not turn, in CPU time of this process (on a shared
+    // machine, wall-time gaps also include time the OS gave to other processes).
     let longest = 0;
-    let last = performance.now();
+    let longestWall = 0;
+    let lastWall = performance.now();
+    let lastCpu = process.cpuUsage();
     let ticking = true;
     const tick = () => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
+      const wall = performance.now();
+      const cpu = process.cpuUsage(lastCpu);
+      longestWall = Math.max(longestWall, wall - lastWall);
+      longest = Math.max(longest, Math.min(wall - lastWall, (cpu.user + cpu.system) / 1000));
+      lastWall = wall;
+      lastCpu = process.cpuUsage();
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
@@ -119,7 +125,7 @@ describe("GuardMetrics", () => {
     const lines = body.split("\n").length;
     assert.ok(lines > 2400 * 15, `expected the full histogram, got ${lines} lines`);
     console.log(
-      `# scrape of ${lines} lines: ${total.toFixed(1)} ms total, longest event-loop block ${longest.toFixed(1)} ms`,
+      `# scrape of ${lines} lines: ${total.toFixed(1)} ms total, longest event-loop block ${longest.toFixed(1)} ms CPU (${longestWall.toFixed(1)} ms wall)`,
     );
     assert.ok(longest < 100, `event loop blocked ${longest.toFixed(1)} ms`);
   });

@@ -57,7 +57,6 @@ export class GuardMetrics {
   readonly #clientErrors: Counter<"reason">;
   readonly #breakerTransitions: Counter<"breaker" | "to">;
   readonly #budgetExhausted: Counter<"budget">;
-  readonly #keys = new Map<string, { key: string; route: string; method: string }>();
   readonly #routes = new Set<string>();
   readonly #breakers = new Map<string, BreakerSource>();
   readonly #budgets = new Map<string, BudgetSource>();
@@ -217,16 +216,7 @@ export class GuardMetrics {
 
   /** Counts one finished request. */
   record(route: string, method: string, outcome: RequestOutcomeKind, latencyMs: number): void {
-    const raw = `${route}\u0000${method}\u0000${outcome}`;
-    let labels = this.#keys.get(raw);
-    if (labels === undefined) {
-      const label = this.routeLabel(route);
-      const m = METHODS.has(method) ? method : "OTHER";
-      labels = { key: `${label}\u0000${m}\u0000${outcome}`, route: label, method: m };
-      // Only names that got their own label are cached, so odd routes and methods cannot grow the cache.
-      if (label !== OTHER_ROUTE && m === method) this.#keys.set(raw, labels);
-    }
-    this.#requests.record(labels.key, labels.route, labels.method, outcome, latencyMs / 1000);
+    this.#requests.record(this.routeLabel(route), METHODS.has(method) ? method : "OTHER", outcome, latencyMs / 1000);
   }
 
   /** Counts a connection refused before parsing (`malformed`, `headers_too_large`, `timeout`, ...). */

@@ -41,7 +41,8 @@ export class RequestSeries {
   readonly counterName: string;
   readonly histogramName: string;
   readonly buckets: readonly number[];
-  readonly #series = new Map<string, Series>();
+  readonly #series: Series[] = [];
+  readonly #index = new Map<string, Map<string, Map<string, Series>>>();
   readonly #bucketLabels: string[];
 
   constructor(counterName: string, histogramName: string, buckets: readonly number[]) {
@@ -51,9 +52,20 @@ export class RequestSeries {
     this.#bucketLabels = [...buckets.map((b) => formatValue(b)), "+Inf"];
   }
 
-  /** Adds one request; `key` must identify the (route, method, outcome) triple. */
-  record(key: string, route: string, method: string, outcome: string, seconds: number): void {
-    let series = this.#series.get(key);
+  /** Adds one request (labels already normalised and capped by the caller). */
+  record(route: string, method: string, outcome: string, seconds: number): void {
+    // Nested maps: no key string is built per request.
+    let byMethod = this.#index.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.#index.set(route, byMethod);
+    }
+    let byOutcome = byMethod.get(method);
+    if (byOutcome === undefined) {
+      byOutcome = new Map();
+      byMethod.set(method, byOutcome);
+    }
+    let series = byOutcome.get(outcome);
     if (series === undefined) {
       series = {
         labels: `route="${escapeLabel(route)}",method="${escapeLabel(method)}",outcome="${outcome}"`,
@@ -62,7 +74,8 @@ export class RequestSeries {
         sum: 0,
         perBucket: new Float64Array(this.buckets.length + 1),
       };
-      this.#series.set(key, series);
+      byOutcome.set(outcome, series);
+      this.#series.push(series);
     }
     series.count++;
     series.sum += seconds;
@@ -74,18 +87,19 @@ export class RequestSeries {
 
   /** Distinct series (label sets). */
   get size(): number {
-    return this.#series.size;
+    return this.#series.length;
   }
 
   reset(): void {
-    this.#series.clear();
+    this.#series.length = 0;
+    this.#index.clear();
   }
 
   /** The counter's text (HELP, TYPE, one line per series). */
   async renderCounter(help: string): Promise<string> {
     const out = [`# HELP ${this.counterName} ${help}`, `# TYPE ${this.counterName} counter`];
     let lines = 0;
-    for (const series of this.#series.values()) {
+    for (const series of this.#series) {
       out.push(`${this.counterName}{${series.labels}} ${series.count}`);
       if (++lines % LINES_PER_TURN === 0) await nextTurn();
     }
@@ -97,7 +111,7 @@ export class RequestSeries {
     const name = this.histogramName;
     const out = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`];
     let lines = 0;
-    for (const series of this.#series.values()) {
+    for (const series of this.#series) {
       let cumulative = 0;
       for (let i = 0; i < this.#bucketLabels.length; i++) {
         cumulative += series.perBucket[i] as number;
@@ -126,7 +140,7 @@ export class RequestSeries {
         help: counterHelp,
         type: "counter",
         aggregator: "sum",
-        values: [...this.#series.values()].map((s) => ({ value: s.count, labels: s.labelValues })),
+        values: this.#series.map((s) => ({ value: s.count, labels: s.labelValues })),
       }),
       reset: () => this.reset(),
       __guardRender: () => this.renderCounter(counterHelp),
@@ -138,7 +152,7 @@ export class RequestSeries {
       aggregator: "sum",
       get: async () => {
         const values: PromValue[] = [];
-        for (const s of this.#series.values()) {
+        for (const s of this.#series) {
           let cumulative = 0;
           for (let i = 0; i < this.#bucketLabels.length; i++) {
             cumulative += s.perBucket[i] as number;

@@ -50,14 +50,14 @@ function lowestJourney(
  * the same spec and options give the same result.
  *
  * @example
- * const result = analyze(loadSpec("nines.yaml"), { asOf: "2026-11-29" });
- * result.journeys[0]?.availability; // 0.99948...
+ * const result = analyze(loadSpec("examples/clicktravel/nines.yaml"), { asOf: "2026-11-29" });
+ * result.journeys[0]?.availability; // 0.99714...
  * result.findings.filter((f) => f.severity === "error").length;
  */
 export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
   const asOf = options.asOf ?? new Date((options.clock ?? systemClock).now()).toISOString().slice(0, 10);
   requireOption(
-    ISO_DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)),
+    ISO_DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)) && new Date(asOf).toISOString().startsWith(asOf),
     "analyze",
     "asOf",
     asOf,
@@ -80,6 +80,7 @@ export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
       kind: c.kind,
       availability: e.availability,
       downtimeMinutesPerYear: decimals3(downtime(e.availability).minutesPerYear),
+      downtimeMinutesPerMonth: decimals3(downtime(e.availability).minutesPerMonth),
     };
     if (c.kind === "service") {
       const instances = new Set(c.zones).size * c.instances;
@@ -109,9 +110,8 @@ export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
     };
   });
 
-  const asked = new Set<string>();
-  const journeyComponents: string[] = [];
-  for (const j of journeys) for (const c of j.components) if (!asked.has(c) && asked.add(c)) journeyComponents.push(c);
+  // Each component once, however many journeys hold it, in journey order.
+  const journeyComponents = [...new Set(journeys.flatMap((j) => j.components))];
   const spofs = new Set(journeyComponents.filter((c) => findSpof(topology, topology.component(c)) !== null));
 
   const findings: Finding[] = [];

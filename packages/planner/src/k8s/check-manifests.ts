@@ -68,6 +68,13 @@ function checkProbes(container: Container, object: string, out: ManifestProblem[
       });
     }
   }
+  if (!container.readinessProbe) {
+    out.push({
+      severity: "warning",
+      object,
+      message: `${container.name}: no readiness probe, so the Service sends traffic to pods that cannot serve yet (set health.check)`,
+    });
+  }
   const readiness = container.readinessProbe?.httpGet.path;
   const liveness = container.livenessProbe?.httpGet.path;
   if (readiness !== undefined && readiness === liveness) {

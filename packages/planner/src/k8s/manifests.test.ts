@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Deployment as KDeployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler as KHpa } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget as KPdb } from "kubernetes-models/policy/v1";
 import { Service as KService } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
 import { buildSpec } from "../analysis/testing/build-spec.js";
-import { clicktravelFixture } from "../report/testing/clicktravel-fixture.js";
+import { loadSpec } from "../spec/load-spec.js";
 import { checkManifests } from "./check-manifests.js";
 import { buildManifests, kubeName } from "./manifests.js";
 import { renderManifestFiles } from "./render-manifests.js";
@@ -36,7 +37,7 @@ function byKind<K extends Manifest["kind"]>(objects: Manifest[], kind: K): Extra
 }
 
 describe("buildManifests", () => {
-  const { spec } = clicktravelFixture();
+  const spec = loadSpec(fileURLToPath(new URL("../../../../examples/clicktravel/nines.yaml", import.meta.url)));
   const manifests = buildManifests(spec, { namespace: "clicktravel", image: "ghcr.io/acme/{service}:1.0" });
   const all = manifests.flatMap((m) => m.objects);
 
@@ -206,5 +207,7 @@ describe("checkManifests", () => {
     const found = messages(objects).join("\n");
     assert.match(found, /readinessProbe port metrics is not a port of the container \(http:8080\)/);
     assert.match(found, /livenessProbe port 9090 is not a port/);
+    delete container.readinessProbe;
+    assert.match(messages(objects).join("\n"), /warning Deployment\/api: api: no readiness probe/);
   });
 });

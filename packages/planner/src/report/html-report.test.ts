@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { analyze } from "../analysis/analyze.js";
+import { buildSpec } from "../analysis/testing/build-spec.js";
 import { renderHtmlReport } from "./html-report.js";
+import { renderTerminalReport } from "./terminal-report.js";
 import { clicktravelFixture } from "./testing/clicktravel-fixture.js";
 
 describe("renderHtmlReport", () => {
@@ -45,5 +48,17 @@ describe("renderHtmlReport", () => {
     const page = renderHtmlReport(spec, hostile);
     assert.doesNotMatch(page, /<script>|<b>Evil/);
     assert.match(page, /&lt;b&gt;Evil &amp; Co&lt;\/b&gt;/);
+  });
+
+  it("renders a minimal spec: no edge, stores, journeys or disasters", () => {
+    const minimal = buildSpec({ regions: { r: ["a"] }, services: [{ name: "api", zones: ["a"] }] });
+    const plan = analyze(minimal, { asOf: "2026-11-29" });
+    const page = renderHtmlReport(minimal, plan);
+    assert.match(page, /<g class="node service" data-id="api@a">/);
+    assert.doesNotMatch(page, /NaN|undefined/);
+    const text = renderTerminalReport(minimal, plan);
+    assert.match(text, /no disaster scenarios in the spec/);
+    assert.match(text, /no stores in the spec/);
+    assert.doesNotMatch(text, /NaN|undefined/);
   });
 });

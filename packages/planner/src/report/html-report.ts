@@ -20,7 +20,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 10px;color:#1e3
 table{border-collapse:collapse;background:#fff;margin:4px 0 8px;box-shadow:0 1px 2px #0f172a14}
 th,td{padding:6px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}
 th{background:#f1f5f9;font-weight:600;font-size:13px}
-td.nowrap{white-space:nowrap}
+td.nowrap,td:first-child{white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.cheapest td{background:#f0fdf4;font-weight:600}
 .met{color:#166534;font-weight:600}.missed{color:#b91c1c;font-weight:600}
@@ -186,7 +186,7 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
     durabilityData.length === 0
       ? ""
       : `<h2 id="durability">Durability</h2>\n${table(
-          ["Store", "Engine", ...THREATS.map((t) => t.replace("-", " "))],
+          ["Store", "Engine", ...THREATS.map((t) => `${t[0]!.toUpperCase()}${t.slice(1).replace("-", " ")}`)],
           durabilityData.map((r) => [
             r.store,
             r.where,

@@ -19,7 +19,7 @@ describe("renderTerminalReport", () => {
       /inventory-db\s+Programmer deleted all inventory accidentally\s+1h\s+1h\s+high\s+1d\s+1h\s+backups\s+missed/,
     );
     assert.match(text, /Deployment\s+Estimated cost\s+Availability\s+Cost of being down/);
-    assert.match(text, /multi-zone\s+1,800 USD\/month\s+99\.961%\s+683,800 USD\/year\s+705,400 USD\/year\s+← cheapest/);
+    assert.match(text, /multi-zone \(cheapest\)\s+1,800 USD\/month\s+99\.961%\s+683,800 USD\/year\s+705,400 USD\/year/);
     assert.equal(text.match(/cheapest/g)?.length, 1);
   });
 

@@ -223,14 +223,13 @@ function costs(result: PlanResult, c: Palette): string {
   const currency = result.costs.currency;
   const rows = result.costs.alternatives.map((a) => {
     const total = 12 * a.monthly + a.downtimeCostPerYear;
-    const mark = a.cheapest ? c.green("← cheapest") : "";
+
     return [
-      a.cheapest ? c.bold(a.name) : a.name,
+      a.cheapest ? c.bold(c.green(`${a.name} (cheapest)`)) : a.name,
       `${formatMoney(a.monthly, currency)}/month`,
       formatPercent(a.availability),
       `${formatMoney(a.downtimeCostPerYear, currency)}/year`,
       `${formatMoney(total, currency)}/year`,
-      mark,
     ];
   });
   return [
@@ -241,8 +240,7 @@ function costs(result: PlanResult, c: Palette): string {
         { header: "Estimated cost", align: "right" },
         { header: "Availability", align: "right" },
         { header: "Cost of being down", align: "right" },
-        { header: "Total", align: "right" },
-        { header: "" },
+        { header: "Total (12 x cost + down)", align: "right" },
       ],
       rows,
     ),

@@ -139,13 +139,13 @@ describe("loadSpec: errors", () => {
   });
 
   it("gives a syntax error's position", () => {
-    const file = root("packages/planner/test/fixtures/syntax-error.nines.yaml");
+    const file = root("packages/planner/test/fixtures/syntax-error.yaml.txt");
     assert.throws(
       () => loadSpec(file),
       (error: unknown) => {
         assert.ok(isNinesError(error, SPEC_INVALID));
         const [first] = error.details["errors"] as SpecError[];
-        assert.deepEqual([first!.line, first!.column], [8, 1]);
+        assert.deepEqual([first!.line, first!.column], [9, 1]);
         assert.match(first!.hint, /close the flow collection/);
         return true;
       },

@@ -247,7 +247,7 @@ describe("parseSpec: values", () => {
       11,
       16,
       'services.web.instances must be a number, got the text "two"',
-      "Instances per zone",
+      "write a number, such as 2 (Instances per zone)",
     );
   });
 
@@ -262,7 +262,70 @@ describe("parseSpec: values", () => {
   });
 
   it("checks bounds", () => {
-    expectOne(spec({ 12: "    capacity: 0" }), 12, 15, "services.web.capacity: must be > 0, got 0", /one instance/);
+    expectOne(
+      spec({ 12: "    capacity: 0" }),
+      12,
+      15,
+      "services.web.capacity: must be > 0, got 0",
+      "it must be > 0 (Requests per second one instance can take at most)",
+    );
+    expectOne(
+      spec({ 10: "    zones: []" }),
+      10,
+      12,
+      "services.web.zones: must list at least 1 item(s)",
+      "it must list at least 1 item(s) (Declared zones the service runs in)",
+    );
+  });
+});
+
+describe("parseSpec: warnings", () => {
+  it("warns about components no journey reaches", () => {
+    const result = parseSpec(spec({}, ["  old: { engine: redis, zone: r1-b }"]), FILE);
+    assert.ok(result.ok);
+    assert.deepEqual(result.warnings, [
+      {
+        file: FILE,
+        line: 22,
+        column: 3,
+        message: 'store "old" is in no journey: no availability figure counts it',
+        hint: "call it from a service on a journey, start a journey at it, or remove it",
+      },
+    ]);
+  });
+});
+
+describe("parseSpec: YAML conveniences", () => {
+  it("reuses anchors kept under x- keys, with merge keys", () => {
+    const text = [
+      "name: T",
+      "platform: { regions: { r: [a, b] } }",
+      "x-defaults: &svc { instances: 2, capacity: 10, load: 5 }",
+      "services:",
+      "  web: { <<: *svc, zones: [a, b] }",
+      "  api: { <<: *svc, zones: [a], instances: 3 }",
+      "stores:",
+    ].join("\n");
+    const result = parseSpec(text, FILE);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    assert.deepEqual(
+      result.spec.services.map((s) => [s.name, s.zones, s.instances, s.capacity, s.load]),
+      [
+        ["web", ["a", "b"], 2, 10, 5],
+        ["api", ["a"], 3, 10, 5],
+      ],
+    );
+    assert.deepEqual(result.spec.stores, []);
+  });
+
+  it("says how to write a value of the wrong type", () => {
+    expectOne(
+      spec({ 10: "    zones: r1-a" }),
+      10,
+      12,
+      'services.web.zones must be a list, got the text "r1-a"',
+      "write a list: [a, b], or - item lines (Declared zones the service runs in)",
+    );
   });
 });
 
@@ -505,5 +568,182 @@ describe("parseSpec: every error at once", () => {
       assert.equal(error.file, file);
       assert.ok(error.hint.length > 0, `no hint for ${error.message}`);
     }
+  });
+});
+
+describe("parseSpec: every optional field reaches the model", () => {
+  const text = [
+    "name: Full",
+    "objectives: { availability: 99.9, maxRetryAmplification: 4 }",
+    "platform:",
+    "  regions:",
+    "    r1: [r1-a, r1-b]",
+    "    r2: [r2-a, r2-b]",
+    "  availability: { region: 99.95%, zone: 99.5, instance: 99% }",
+    "edge:",
+    "  cdn: { engine: fastly, sla: 99.99%, cost: 1/hour }",
+    "  bucket: { engine: cloud-storage, location: dual-region }",
+    "services:",
+    "  web:",
+    "    zones: [r1-a, r1-b]",
+    "    instances: 3",
+    "    capacity: 50.5",
+    "    load: 0",
+    "    unit: zone",
+    "    health: { check: /healthz }",
+    "    startup: 250ms",
+    "    autoscale: { metric: memory, target: 75, min: 2, max: 12 }",
+    "    calls:",
+    "      db: { retries: 3, backoff: linear, budget: 20%, timeout: 2s }",
+    "      cache:",
+    "    standby: { kind: cold, region: r2, provision: 30m }",
+    "    cost: 1200/year",
+    "stores:",
+    "  db:",
+    "    engine: mysql",
+    "    zone: r1-a",
+    "    replica: { zone: r2-b, sync: false, lag: 5m, failover: 2m }",
+    "    backups: { every: 1h, at: r2, restore: 45m, tested: 2026-01-31 }",
+    "    log: { every: 30s, at: other-region }",
+    "    userData: true",
+    "    deletion: { soft: 30d, restore: 15m }",
+    "    standby: { kind: hot, region: r2 }",
+    "  cache: { engine: redis, zone: r1-b, sla: 99.9%, rebuild: 10m }",
+    "  files: { engine: spanner, location: r1 }",
+    "journeys:",
+    "  browse: { via: cdn, entry: web, availability: 99% }",
+    "  buy: { entry: web }",
+    "disasters:",
+    "  - { service: web, scenario: Region lost, kind: region-outage, rto: 1h, priority: low }",
+    "  - { store: db, scenario: Raw delete, kind: deletion, via: database, rpo: 1m, rto: 1h, priority: medium }",
+    "costs: { currency: EUR, instance: 0.1/hour, downtime: 240000/day }",
+  ].join("\n");
+  const result = parseSpec(text, FILE);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.errors, null, 2));
+  const spec = result.spec;
+
+  it("reads objectives, the failure model and costs", () => {
+    assert.deepEqual(spec.objectives, { availability: 0.999, maxRetryAmplification: 4 });
+    assert.deepEqual(spec.platform.availability, { region: 0.9995, zone: 0.995, instance: 0.99 });
+    assert.deepEqual(spec.costs, { currency: "EUR", instance: 73.05, downtimePerHour: 10_000 });
+  });
+
+  it("reads edge components: an explicit sla, a catalog location", () => {
+    assert.deepEqual(spec.edge, [
+      { kind: "edge", name: "cdn", engine: "fastly", availability: 0.9999, location: "global", cost: 730.5 },
+      { kind: "edge", name: "bucket", engine: "cloud-storage", availability: 0.9995, location: "global", cost: 0 },
+    ]);
+  });
+
+  it("reads a service's every field", () => {
+    const web = spec.services[0]!;
+    assert.deepEqual(
+      { ...web, calls: null },
+      {
+        kind: "service",
+        name: "web",
+        zones: ["r1-a", "r1-b"],
+        instances: 3,
+        capacity: 50.5,
+        load: 0,
+        unit: "zone",
+        health: { check: "/healthz", dependencies: false, autoheal: false },
+        startup: 0.25,
+        autoscale: { metric: "memory", target: 0.75, max: 12, min: 2 },
+        calls: null,
+        standby: { kind: "cold", region: "r2", provision: 1800 },
+        cost: 100,
+      },
+    );
+    assert.deepEqual(web.calls, [
+      {
+        target: "db",
+        targetKind: "store",
+        optional: false,
+        retries: 3,
+        backoff: "linear",
+        jitter: false,
+        breaker: false,
+        budget: 0.2,
+        timeout: 2,
+      },
+      {
+        target: "cache",
+        targetKind: "store",
+        optional: false,
+        retries: 0,
+        backoff: null,
+        jitter: false,
+        breaker: false,
+        budget: null,
+        timeout: null,
+      },
+    ]);
+  });
+
+  it("reads stores: placed with an async replica, explicit sla, regional managed", () => {
+    const [db, cache, files] = spec.stores;
+    assert.deepEqual(
+      { ...db!, kind: null },
+      {
+        kind: null,
+        name: "db",
+        engine: "mysql",
+        managed: false,
+        location: null,
+        sla: null,
+        zone: "r1-a",
+        replica: { zone: "r2-b", sync: false, lag: 300, failover: 120 },
+        backups: { every: 3600, at: { kind: "region", region: "r2" }, restore: 2700, tested: "2026-01-31" },
+        log: { every: 30, at: { kind: "other-region" } },
+        userData: true,
+        deletion: { trash: 0, soft: 2_592_000, restore: 900 },
+        rebuild: null,
+        standby: { kind: "hot", region: "r2", provision: 0 },
+        cost: 0,
+      },
+    );
+    assert.deepEqual([cache!.managed, cache!.sla, cache!.zone, cache!.rebuild], [true, 0.999, "r1-b", 600]);
+    assert.deepEqual([files!.managed, files!.sla, files!.location], [true, 0.9999, "r1"]);
+  });
+
+  it("reads journeys with their own or the default objective, and disasters", () => {
+    assert.deepEqual(spec.journeys, [
+      { name: "browse", via: "cdn", entry: "web", objective: 0.99 },
+      { name: "buy", via: null, entry: "web", objective: 0.999 },
+    ]);
+    assert.deepEqual(spec.disasters, [
+      {
+        subjectKind: "service",
+        subject: "web",
+        scenario: "Region lost",
+        kind: "region-outage",
+        rpo: 0,
+        rto: 3600,
+        priority: "low",
+        via: "application",
+        index: 0,
+      },
+      {
+        subjectKind: "store",
+        subject: "db",
+        scenario: "Raw delete",
+        kind: "deletion",
+        rpo: 60,
+        rto: 3600,
+        priority: "medium",
+        via: "database",
+        index: 1,
+      },
+    ]);
+  });
+
+  it("defaults what is left out", () => {
+    const minimal = parseSpec("name: M\nplatform: { regions: { r: [a] } }\n", FILE);
+    assert.ok(minimal.ok);
+    assert.deepEqual(minimal.spec.objectives, { availability: null, maxRetryAmplification: 10 });
+    assert.deepEqual(minimal.spec.platform.availability, { region: 0.9999, zone: 0.999, instance: 0.995 });
+    assert.deepEqual(minimal.spec.costs, { currency: "USD", instance: 0, downtimePerHour: 0 });
+    assert.deepEqual([minimal.spec.services, minimal.spec.stores, minimal.spec.journeys], [[], [], []]);
   });
 });

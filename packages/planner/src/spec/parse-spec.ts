@@ -8,6 +8,7 @@ import { mapping, Problems } from "./problem.js";
 import { specSchema } from "./schema.js";
 import { SourceMap } from "./source-map.js";
 import { type SpecError, sortSpecErrors } from "./spec-error.js";
+import { unusedWarnings } from "./unused-warnings.js";
 import { issuesToProblems } from "./zod-issues.js";
 
 /** The outcome of {@link parseSpec}: the model, or every error found. */
@@ -36,7 +37,7 @@ const YAML_HINTS: Partial<Record<string, string>> = {
  */
 export function parseSpec(text: string, file: string): ParseSpecResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const map = new SourceMap(doc, lineCounter, file);
   const fromYaml = (e: YAMLError, hint: string): SpecError => ({
     ...map.position(errorOffset(text, e)),
@@ -84,6 +85,7 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
     };
   }
 
+  prepare(root);
   const parsed = specSchema.safeParse(root);
   const problems = new Problems();
   if (!parsed.success) problems.list.push(...issuesToProblems(parsed.error.issues, specSchema, root));
@@ -104,8 +106,25 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
     errors.push(error);
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: sortSpecErrors(errors) };
+  for (const w of unusedWarnings(root).list) {
+    warnings.push({ ...map.locate(w.path, w.part), message: w.message, hint: w.hint });
+  }
   return { ok: true, spec: buildModel(parsed.data, file, map.all()), warnings: sortSpecErrors(warnings) };
 }
+
+/**
+ * Top-level `x-` keys hold YAML anchors for reuse (`x-defaults: &svc {...}`,
+ * then `<<: *svc`) and are not part of the spec; an empty section
+ * (`services:` with nothing under it) is no section.
+ */
+function prepare(root: Record<string, unknown>): void {
+  for (const key of Object.keys(root)) {
+    if (key.startsWith("x-")) delete root[key];
+    else if (root[key] === null && OPTIONAL_SECTIONS.has(key)) delete root[key];
+  }
+}
+
+const OPTIONAL_SECTIONS = new Set(["objectives", "edge", "services", "stores", "journeys", "disasters", "costs"]);
 
 /** Where to point: an unclosed quote is reported at the end of the text; point at the quote that opened. */
 function errorOffset(text: string, error: YAMLError): number {

@@ -302,5 +302,7 @@ export function specJsonSchema(): Record<string, unknown> {
     $id: "https://nines.dev/schema/nines.schema.json",
     title: "nines.yaml",
     ...schema,
+    // Extension keys for YAML anchors (`x-defaults: &svc {...}`), which the parser drops.
+    patternProperties: { "^x-": { description: "An extension key, ignored: a place for YAML anchors to reuse" } },
   };
 }

@@ -82,6 +82,16 @@ const EXPECTED: Record<string, string> = {
   null: "empty",
 };
 
+const EXAMPLES: Record<string, string> = {
+  number: "a number, such as 2",
+  int: "a whole number, such as 2",
+  string: "text",
+  boolean: "true or false",
+  object: "a mapping: key: value lines indented below, or { key: value }",
+  record: "a mapping: name: value lines indented below, or { name: value }",
+  array: "a list: [a, b], or - item lines",
+};
+
 /**
  * Turns zod's issues into problems that say what would be valid: unknown keys
  * with the closest valid key, enum values with the closest option, values of
@@ -139,7 +149,7 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
           path,
           part: "value",
           message: `${where} must be ${expected}, got ${describeValue(value)}`,
-          hint: about ?? `write ${expected}`,
+          hint: `write ${EXAMPLES[issue.expected] ?? expected}${about ? ` (${about})` : ""}`,
         },
       ];
     }
@@ -156,7 +166,14 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
     }
     case "too_small":
     case "too_big":
-      return [{ path, part: "value", message: `${where}: ${bound(issue, value)}`, hint: about ?? issue.message }];
+      return [
+        {
+          path,
+          part: "value",
+          message: `${where}: ${bound(issue, value)}`,
+          hint: `${bound(issue, undefined).replace(/^must /, "it must ")}${about ? ` (${about})` : ""}`,
+        },
+      ];
     case "custom": {
       const hint = (issue.params as { hint?: string } | undefined)?.hint;
       return [{ path, part: "value", message: `${where}: ${issue.message}`, hint: hint ?? about ?? "" }];
@@ -176,7 +193,7 @@ function bound(issue: core.$ZodIssueTooSmall | core.$ZodIssueTooBig, value: unkn
   }
   if (issue.origin === "string") return small ? "must not be empty" : `must be at most ${limit} characters`;
   const op = small ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
-  return `must be ${op} ${String(limit)}, got ${String(value)}`;
+  return `must be ${op} ${String(limit)}${value === undefined ? "" : `, got ${String(value)}`}`;
 }
 
 function unionProblems(

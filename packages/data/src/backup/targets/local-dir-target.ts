@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, createReadStream } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
 import { backupError } from "../errors.js";
 import { checkKey, checkPrefix } from "../keys.js";
 import type { BackupTarget, TargetBody } from "./target.js";
@@ -103,14 +104,10 @@ export class LocalDirTarget implements BackupTarget {
     }
   }
 
-  async get(key: string, file: string): Promise<void> {
+  async get(key: string): Promise<Readable> {
     const path = this.pathOf(key);
     await this.#ensureExists(key, path);
-    try {
-      await copyFile(path, file);
-    } catch (error) {
-      throw failed("reading", path, error);
-    }
+    return createReadStream(path, { highWaterMark: 1 << 20 });
   }
 
   async read(key: string): Promise<Uint8Array> {

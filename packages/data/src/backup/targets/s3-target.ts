@@ -1,7 +1,6 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -120,13 +119,8 @@ export class S3Target implements BackupTarget {
     }
   }
 
-  async get(key: string, file: string): Promise<void> {
-    const body = await this.#open(key);
-    try {
-      await pipeline(body, createWriteStream(file));
-    } catch (error) {
-      throw failed("reading", `${this.location}${key}`, error);
-    }
+  async get(key: string): Promise<Readable> {
+    return await this.#open(key);
   }
 
   async read(key: string): Promise<Uint8Array> {

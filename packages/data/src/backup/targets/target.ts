@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /** What to store: a file on this machine (streamed, never read whole) or a few bytes. */
 export type TargetBody = { file: string } | { bytes: Uint8Array };
 
@@ -18,8 +20,8 @@ export interface BackupTarget {
   readonly location: string;
   /** Stores `body` under `key`, atomically, replacing any object there. */
   put(key: string, body: TargetBody): Promise<void>;
-  /** Writes the object at `key` into the local file `file` (created or replaced). */
-  get(key: string, file: string): Promise<void>;
+  /** The object at `key` as a stream (large objects: backups are never held in memory). */
+  get(key: string): Promise<Readable>;
   /** The object at `key` as bytes; for small objects such as manifests. */
   read(key: string): Promise<Uint8Array>;
   /** Every key that starts with `prefix`, sorted. */

@@ -28,7 +28,12 @@ export interface PlacedFactor {
   table: Float64Array;
 }
 
-/** k = max(1, ceil(load / capacity)): instances a service needs up. */
+/**
+ * k = max(1, ceil(load / capacity)): instances a service needs up.
+ *
+ * @example
+ * neededInstances({ load: 900, capacity: 400 }); // 3
+ */
 export function neededInstances(service: Pick<Service, "load" | "capacity">): number {
   return Math.max(1, Math.ceil(service.load / service.capacity));
 }

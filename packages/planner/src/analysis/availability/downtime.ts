@@ -1,8 +1,23 @@
-/** Minutes in a year of 365.25 days. */
+/**
+ * Minutes in a year of 365.25 days.
+ *
+ * @example
+ * (1 - 0.999) * MINUTES_PER_YEAR; // 525.96
+ */
 export const MINUTES_PER_YEAR = 525_960;
-/** Minutes in a 30-day month. */
+/**
+ * Minutes in a 30-day month.
+ *
+ * @example
+ * (1 - 0.999) * MINUTES_PER_MONTH; // 43.2
+ */
 export const MINUTES_PER_MONTH = 43_200;
-/** Hours in a year of 365.25 days. */
+/**
+ * Hours in a year of 365.25 days (the downtime cost of a year).
+ *
+ * @example
+ * (1 - 0.999) * HOURS_PER_YEAR * 20_000; // 175,320 a year at 20,000/hour
+ */
 export const HOURS_PER_YEAR = 8_766;
 
 /**

@@ -5,7 +5,12 @@ import { exactAvailability } from "./exact.js";
 import type { FailureDomains } from "./failure-domains.js";
 import { sampleAvailability } from "./monte-carlo.js";
 
-/** Above this many zones a journey is sampled, not enumerated (`spec.md`, "Exact or sampled"). */
+/**
+ * Above this many zones a journey is sampled, not enumerated (`spec.md`, "Exact or sampled").
+ *
+ * @example
+ * journeyZones.length > MAX_EXACT_ZONES; // true: Monte Carlo
+ */
 export const MAX_EXACT_ZONES = 20;
 
 export interface EstimateOptions {
@@ -37,7 +42,12 @@ export interface Estimate {
   visited?: number;
 }
 
-/** The failure model of a spec's platform. */
+/**
+ * The failure model of a spec's platform.
+ *
+ * @example
+ * failureDomains(new Topology(spec)).zone; // 0.999
+ */
 export function failureDomains(topology: Topology): FailureDomains {
   const a = topology.spec.platform.availability;
   return { region: a.region, zone: a.zone, zoneRegion: topology.zoneRegion };

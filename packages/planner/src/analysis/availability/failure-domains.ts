@@ -10,7 +10,12 @@ export interface FailureDomains {
   zoneRegion: readonly number[];
 }
 
-/** Bits set in a 32-bit integer. */
+/**
+ * Bits set in a 32-bit integer (the up zones of a state mask).
+ *
+ * @example
+ * popcount(0b1011); // 3
+ */
 export function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);

@@ -51,13 +51,36 @@ export function sampleAvailability(
   const nZ = zones.length;
 
   const downFlags = new Uint8Array(nZ);
+  const downList = new Int32Array(nZ);
+  let downCount = 0;
+  // Every factor's figure with all its zones up, and the product of them:
+  // a state's figure is that product corrected only for the factors that
+  // touch a down zone (most factors are untouched by one or two zone losses).
+  const full = Float64Array.from(factors, (f) => f.table[f.zones.length]!);
+  let allUpProduct = 1;
+  for (const v of full) allUpProduct *= v;
+  const factorsOfZone: number[][] = zones.map(() => []);
+  factorZones.forEach((fz, j) => {
+    for (const z of fz) factorsOfZone[z]!.push(j);
+  });
+  const stamp = new Int32Array(factors.length);
+  let stampId = 0;
   const unavailability = (): number => {
-    let up = 1;
-    for (let j = 0; j < factorZones.length; j++) {
-      const fz = factorZones[j]!;
-      let ups = 0;
-      for (let i = 0; i < fz.length; i++) if (downFlags[fz[i]!] === 0) ups++;
-      up *= tables[j]![ups]!;
+    // A factor down with every zone up is down in every state.
+    if (allUpProduct === 0) return 1;
+    stampId++;
+    let up = allUpProduct;
+    for (let d = 0; d < downCount; d++) {
+      const touched = factorsOfZone[downList[d]!]!;
+      for (let t = 0; t < touched.length; t++) {
+        const j = touched[t]!;
+        if (stamp[j] === stampId) continue;
+        stamp[j] = stampId;
+        const fz = factorZones[j]!;
+        let ups = 0;
+        for (let i = 0; i < fz.length; i++) if (downFlags[fz[i]!] === 0) ups++;
+        up *= tables[j]![ups]! / full[j]!;
+      }
     }
     return 1 - up;
   };
@@ -79,8 +102,6 @@ export function sampleAvailability(
   // fits a double exactly (up to 52 zones), else as a string.
   const numericKey = nZ <= 52;
   const cache = new Map<number | string, number>();
-  const downList = new Int32Array(nZ);
-  let downCount = 0;
   let key = 0;
   // Declared once, outside the loop: a closure per sample costs more than the sampling.
   const mark = (z: number): void => {

@@ -54,6 +54,9 @@ function variantZones(topology: Topology, service: Service, name: Exclude<Varian
  * self-managed store nodes (primary and replica) x `costs.instance` + the
  * `cost` of stores and edge components. A service with its own `cost`
  * counts that, scaled by its instances against the spec as written.
+ *
+ * @example
+ * monthlyCost(variantSpec(spec, "multi-zone"), spec).monthly;
  */
 export function monthlyCost(spec: Spec, written: Spec = spec): { monthly: number; instances: number } {
   let monthly = 0;

@@ -18,6 +18,9 @@ export interface ServiceLoss {
  * The loss of `spec.md`: `crash` loses one instance, `zone-outage` the
  * service's worst zone, `region-outage` its worst region (the one holding
  * the most of its zones; file order breaks ties).
+ *
+ * @example
+ * serviceLoss(topology, web, "zone-outage").remaining; // (zones - 1) x instances x capacity
  */
 export function serviceLoss(topology: Topology, service: Service, kind: DisasterKind): ServiceLoss {
   const zones = [...new Set(service.zones)];

@@ -3,7 +3,12 @@ import type { Finding } from "../../result.js";
 import { finding } from "./findings.js";
 import { decimals3, plural } from "./format.js";
 
-/** Distinct zones of a service (the model keeps them distinct; this guards hand-built models). */
+/**
+ * Distinct zones of a service (the model keeps them distinct; this guards hand-built models).
+ *
+ * @example
+ * zoneCount(web); // 4
+ */
 export function zoneCount(service: Service): number {
   return new Set(service.zones).size;
 }
@@ -95,7 +100,12 @@ export function zoneLossOverload(service: Service): Finding[] {
   ];
 }
 
-/** `no-autoscale` (info): a service without autoscaling. */
+/**
+ * `no-autoscale` (info): a service without autoscaling.
+ *
+ * @example
+ * noAutoscale(inventory)[0]?.severity; // "info"
+ */
 export function noAutoscale(service: Service): Finding[] {
   if (service.autoscale !== null) return [];
   const k = Math.max(1, Math.ceil(service.load / service.capacity));

@@ -19,7 +19,13 @@ export function finding(
   return { rule, severity, subject, message, ...extra };
 }
 
-/** Deterministic order: severity (errors first), then rule id, then subject (code-unit order, locale-free). */
+/**
+ * Deterministic order: severity (errors first), then rule id, then subject
+ * (code-unit order, locale-free), then message.
+ *
+ * @example
+ * sortFindings(findings).map((f) => f.severity); // ["error", "error", "warning", "info"]
+ */
 export function sortFindings(findings: Finding[]): Finding[] {
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return [...findings].sort(

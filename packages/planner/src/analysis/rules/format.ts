@@ -3,17 +3,32 @@
  * figure in a message reads the same way (and matches the JSON fields).
  */
 
-/** Up to three decimals, no trailing zeros: 1.2, 1.125, 1.333. */
+/**
+ * Up to three decimals, no trailing zeros.
+ *
+ * @example
+ * decimals3(4 / 3); // 1.333
+ */
 export function decimals3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** A fraction as a percent with up to four decimals: 0.99950123 -> "99.9501%". */
+/**
+ * A fraction as a percent with up to four decimals.
+ *
+ * @example
+ * percent(0.99950123); // "99.9501%"
+ */
 export function percent(fraction: number): string {
   return `${Math.round(fraction * 100 * 10_000) / 10_000}%`;
 }
 
-/** Seconds in the spec's own units: 0, 45s, 5m, 1.5h, 24h, 30d. */
+/**
+ * Seconds in the spec's own units: 0, 45s, 5m, 1.5h, 24h, 30d.
+ *
+ * @example
+ * duration(5400); // "1.5h"
+ */
 export function duration(seconds: number): string {
   if (seconds === 0) return "0";
   if (seconds < 60) return `${decimals3(seconds)}s`;
@@ -22,7 +37,12 @@ export function duration(seconds: number): string {
   return `${decimals3(seconds / 86_400)}d`;
 }
 
-/** "1 instance", "3 instances". */
+/**
+ * A count with its noun.
+ *
+ * @example
+ * plural(3, "instance"); // "3 instances"
+ */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -130,6 +130,9 @@ function storeSpof(topology: Topology, store: Store): Spof | null {
 /**
  * `spof` findings for the components of the journeys, each component once:
  * error, or warning when the smallest failing domain is a region.
+ *
+ * @example
+ * spofFindings(topology, ["lb", "web", "orders-db"]).map((f) => f.subject); // ["orders-db"]
  */
 export function spofFindings(topology: Topology, components: string[]): Finding[] {
   const out: Finding[] = [];

@@ -5,7 +5,12 @@ import { finding } from "./findings.js";
 
 const DAY_MS = 86_400_000;
 
-/** "multi-region", "us-central1", "same-zone"... as written in the spec. */
+/**
+ * A backup location as written in the spec.
+ *
+ * @example
+ * describeLocation({ kind: "region", region: "us-central1" }); // "us-central1"
+ */
 export function describeLocation(at: BackupLocation): string {
   return at.kind === "region" ? at.region : at.kind;
 }

@@ -8,6 +8,9 @@ const SAFE_RETRY = { retries: 2, backoff: "exponential" as const, jitter: true, 
  * The ClickTravel example of the design (`clicktravel.nines.yaml`) as a
  * typed model, built by hand so that analysis tests do not depend on the
  * YAML parser. An end-to-end test checks it against `loadSpec` of the file.
+ *
+ * @example
+ * analyze(clicktravelSpec(), { asOf: "2026-11-29" }).journeys[0]?.availability; // 0.99714...
  */
 export function clicktravelSpec(): Spec {
   return buildSpec({

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { SeededRandom } from "@nines/core";
+import { buildSpec, type ServiceInput, type StoreInput } from "../../analysis/testing/build-spec.js";
 import { clicktravelFixture } from "../testing/clicktravel-fixture.js";
 import { type Box, layoutDiagram } from "./layout.js";
 import { renderDiagramSvg } from "./svg.js";
@@ -70,5 +72,50 @@ describe("layoutDiagram", () => {
     );
     const svg = renderDiagramSvg(layout);
     assert.match(svg, /class="edge optional-call"[^>]*stroke-dasharray/);
+  });
+
+  it("keeps boxes apart and inside the drawing on generated specs", () => {
+    const random = new SeededRandom(42);
+    const below = (n: number): number => random.int(0, n - 1);
+    for (let round = 0; round < 30; round++) {
+      const regions: Record<string, string[]> = {};
+      const regionCount = 1 + below(3);
+      for (let r = 0; r < regionCount; r++) {
+        regions[`r${r}`] = Array.from({ length: 1 + below(3) }, (_, z) => `r${r}-${z}`);
+      }
+      const zones = Object.values(regions).flat();
+      const pick = (): string => zones[below(zones.length)]!;
+      const stores: StoreInput[] = Array.from({ length: below(4) }, (_, i) => {
+        const zone = pick();
+        const other = zones.find((z) => z !== zone);
+        if (random.next() < 0.4) return { name: `m${i}`, managed: true, location: "multi-region", sla: 0.9999 };
+        return {
+          name: `db${i}`,
+          zone,
+          ...(other && random.next() < 0.5 && { replica: { zone: other, sync: true, lag: 0, failover: 60 } }),
+        };
+      });
+      const services: ServiceInput[] = Array.from({ length: 1 + below(6) }, (_, i) => ({
+        name: `s${i}`,
+        zones: [...new Set([pick(), pick()])],
+        instances: 1 + below(3),
+        // Calls only go to later services (no cycles) and to stores.
+        calls: [
+          ...(i > 0 ? [{ target: `s${below(i)}`, optional: random.next() < 0.3 }] : []),
+          ...(stores.length > 0 ? [{ target: stores[below(stores.length)]!.name }] : []),
+        ],
+      }));
+      // Reverse so that callers come first in file order, as people write them.
+      assert.ok(zones.length >= 1 && services.length >= 1);
+      const spec = buildSpec({ regions, services: services.reverse(), stores, edge: [{ name: "lb" }] });
+      const layout = layoutDiagram(spec);
+      for (const [i, a] of layout.nodes.entries()) {
+        for (const b of layout.nodes.slice(i + 1))
+          assert.ok(!overlap(a, b), `round ${round}: ${a.id} overlaps ${b.id}`);
+        assert.ok(inside(a, { x: 0, y: 0, w: layout.width, h: layout.height }), `round ${round}: ${a.id} outside`);
+      }
+      for (const e of layout.edges)
+        assert.doesNotMatch(e.path, /NaN|undefined/, `round ${round}: ${e.from} -> ${e.to}`);
+    }
   });
 });
