@@ -109,6 +109,27 @@ describe("restore verification", () => {
   });
 });
 
+it("keeps the backup in the targets that work when another fails, and says which", async () => {
+  const dir = mkdtempSync(join(root, "partial-"));
+  const db = join(dir, "app.db");
+  makeDb(db, 5, 0);
+  const local = new LocalDirTarget(join(dir, "region-b"));
+  // Nothing listens on port 1 of loopback: the S3 target fails with connection refused.
+  const broken = new S3Target({ bucket: "backups", endpoint: "http://127.0.0.1:1", credentials: S3RVER_CREDENTIALS });
+  await assert.rejects(
+    createBackup({ source: db, engine: new SqliteEngine(), targets: [broken, local] }),
+    (e: unknown) => {
+      assert.ok(isNinesError(e, BACKUP_ERRORS.targetFailed));
+      assert.match(e.message, /1 of 2 targets/);
+      assert.deepEqual(e.details["stored"], [local.location]);
+      return true;
+    },
+  );
+  await broken.close();
+  assert.equal((await listBackups(local)).backups.length, 1);
+  await restoreBackup({ from: local, to: join(dir, "restored.db") });
+});
+
 it("backs up to a local directory and S3 at once, restores from S3, and applies retention", async () => {
   const s3 = await startS3rver(["backups"]);
   try {

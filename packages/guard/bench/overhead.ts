@@ -19,8 +19,8 @@ const { values } = parseArgs({
     frameworks: { type: "string", default: "node,fastify,express" },
   },
 });
-const rounds = Number(values.rounds ?? (values.quick ? 3 : 7));
-const roundMs = Number(values["round-ms"] ?? (values.quick ? 1000 : 2000));
+const rounds = Number(values.rounds ?? (values.quick ? 5 : 15));
+const roundMs = Number(values["round-ms"] ?? (values.quick ? 500 : 1000));
 const concurrency = Number(values.concurrency);
 const frameworks = values.frameworks.split(",");
 const serverScript = fileURLToPath(new URL("./overhead-server.ts", import.meta.url));

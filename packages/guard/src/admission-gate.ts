@@ -110,21 +110,40 @@ export function reject(reason: RejectReason, retryAfterMs: number, detail?: stri
  * const guard = createGuard({ gate: passThroughGate() });
  */
 export function passThroughGate(): AdmissionGate {
-  let inflight = 0;
+  const counter = new InflightCounter();
   return {
-    admit() {
-      inflight++;
-      let released = false;
-      return {
-        admitted: true,
-        release() {
-          if (released) return;
-          released = true;
-          inflight--;
-        },
-      };
-    },
-    snapshot: () => ({ inflight, queueLength: 0, limit: Number.POSITIVE_INFINITY }),
+    admit: () => new CountedTicket(counter),
+    snapshot: () => ({ inflight: counter.inflight, queueLength: 0, limit: Number.POSITIVE_INFINITY }),
     needsSignal: false,
   };
+}
+
+/** A count of admitted, unreleased requests (for simple gates). */
+export class InflightCounter {
+  inflight = 0;
+}
+
+/**
+ * A ticket that counts itself in an {@link InflightCounter} until released
+ * (once). A class, not a closure: one small allocation per request.
+ *
+ * @example
+ * const counter = new InflightCounter();
+ * const ticket = new CountedTicket(counter); // counter.inflight === 1
+ * ticket.release(outcome);                   // counter.inflight === 0
+ */
+export class CountedTicket implements AdmissionTicket {
+  readonly admitted = true as const;
+  #counter: InflightCounter | undefined;
+
+  constructor(counter: InflightCounter) {
+    counter.inflight++;
+    this.#counter = counter;
+  }
+
+  release(): void {
+    if (this.#counter === undefined) return;
+    this.#counter.inflight--;
+    this.#counter = undefined;
+  }
 }

@@ -24,6 +24,8 @@ export const GUARD_ERRORS = {
   endpointFailed: "NINES_GUARD_ENDPOINT_FAILED",
   /** 500: the admission gate threw. */
   gateFailed: "NINES_GUARD_GATE_FAILED",
+  /** Thrown when the quarantine's crash journal cannot be read. */
+  journalUnreadable: "NINES_GUARD_JOURNAL_UNREADABLE",
   /** Thrown when an option is invalid (from @nines/core). */
   optionInvalid: "NINES_OPTION_INVALID",
 } as const;

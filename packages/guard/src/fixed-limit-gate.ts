@@ -1,5 +1,12 @@
 import { requireOption } from "@nines/core";
-import { type AdmissionGate, type AdmissionRejection, type GateSnapshot, reject } from "./admission-gate.js";
+import {
+  type AdmissionGate,
+  type AdmissionRejection,
+  CountedTicket,
+  type GateSnapshot,
+  InflightCounter,
+  reject,
+} from "./admission-gate.js";
 
 /** Options of {@link fixedLimitGate}. */
 export interface FixedLimitGateOptions {
@@ -31,24 +38,15 @@ export function fixedLimitGate(options: FixedLimitGateOptions): AdmissionGate {
     ">= 0",
   );
   const refusal: AdmissionRejection = reject("shed", retryAfterMs);
-  let inflight = 0;
+  const counter = new InflightCounter();
   let closed = false;
   return {
     admit() {
       if (closed) return reject("draining", retryAfterMs);
-      if (inflight >= limit) return refusal;
-      inflight++;
-      let released = false;
-      return {
-        admitted: true,
-        release() {
-          if (released) return;
-          released = true;
-          inflight--;
-        },
-      };
+      if (counter.inflight >= limit) return refusal;
+      return new CountedTicket(counter);
     },
-    snapshot: (): GateSnapshot => ({ inflight, queueLength: 0, limit }),
+    snapshot: (): GateSnapshot => ({ inflight: counter.inflight, queueLength: 0, limit }),
     needsSignal: false,
     close() {
       closed = true;

@@ -8,6 +8,9 @@ import type {
 } from "./admission-gate.js";
 import type { Guard } from "./guard.js";
 
+/** Request headers by lower-case name, as Node parses them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
 /** The outcome a status code stands for. */
 export function outcomeOfStatus(status: number): RequestOutcomeKind {
   if (status >= 500) return "server_error";
@@ -26,7 +29,7 @@ export function outcomeOfRejection(reason: RejectReason): RequestOutcomeKind {
  * letting a drain know). Adapters drive it; applications rarely see it.
  *
  * @example
- * const request = guard.begin("GET", "/users/7", "/users/:id", (name) => headers[name]);
+ * const request = guard.begin("GET", "/users/7", "/users/:id", req.headers);
  * const admission = await request.admit(signal);
  * // ... run the handler, then:
  * request.end(200);
@@ -39,24 +42,25 @@ export class GuardRequest implements GuardRequestInfo {
   readonly priority: RequestPriority;
   readonly deadlineAt: number | undefined = undefined;
   readonly #guard: Guard;
-  readonly #header: (name: string) => string | undefined;
+  readonly #headers: RequestHeaders;
   #ticket: AdmissionTicket | undefined;
   #admittedAt = 0;
   #rejected: RejectReason | undefined;
   #ended = false;
 
-  constructor(guard: Guard, method: string, path: string, route: string, header: (name: string) => string | undefined) {
+  constructor(guard: Guard, method: string, path: string, route: string, headers: RequestHeaders) {
     this.#guard = guard;
     this.method = method;
     this.path = path;
     this.route = route;
-    this.#header = header;
+    this.#headers = headers;
     this.receivedAt = guard.clock.now();
     this.priority = guard.priorityOf ? guard.priorityOf(this) : "normal";
   }
 
   header(name: string): string | undefined {
-    return this.#header(name);
+    const value = this.#headers[name];
+    return Array.isArray(value) ? value[0] : value;
   }
 
   /** True once `end` ran. */

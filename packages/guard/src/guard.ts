@@ -9,7 +9,7 @@ import {
   reject,
 } from "./admission-gate.js";
 import { type CleanupHook, Drainer, type DrainOptions, type DrainReport } from "./drain/drainer.js";
-import { GuardRequest } from "./guard-request.js";
+import { GuardRequest, type RequestHeaders } from "./guard-request.js";
 import { Health, type HealthOptions } from "./health/health.js";
 import { hardenServer, type ServerHardeningOptions } from "./http/harden-server.js";
 import { GuardMetrics, type GuardMetricsOptions } from "./metrics/guard-metrics.js";
@@ -176,9 +176,9 @@ export class Guard {
   }
 
   /** Starts tracking an application request (adapters call this; see `GuardRequest`). */
-  begin(method: string, path: string, route: string, header: (name: string) => string | undefined): GuardRequest {
+  begin(method: string, path: string, route: string, headers: RequestHeaders): GuardRequest {
     this.#inflight++;
-    return new GuardRequest(this, method, path, route, header);
+    return new GuardRequest(this, method, path, route, headers);
   }
 
   /** @internal The rejection given while closing, or undefined. */

@@ -26,8 +26,10 @@ export {
   type AdmissionGate,
   type AdmissionRejection,
   type AdmissionTicket,
+  CountedTicket,
   type GateSnapshot,
   type GuardRequestInfo,
+  InflightCounter,
   passThroughGate,
   type RejectReason,
   type RequestOutcome,
@@ -55,7 +57,7 @@ export {
   type GuardPaths,
   type GuardPhase,
 } from "./guard.js";
-export { GuardRequest, outcomeOfRejection, outcomeOfStatus } from "./guard-request.js";
+export { GuardRequest, outcomeOfRejection, outcomeOfStatus, type RequestHeaders } from "./guard-request.js";
 export {
   Health,
   type HealthEvents,

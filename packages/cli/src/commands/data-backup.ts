@@ -337,6 +337,7 @@ Options:
             `${record.ok ? "verified" : "FAILED"} backup ${record.backupId}: RTO ${(record.rtoMs / 1000).toFixed(2)} s, ` +
               `RPO ${(record.rpoMs / 3_600_000).toFixed(2)} h (${record.rpoBasis})\n`,
           );
+          if (record.ok) io.stdout.write(`  nines.yaml: backups: { tested: ${record.verifiedAt.slice(0, 10)} }\n`);
         }
         if (!record.ok) {
           throw new NinesError(

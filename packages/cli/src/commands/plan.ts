@@ -147,16 +147,15 @@ export const plan: Command = {
     }
 
     const result: PlanResult = analyze(spec, options);
-    if (values.html !== undefined) {
-      const target = resolve(io.cwd, values.html);
-      await write(target, values.html, renderHtmlReport(spec, result));
-      io.stderr.write(`nines plan: wrote ${values.html}\n`);
-    }
+    // The page first, so a write failure leaves no half-done output; the note after the report.
+    if (values.html !== undefined)
+      await write(resolve(io.cwd, values.html), values.html, renderHtmlReport(spec, result));
     if (values.json) {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       io.stdout.write(renderTerminalReport(spec, result, { colour: useColour(io.stdout, io.env) }));
     }
+    if (values.html !== undefined) io.stderr.write(`nines plan: wrote ${values.html}\n`);
     return result.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
   },
 };

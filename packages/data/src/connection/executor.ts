@@ -26,6 +26,8 @@ export interface Executor {
   readonly dialect: EngineDialect;
   /** Runs a statement and returns its rows. */
   all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]>;
+  /** Runs a statement and returns its first row (SQLite stops stepping after it). */
+  first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined>;
   /** Runs a statement and returns the number of rows it changed. */
   run(statement: Statement | CompiledQuery): Promise<number>;
   /**

@@ -25,6 +25,10 @@ export class PostgresExecutor implements Executor {
     return await rows<R>(this.#pool, statement);
   }
 
+  async first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined> {
+    return (await rows<R>(this.#pool, statement))[0];
+  }
+
   async run(statement: Statement | CompiledQuery): Promise<number> {
     return await changes(this.#pool, statement);
   }
@@ -58,6 +62,10 @@ class PostgresTransaction implements Executor {
 
   async all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]> {
     return await rows<R>(this.#client, statement);
+  }
+
+  async first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined> {
+    return (await rows<R>(this.#client, statement))[0];
   }
 
   async run(statement: Statement | CompiledQuery): Promise<number> {

@@ -46,6 +46,16 @@ export class SqliteExecutor implements Executor {
     return prepared.all(...parameters) as R[];
   }
 
+  firstNow<R>(statement: Statement | CompiledQuery): R | undefined {
+    const prepared = this.#prepare(statement.sql);
+    const parameters = statement.parameters as unknown[];
+    if (!prepared.reader) {
+      prepared.run(...parameters);
+      return undefined;
+    }
+    return prepared.get(...parameters) as R | undefined;
+  }
+
   runNow(statement: Statement | CompiledQuery): number {
     const prepared = this.#prepare(statement.sql);
     const parameters = statement.parameters as unknown[];
@@ -56,6 +66,11 @@ export class SqliteExecutor implements Executor {
   async all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]> {
     while (this.#lock !== undefined) await this.#lock;
     return this.allNow<R>(statement);
+  }
+
+  async first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined> {
+    while (this.#lock !== undefined) await this.#lock;
+    return this.firstNow<R>(statement);
   }
 
   async run(statement: Statement | CompiledQuery): Promise<number> {
@@ -97,6 +112,10 @@ class SqliteTransaction implements Executor {
 
   async all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]> {
     return this.#owner.allNow<R>(statement);
+  }
+
+  async first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined> {
+    return this.#owner.firstNow<R>(statement);
   }
 
   async run(statement: Statement | CompiledQuery): Promise<number> {

@@ -123,8 +123,7 @@ export class LifecycleStore {
       if (!admin) q = q.where(t.owner, "=", actor.id);
       return q;
     });
-    const rows = await this.#executor.all<Row>(statement);
-    return rows[0];
+    return await this.#executor.first<Row>(statement);
   }
 
   /** Live rows matching equality filters and an optional substring search. */
@@ -170,8 +169,7 @@ export class LifecycleStore {
     const statement = this.#cache.statement(`agg:${fn}:${target}:${scope.shape}`, scope.parameters, () =>
       scope.query().select((eb) => (fn === "count" ? eb.fn.countAll().as("v") : eb.fn(fn, [eb.ref(target)]).as("v"))),
     );
-    const rows = await this.#executor.all<{ v: unknown }>(statement);
-    const value = rows[0]?.v;
+    const value = (await this.#executor.first<{ v: unknown }>(statement))?.v;
     return value === null || value === undefined ? null : Number(value);
   }
 
@@ -243,8 +241,7 @@ export class LifecycleStore {
           .returningAll(),
       );
       try {
-        const inserted = await tx.all<Row>(statement);
-        return inserted[0] as Row;
+        return (await tx.first<Row>(statement)) as Row;
       } catch (error) {
         throw uniqueOrRethrow(error, t);
       }
@@ -260,7 +257,7 @@ export class LifecycleStore {
       if (!admin) q = q.where(t.owner, "=", actor.id);
       return q;
     });
-    return (await tx.all(statement)).length > 0;
+    return (await tx.first(statement)) !== undefined;
   }
 
   /** Updates a live row of the actor's; a deleted or foreign row is NINES_DATA_NOT_FOUND. */
@@ -537,7 +534,7 @@ export class LifecycleStore {
         .select([sql.ref(t.owner).as("owner"), META.deletedAt, META.group, META.softAt, META.purgeAt, META.hold])
         .where(t.key, "=", key),
     );
-    const row = (await tx.all<Row>(statement))[0];
+    const row = await tx.first<Row>(statement);
     if (!row) return undefined;
     return {
       owner: row["owner"] === null ? null : String(row["owner"]),

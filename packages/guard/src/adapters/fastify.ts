@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginCallback, FastifyReply } from "fasti
 import type { Admission } from "../admission-gate.js";
 import type { Guard } from "../guard.js";
 import type { GuardRequest } from "../guard-request.js";
-import { headerOf, pathOf, trackResponse, writeError, writeRejection } from "../http/node-pipeline.js";
+import { pathOf, trackResponse, writeError, writeRejection } from "../http/node-pipeline.js";
 
 /**
  * A Fastify plugin over the guard. It registers the guard endpoints as
@@ -36,9 +36,7 @@ export function fastifyGuard(guard: Guard): FastifyPluginCallback {
         return;
       }
       const res = reply.raw;
-      const tracked = guard.begin(request.method, path, request.routeOptions.url ?? "unmatched", (name) =>
-        headerOf(raw, name),
-      );
+      const tracked = guard.begin(request.method, path, request.routeOptions.url ?? "unmatched", raw.headers);
       const signal = trackResponse(guard, tracked, raw, res);
       const length = raw.headers["content-length"];
       if (length !== undefined && Number(length) > guard.maxBodyBytes) {

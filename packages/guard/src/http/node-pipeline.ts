@@ -105,7 +105,7 @@ export function guardNodeRequest(
     serveEndpoint(guard, endpoint, req, res);
     return;
   }
-  const request = guard.begin(method, path, hooks.routeBefore?.(req) ?? path, (name) => headerOf(req, name));
+  const request = guard.begin(method, path, hooks.routeBefore?.(req) ?? path, req.headers);
   const signal = trackResponse(guard, request, req, res, hooks.routeAfter);
   const length = req.headers["content-length"];
   if (length !== undefined && Number(length) > guard.maxBodyBytes) {

@@ -145,7 +145,7 @@ describe("loadSpec: errors", () => {
       (error: unknown) => {
         assert.ok(isNinesError(error, SPEC_INVALID));
         const [first] = error.details["errors"] as SpecError[];
-        assert.deepEqual([first!.line, first!.column], [9, 1]);
+        assert.deepEqual([first!.line, first!.column], [8, 8]);
         assert.match(first!.hint, /close the flow collection/);
         return true;
       },

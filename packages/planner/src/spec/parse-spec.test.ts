@@ -403,6 +403,19 @@ describe("parseSpec: YAML syntax", () => {
     });
   });
 
+  it("points at the bracket left open, past quotes and comments", () => {
+    const errors = errorsOf(
+      spec({
+        10: "    zones: [r1-a, r1-b] # { not this one",
+        13: '    load: 100\n    health: { check: "/it\'s", autoheal: true',
+      }),
+    );
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.column, e.hint]),
+      [[14, 13, "close the flow collection with its } or ], or indent it further"]],
+    );
+  });
+
   it("rejects tabs used as indentation", () => {
     const errors = errorsOf(spec({ 11: "\tinstances: 2" }));
     assert.deepEqual(
@@ -745,5 +758,185 @@ describe("parseSpec: every optional field reaches the model", () => {
     assert.deepEqual(minimal.spec.platform.availability, { region: 0.9999, zone: 0.999, instance: 0.995 });
     assert.deepEqual(minimal.spec.costs, { currency: "USD", instance: 0, downtimePerHour: 0 });
     assert.deepEqual([minimal.spec.services, minimal.spec.stores, minimal.spec.journeys], [[], [], []]);
+  });
+});
+
+describe("parseSpec: the other checks", () => {
+  const disaster = (fields: string) => ["disasters:", `  - { ${fields} }`];
+  const cases: [string, string, [number, number, string, string]][] = [
+    [
+      "an unknown edge engine",
+      spec({ 7: "  lb: { engine: global-http-lbb }" }),
+      [
+        7,
+        17,
+        'unknown edge engine "global-http-lbb"',
+        'did you mean "global-http-lb"? catalog edge engines: global-http-lb, cloud-storage; for another component give its sla',
+      ],
+    ],
+    [
+      "a store engine at the edge",
+      spec({ 7: "  lb: { engine: firestore }" }),
+      [7, 17, 'engine "firestore" is a store, not an edge component', "declare it under stores"],
+    ],
+    [
+      "an edge engine without its location",
+      spec({ 7: "  lb: { engine: cloud-storage }" }),
+      [
+        7,
+        3,
+        "cloud-storage needs a location",
+        "add location: one of a declared region's name, dual-region, multi-region",
+      ],
+    ],
+    [
+      "via naming nothing declared",
+      spec({ 17: "  home: { via: lbb, entry: web }" }),
+      [
+        17,
+        16,
+        'journey "home" goes via "lbb", which is not a declared edge component',
+        'did you mean "lb"? declared edge components: lb',
+      ],
+    ],
+    [
+      "a scenario without a subject",
+      spec({}, disaster("scenario: X, kind: crash, rto: 5m, priority: high")),
+      [23, 5, "a scenario must name the store or the service it strikes", "add store: NAME or service: NAME"],
+    ],
+    [
+      "a scenario with two subjects",
+      spec({}, disaster("store: db, service: web, scenario: X, kind: crash, rpo: 0, rto: 5m, priority: high")),
+      [23, 18, "a scenario names either a store or a service, not both", "split it into two scenarios"],
+    ],
+    [
+      "via on a crash",
+      spec({}, disaster("store: db, scenario: X, kind: crash, via: database, rpo: 0, rto: 5m, priority: high")),
+      [23, 44, "via applies to deletion scenarios only", "remove via"],
+    ],
+    [
+      "a service named as a store",
+      spec({}, disaster("store: web, scenario: X, kind: crash, rpo: 0, rto: 5m, priority: high")),
+      [23, 14, 'store "web" is not declared in stores', '"web" is a service: write service: web'],
+    ],
+    [
+      "an unknown scenario kind",
+      spec({}, disaster("store: db, scenario: X, kind: crashed, rpo: 0, rto: 5m, priority: high")),
+      [
+        23,
+        37,
+        'disasters[0].kind must be one of deletion, crash, zone-outage, region-outage, got the text "crashed"',
+        'did you mean "crash"? valid values: deletion, crash, zone-outage, region-outage',
+      ],
+    ],
+    [
+      "a percentage as a requests-per-second target",
+      spec({ 13: "    load: 100\n    autoscale: { metric: requests-per-second, target: 60%, max: 4 }" }),
+      [
+        14,
+        55,
+        'autoscale target "60%" must be a rate above 0 for requests-per-second',
+        "write the requests per second one instance should take, for example 350",
+      ],
+    ],
+    [
+      "a log with nowhere to go",
+      spec({}, ["    log: { every: 5m }"]),
+      [
+        22,
+        5,
+        "log has no at and this store has no backups to share a location with",
+        "add at: LOCATION to log (for example multi-region)",
+      ],
+    ],
+    [
+      "lazy deletion without a phase",
+      spec({}, ["    deletion: { restore: 5m }"]),
+      [
+        22,
+        5,
+        "deletion needs a phase: trash, soft or both longer than 0",
+        "add trash: 30d (users can undo) and/or soft: 30d (operators can restore)",
+      ],
+    ],
+    [
+      "a standby in an undeclared region",
+      spec({}, ["    standby: { kind: hot, region: r3 }"]),
+      [
+        22,
+        35,
+        'standby region "r3" is not declared in platform.regions',
+        'did you mean "r1"? declared regions: r1, r2',
+      ],
+    ],
+    [
+      "a cold standby without provision",
+      spec({}, ["    standby: { kind: cold, region: r2 }"]),
+      [22, 5, "a cold standby needs provision, the time to bring it up", "add provision: DURATION (for example 30m)"],
+    ],
+    [
+      "a location on a placed store",
+      spec({}, ["    location: r1"]),
+      [
+        22,
+        5,
+        'location applies to managed engines; "db" (postgres) is placed on a zone',
+        "remove location; the zone (and replica's zone) say where it runs",
+      ],
+    ],
+    [
+      "an edge engine as a store",
+      spec({ 20: "    engine: global-http-lb" }),
+      [20, 13, 'engine "global-http-lb" is an edge component, not a store', "declare it under edge"],
+    ],
+    [
+      "a region named like a location keyword",
+      spec({ 5: "    global: [r2-a, r2-b]" }),
+      [
+        5,
+        5,
+        'region "global" has the name of a location keyword',
+        "rename the region: dual-region, multi-region and global are locations, not regions",
+      ],
+    ],
+    [
+      "a call to an edge component",
+      spec({ 15: "      lb: {}" }),
+      [
+        15,
+        7,
+        'service "web" calls "lb", an edge component',
+        "services call services and stores; the edge is named by a journey's via",
+      ],
+    ],
+    [
+      "an sla written as a fraction",
+      spec({}, ["    sla: 0.999"]),
+      [22, 10, "stores.db.sla: 0.999 looks like a fraction; a number here is a percent in [1, 100]", "write 99.9%"],
+    ],
+    [
+      "lag on a synchronous replica",
+      spec({}, ["    replica: { zone: r1-b, sync: true, lag: 1m, failover: 1m }"]),
+      [22, 40, "lag applies to asynchronous replicas (sync: false)", "remove lag or set sync: false"],
+    ],
+    [
+      "a zone listed twice",
+      spec({ 10: "    zones: [r1-a, r1-a]" }),
+      [10, 19, 'zone "r1-a" is listed twice', "list each zone once"],
+    ],
+  ];
+  for (const [name, text, [line, column, message, hint]] of cases) {
+    it(`rejects ${name}`, () => expectOne(text, line, column, message, hint));
+  }
+
+  it("checks autoscale min against max and a fractional cpu target together", () => {
+    const errors = errorsOf(spec({ 13: "    load: 100\n    autoscale: { metric: cpu, target: 0.6, min: 5, max: 4 }" }));
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.column, e.message, e.hint]),
+      [
+        [14, 39, "autoscale target: 0.6 looks like a fraction; a number here is a percent in [1, 100]", "write 60%"],
+        [14, 49, "autoscale min 5 is above max 4", "set min <= max"],
+      ],
+    );
   });
 });

@@ -129,9 +129,31 @@ const OPTIONAL_SECTIONS = new Set(["objectives", "edge", "services", "stores", "
 /** Where to point: an unclosed quote is reported at the end of the text; point at the quote that opened. */
 function errorOffset(text: string, error: YAMLError): number {
   const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
-  if (quote === undefined) return error.pos[0];
-  const opened = text.lastIndexOf(quote, Math.min(error.pos[0], text.length - 1));
-  return opened >= 0 ? opened : error.pos[0];
+  if (quote !== undefined) {
+    const opened = text.lastIndexOf(quote, Math.min(error.pos[0], text.length - 1));
+    return opened >= 0 ? opened : error.pos[0];
+  }
+  // An unclosed { or [ is reported where the parser gave up; point at the bracket left open.
+  if (/end with a [}\]]/.test(error.message)) return unclosedBracket(text, error.pos[0]) ?? error.pos[0];
+  return error.pos[0];
+}
+
+/** The offset of the last { or [ before `end` that is not closed, skipping quoted text and comments. */
+function unclosedBracket(text: string, end: number): number | undefined {
+  const open: number[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < end && i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"') i++;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < end && text[i] !== "\n") i++;
+    } else if (c === "{" || c === "[") open.push(i);
+    else if (c === "}" || c === "]") open.pop();
+  }
+  return open.at(-1);
 }
 
 function yamlHint(error: YAMLError): string {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { constants, existsSync } from "node:fs";
 import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { requireOption } from "@nines/core";
+import { type Clock, requireOption, systemClock } from "@nines/core";
 import Database from "better-sqlite3";
 import { backupError } from "../errors.js";
 import type { OnProgress } from "../progress.js";
@@ -15,11 +15,14 @@ import {
   splitColumn,
   toEpochMs,
 } from "./engine.js";
+import { snapshotInThread } from "./sqlite-snapshot-thread.js";
 
 /** How the snapshot is taken: SQLite's online backup API (page copy) or `VACUUM INTO` (rebuilds, compacts). */
 export type SqliteBackupMethod = "backup-api" | "vacuum-into";
 
 export interface SqliteEngineOptions {
+  /** Clock for progress polling; the system clock by default. */
+  clock?: Clock;
   /** `backup-api` by default: measured faster (see docs/benchmarks.md); `vacuum-into` also compacts. */
   method?: SqliteBackupMethod;
 }
@@ -77,8 +80,10 @@ export class SqliteEngine implements BackupEngine {
   readonly name = "sqlite" as const;
   readonly dataFile = "data.sqlite";
   readonly method: SqliteBackupMethod;
+  readonly #clock: Clock;
 
   constructor(options: SqliteEngineOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
     const method = options.method ?? "backup-api";
     requireOption(
       method === "backup-api" || method === "vacuum-into",
@@ -101,54 +106,37 @@ export class SqliteEngine implements BackupEngine {
     onProgress?: OnProgress;
   }): Promise<SnapshotInfo> {
     const newest = options.newestColumn === undefined ? undefined : splitColumn(options.newestColumn);
+    // Checked here, quickly, so bad input gets its own error; the copy itself runs on a worker thread.
     const source = openSource(options.source);
-    try {
-      if (this.method === "backup-api") {
-        await source.backup(options.file, {
-          progress: ({ totalPages, remainingPages }) => {
-            options.onProgress?.({ phase: "snapshot", done: totalPages - remainingPages, total: totalPages });
-            // All remaining pages in one step: one read transaction, so concurrent writers cannot force a restart.
-            return 0x7fffffff;
-          },
-        });
-      } else {
-        source.prepare("VACUUM INTO ?").run(options.file);
-      }
-    } finally {
-      source.close();
+    const totalBytes =
+      (source.pragma("page_count", { simple: true }) as number) *
+      (source.pragma("page_size", { simple: true }) as number);
+    source.close();
+    const snapshot = await snapshotInThread({
+      source: options.source,
+      file: options.file,
+      method: this.method,
+      totalBytes,
+      clock: this.#clock,
+      ...(newest ? { newest } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    if (newest && snapshot.newestMissing) {
+      throw backupError(
+        "tableUnknown",
+        `table '${newest.table}' (from the newest-data column) is not in ${options.source}`,
+        {
+          hint: "name an existing table.column holding timestamps",
+        },
+      );
     }
-    const copy = new Database(options.file, { fileMustExist: true });
-    let info: SnapshotInfo;
-    try {
-      // A file that stands alone: no -wal beside it, whatever mode the source was in.
-      copy.pragma("journal_mode = DELETE");
-      const rowCounts = countRows(copy);
-      let newestDataAt: number | undefined;
-      if (newest) {
-        if (!(newest.table in rowCounts)) {
-          throw backupError(
-            "tableUnknown",
-            `table '${newest.table}' (from the newest-data column) is not in ${options.source}`,
-            {
-              hint: "name an existing table.column holding timestamps",
-            },
-          );
-        }
-        const row = copy
-          .prepare(`SELECT MAX(${quoteIdent(newest.column)}) AS v FROM ${quoteIdent(newest.table)}`)
-          .get() as { v: unknown };
-        newestDataAt = toEpochMs(row.v);
-      }
-      const engineVersion = (copy.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v;
-      info = {
-        engineVersion,
-        method: this.method,
-        rowCounts,
-        ...(newestDataAt === undefined ? {} : { newestDataAt }),
-      };
-    } finally {
-      copy.close();
-    }
+    const newestDataAt = toEpochMs(snapshot.newestValue);
+    const info: SnapshotInfo = {
+      engineVersion: snapshot.engineVersion,
+      method: this.method,
+      rowCounts: snapshot.rowCounts,
+      ...(newestDataAt === undefined ? {} : { newestDataAt }),
+    };
     await syncPath(options.file);
     return info;
   }

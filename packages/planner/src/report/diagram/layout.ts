@@ -23,7 +23,7 @@ export interface ComponentNode extends Box {
   id: string;
   /** The spec component it stands for. */
   component: string;
-  kind: "service" | "store" | "replica" | "edge" | "managed" | "backups";
+  kind: "service" | "store" | "replica" | "edge" | "managed" | "backups" | "standby";
   label: string;
   detail: string;
   zone: string | null;
@@ -70,7 +70,7 @@ const TRACK = 5;
 interface Cell {
   id: string;
   component: string;
-  kind: "service" | "store" | "replica";
+  kind: "service" | "store" | "replica" | "standby";
   zone: string;
   region: string;
   col: number;
@@ -126,7 +126,7 @@ export function layoutDiagram(spec: Spec): Layout {
   const regionRows = new Map<string, number>();
   const columns: { zone: string; region: string }[] = [];
   for (const region of spec.platform.regions) {
-    const rows: { name: string; kind: "service" | "store" }[] = [];
+    const rows: { name: string; kind: "service" | "store" | "standby" }[] = [];
     for (const name of order) {
       if (serviceByName.get(name)!.zones.some((z) => region.zones.includes(z))) rows.push({ name, kind: "service" });
     }
@@ -135,6 +135,10 @@ export function layoutDiagram(spec: Spec): Layout {
       if (isPlaced(store) && zones.some((z) => z != null && region.zones.includes(z))) {
         rows.push({ name: store.name, kind: "store" });
       }
+    }
+    // A standby for the loss of another region: one dashed box in this region's first zone.
+    for (const c of [...spec.services, ...spec.stores]) {
+      if (c.standby?.region === region.name) rows.push({ name: c.name, kind: "standby" });
     }
     regionRows.set(region.name, rows.length);
     for (const zone of region.zones) {
@@ -155,6 +159,20 @@ export function layoutDiagram(spec: Spec): Layout {
           }
           return;
         }
+        if (row.kind === "standby") {
+          if (zone === region.zones[0]) {
+            cells.push({
+              id: `${row.name}#standby`,
+              component: row.name,
+              kind: "standby",
+              zone,
+              region: region.name,
+              col,
+              row: r,
+            });
+          }
+          return;
+        }
         const store = spec.stores.find((s) => s.name === row.name)!;
         if (store.zone === zone || store.replica?.zone === zone) {
           const kind = store.zone === zone ? "store" : "replica";
@@ -165,7 +183,7 @@ export function layoutDiagram(spec: Spec): Layout {
   }
   const cellById = new Map(cells.map((c) => [c.id, c]));
   const groupsOf = (component: string): Cell[] =>
-    cells.filter((c) => c.component === component && c.kind !== "replica");
+    cells.filter((c) => c.component === component && c.kind !== "replica" && c.kind !== "standby");
 
   // 2. The links: calls go to the group in the caller's zone, else (once per
   // caller region) to the nearest group; managed stores live in the band.
@@ -247,6 +265,21 @@ export function layoutDiagram(spec: Spec): Layout {
     if (c.kind === "service") {
       const s = serviceByName.get(c.component)!;
       const detail = `${s.instances} instance${s.instances === 1 ? "" : "s"} · ${s.capacity} rps each`;
+      return {
+        ...box,
+        id: c.id,
+        component: c.component,
+        kind: c.kind,
+        label: c.component,
+        detail,
+        zone: c.zone,
+        region: c.region,
+      };
+    }
+    if (c.kind === "standby") {
+      const standby = [...spec.services, ...spec.stores].find((x) => x.name === c.component)!.standby!;
+      const provision = standby.provision > 0 ? ` · up in ${Math.round(standby.provision / 60)}m` : "";
+      const detail = `${standby.kind} standby${provision}`;
       return {
         ...box,
         id: c.id,

@@ -25,6 +25,7 @@ const FILL: Record<ComponentNode["kind"], string> = {
   edge: "#ede9fe",
   managed: "#dcfce7",
   backups: "#fef9c3",
+  standby: "#f8fafc",
 };
 
 const STROKE: Record<ComponentNode["kind"], string> = {
@@ -34,11 +35,12 @@ const STROKE: Record<ComponentNode["kind"], string> = {
   edge: "#7c3aed",
   managed: "#16a34a",
   backups: "#ca8a04",
+  standby: "#64748b",
 };
 
 function node(n: ComponentNode, options: DiagramOptions): string {
   // Findings outline the component itself, not the copies of its backups.
-  const own = n.kind !== "backups";
+  const own = n.kind !== "backups" && n.kind !== "standby";
   const flagged =
     own && options.errors?.has(n.component) ? "#dc2626" : own && options.warnings?.has(n.component) ? "#d97706" : null;
   const stroke = flagged ?? STROKE[n.kind];
@@ -54,7 +56,7 @@ function node(n: ComponentNode, options: DiagramOptions): string {
       `V ${n.y + ry}" ${attrs}/>` +
       `<ellipse cx="${n.x + n.w / 2}" cy="${n.y + ry}" rx="${n.w / 2}" ry="${ry}" ${attrs}/>`;
   } else {
-    const dash = n.kind === "replica" || n.kind === "backups" ? ' stroke-dasharray="4 3"' : "";
+    const dash = n.kind === "replica" || n.kind === "backups" || n.kind === "standby" ? ' stroke-dasharray="4 3"' : "";
     const rx = n.kind === "edge" ? 22 : 6;
     shape = `<rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="${rx}" ${attrs}${dash}/>`;
   }
