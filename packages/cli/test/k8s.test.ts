@@ -37,7 +37,7 @@ services:
     autoscale: { metric: requests-per-second, target: 70, max: 4 }
 `;
 
-describe("nines k8s (a real process)", () => {
+describe("nines k8s (a real process)", { concurrency: true }, () => {
   let dir = "";
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "nines-k8s-"));

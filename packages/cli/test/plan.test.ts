@@ -71,7 +71,7 @@ services:
     instancez: 2
 `;
 
-describe("nines plan (a real process)", () => {
+describe("nines plan (a real process)", { concurrency: true }, () => {
   let dir = "";
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "nines-plan-"));

@@ -39,7 +39,24 @@ for (const method of ["backup-api", "vacuum-into"] as const) {
       const before = checkBank(db).transfers;
       await systemClock.sleep(30); // let the writer get going
       const target = new LocalDirTarget(join(dir, "backups"));
-      const { manifest } = await createBackup({ source: db, engine: new SqliteEngine({ method }), targets: [target] });
+      // Count event-loop turns until the snapshot is done: the copy runs on a worker thread, so the loop stays free.
+      let turns = 0;
+      let snapshotting = true;
+      const spin = () => {
+        turns++;
+        if (snapshotting) setImmediate(spin);
+      };
+      setImmediate(spin);
+      const { manifest } = await createBackup({
+        source: db,
+        engine: new SqliteEngine({ method }),
+        targets: [target],
+        onProgress: (p) => {
+          if (p.phase === "checksum") snapshotting = false;
+        },
+      });
+      snapshotting = false;
+      assert.ok(turns > 50, `the event loop turned ${turns} times during the snapshot`);
       const afterwards = checkBank(db).transfers;
       const restored = join(dir, "restored.db");
       await restoreBackup({ from: target, to: restored });

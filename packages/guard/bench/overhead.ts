@@ -1,8 +1,9 @@
 // The overhead of the whole guard on a hello-world route: requests per
 // second with and without it, for node:http, Fastify and Express, in one run.
-// Each server runs in its own process; this process drives a closed loop of
+// Each server runs in its own process; this process drives closed loops of
 // undici requests (a fixed number in flight, each sent when the last ended)
-// in short rounds that alternate between subjects, and reports the median.
+// against the plain and the guarded server at the same time, in short rounds,
+// and reports the median of the per-round ratios and the server CPU per request.
 //   npm run bench:guard-overhead [-- --quick] [-- --json]
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -59,42 +60,60 @@ interface Round {
   cpuUs: number;
 }
 
-/** Requests per second over `ms` with `concurrency` requests always in flight, and the server's CPU per request. */
-async function closedLoop(target: Running, ms: number): Promise<Round> {
-  const origin = target.origin;
-  const pool = new Pool(origin, { connections: concurrency, pipelining: 1 });
-  let done = 0;
-  let errors = 0;
+/**
+ * Loads every target at the same time for `ms` (each with `concurrency`
+ * requests always in flight) and returns, per target, requests per second
+ * and the server's CPU per request. Running the pair side by side means
+ * both see the same machine: other processes' load drifts, but not between them.
+ */
+async function closedLoop(targets: Running[], ms: number): Promise<Round[]> {
+  const loads = targets.map((target) => ({
+    target,
+    pool: new Pool(target.origin, { connections: concurrency, pipelining: 1 }),
+    done: 0,
+    errors: 0,
+  }));
   let measuring = false;
   let stop = false;
-  const worker = async () => {
-    while (!stop) {
-      try {
-        const response = await pool.request({ path: "/hello", method: "GET" });
-        await response.body.dump();
-        if (response.statusCode !== 200) errors++;
-        else if (measuring) done++;
-      } catch {
-        errors++;
+  const workers = loads.flatMap((load) =>
+    Array.from({ length: concurrency }, async () => {
+      while (!stop) {
+        try {
+          const response = await load.pool.request({ path: "/hello", method: "GET" });
+          await response.body.dump();
+          if (response.statusCode !== 200) load.errors++;
+          else if (measuring) load.done++;
+        } catch {
+          load.errors++;
+        }
       }
-    }
-  };
-  const workers = Array.from({ length: concurrency }, worker);
+    }),
+  );
   // Warm up (JIT, connections) before counting.
   await new Promise((resolve) => setTimeout(resolve, Math.min(500, ms / 4)));
-  const cpuBefore = await cpuOf(target.child);
+  const cpuBefore = await Promise.all(targets.map((t) => cpuOf(t.child)));
   measuring = true;
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, ms));
   measuring = false;
   const elapsed = performance.now() - started;
-  const cpuAfter = await cpuOf(target.child);
-  const counted = done;
+  const cpuAfter = await Promise.all(targets.map((t) => cpuOf(t.child)));
+  const counted = loads.map((l) => l.done);
   stop = true;
   await Promise.all(workers);
-  await pool.close();
-  if (errors > 0) throw new Error(`${origin}: ${errors} failed requests`);
-  return { rps: (counted / elapsed) * 1000, cpuUs: (cpuAfter - cpuBefore) / counted };
+  await Promise.all(loads.map((l) => l.pool.close()));
+  for (const l of loads) if (l.errors > 0) throw new Error(`${l.target.subject}: ${l.errors} failed requests`);
+  return loads.map((_, i) => ({
+    rps: ((counted[i] as number) / elapsed) * 1000,
+    cpuUs: ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / (counted[i] as number),
+  }));
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return (s[lo] as number) + ((s[Math.ceil(at)] as number) - (s[lo] as number)) * (at - lo);
 }
 
 function median(xs: number[]): number {
@@ -110,23 +129,28 @@ try {
   const results = new Map<string, Round[]>(subjects.map((s) => [s, []]));
   for (let round = 0; round < rounds; round++) {
     for (const framework of frameworks) {
-      // Alternate which one goes first so drift in machine load hits both alike.
       const pair = running.filter((r) => r.subject === framework || r.subject === `${framework}+guard`);
-      if (round % 2 === 1) pair.reverse();
-      for (const r of pair) results.get(r.subject)?.push(await closedLoop(r, roundMs));
+      const measured = await closedLoop(pair, roundMs);
+      pair.forEach((r, i) => results.get(r.subject)?.push(measured[i] as Round));
     }
   }
   const rows = frameworks.map((framework) => {
     const plainRuns = results.get(framework) ?? [];
     const guardRuns = results.get(`${framework}+guard`) ?? [];
     // Paired rounds: the median of per-round ratios is less sensitive to load drift than the ratio of medians.
-    const rpsRatio = median(plainRuns.map((p, i) => (guardRuns[i] as Round).rps / p.rps));
+    const rpsRatios = plainRuns.map((p, i) => (guardRuns[i] as Round).rps / p.rps);
+    const rpsRatio = median(rpsRatios);
     const cpuRatio = median(plainRuns.map((p, i) => (guardRuns[i] as Round).cpuUs / p.cpuUs));
     return {
       framework,
       plainRps: Math.round(median(plainRuns.map((r) => r.rps))),
       guardRps: Math.round(median(guardRuns.map((r) => r.rps))),
       rpsOverheadPct: Number(((1 - rpsRatio) * 100).toFixed(1)),
+      // The spread of the per-round cost (25th..75th percentile): how noisy the machine was.
+      rpsOverheadIqrPct: [
+        Number(((1 - quantile(rpsRatios, 0.75)) * 100).toFixed(1)),
+        Number(((1 - quantile(rpsRatios, 0.25)) * 100).toFixed(1)),
+      ],
       plainCpuUsPerRequest: Number(median(plainRuns.map((r) => r.cpuUs)).toFixed(1)),
       guardCpuUsPerRequest: Number(median(guardRuns.map((r) => r.cpuUs)).toFixed(1)),
       cpuOverheadPct: Number(((cpuRatio - 1) * 100).toFixed(1)),
@@ -139,12 +163,12 @@ try {
   else {
     console.log(`guard overhead, hello world, ${rounds} rounds x ${roundMs} ms, ${concurrency} in flight (median)`);
     console.log(
-      "framework   req/s without   req/s with guard   req/s cost   server CPU us/req without -> with   CPU cost",
+      "framework   req/s without   req/s with guard   req/s cost [IQR of rounds]   server CPU us/req without -> with   CPU cost",
     );
     for (const r of rows)
       console.log(
         `${r.framework.padEnd(12)}${String(r.plainRps).padStart(13)}${String(r.guardRps).padStart(19)}` +
-          `${`${r.rpsOverheadPct}%`.padStart(13)}${`${r.plainCpuUsPerRequest} -> ${r.guardCpuUsPerRequest}`.padStart(36)}` +
+          `${`${r.rpsOverheadPct}% [${r.rpsOverheadIqrPct.join("..")}]`.padStart(22)}${`${r.plainCpuUsPerRequest} -> ${r.guardCpuUsPerRequest}`.padStart(36)}` +
           `${`${r.cpuOverheadPct}%`.padStart(11)}`,
       );
   }

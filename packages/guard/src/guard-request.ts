@@ -40,7 +40,7 @@ export class GuardRequest implements GuardRequestInfo {
   route: string;
   readonly receivedAt: number;
   readonly priority: RequestPriority;
-  readonly deadlineAt: number | undefined = undefined;
+  readonly deadlineAt: number | undefined;
   readonly #guard: Guard;
   readonly #headers: RequestHeaders;
   #ticket: AdmissionTicket | undefined;
@@ -56,6 +56,7 @@ export class GuardRequest implements GuardRequestInfo {
     this.#headers = headers;
     this.receivedAt = guard.clock.now();
     this.priority = guard.priorityOf ? guard.priorityOf(this) : "normal";
+    this.deadlineAt = guard.deadlineOf ? guard.deadlineOf(this) : undefined;
   }
 
   header(name: string): string | undefined {

@@ -40,6 +40,17 @@ export interface GuardOptions extends HealthOptions {
   handlerTimeoutMs?: number;
   /** Priority of a request, for gates that shed by priority (default `normal`). */
   priorityOf?: (request: { method: string; path: string; header(name: string): string | undefined }) => RequestPriority;
+  /**
+   * When the client stops waiting, as clock time in ms (gates drop requests
+   * whose deadline passed), e.g. from a header the caller sets:
+   * `(r) => { const ms = Number(r.header("x-request-timeout-ms")); return ms > 0 ? r.receivedAt + ms : undefined; }`.
+   */
+  deadlineOf?: (request: {
+    method: string;
+    path: string;
+    receivedAt: number;
+    header(name: string): string | undefined;
+  }) => number | undefined;
 }
 
 /** Which guard endpoint a path names. */
@@ -72,6 +83,7 @@ export class Guard {
   readonly maxBodyBytes: number;
   readonly handlerTimeoutMs: number | undefined;
   readonly priorityOf: GuardOptions["priorityOf"];
+  readonly deadlineOf: GuardOptions["deadlineOf"];
   readonly serverOptions: ServerHardeningOptions;
   readonly #endpoints = new Map<string, GuardEndpoint>();
   readonly #servers = new Set<Server>();
@@ -110,6 +122,7 @@ export class Guard {
       "> 0",
     );
     this.priorityOf = options.priorityOf;
+    this.deadlineOf = options.deadlineOf;
     this.serverOptions = Object.freeze({ ...options.server });
     const paths: Required<GuardPaths> = {
       liveness: "/livez",

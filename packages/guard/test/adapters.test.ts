@@ -125,6 +125,28 @@ for (const kind of SUBJECT_KINDS) {
       assert.equal(sample(body, "nines_admission_concurrency_limit", ""), 2);
     });
 
+    it("tells the gate the route, priority, deadline and headers of each request", async () => {
+      const clock = new ManualClock(1000);
+      const seen: string[] = [];
+      const guard = createGuard({
+        clock,
+        priorityOf: (r) => (r.header("x-priority") === "critical" ? "critical" : "normal"),
+        deadlineOf: (r) => r.receivedAt + Number(r.header("x-timeout-ms") ?? 0),
+        gate: {
+          admit: (r) => {
+            seen.push(`${r.method} ${r.route} ${r.priority} ${r.deadlineAt}`);
+            return { admitted: true, release() {} };
+          },
+          snapshot: () => ({ inflight: 0, queueLength: 0, limit: 1 }),
+          needsSignal: false,
+        },
+      });
+      const { port } = await start(guard);
+      await get(port, "/users/3", { headers: { "x-priority": "critical", "x-timeout-ms": "250" } });
+      // Express only learns the template while routing, after admission: the gate sees the path.
+      assert.deepEqual(seen, [`GET ${kind === "express" ? "/users/3" : "/users/:id"} critical 1250`]);
+    });
+
     it("refuses a body larger than maxBodyBytes with 413 before the handler runs", async () => {
       const guard = createGuard({ clock: new ManualClock(), maxBodyBytes: 1000 });
       const { port } = await start(guard);
@@ -135,6 +157,23 @@ for (const kind of SUBJECT_KINDS) {
       });
       assert.equal(big.status, 413);
       assert.equal(JSON.parse(big.body).error, "NINES_GUARD_BODY_TOO_LARGE");
+    });
+
+    it("answers a handler that does not start its response within handlerTimeoutMs with 503 and counts timed_out", async () => {
+      const clock = new ManualClock();
+      const guard = createGuard({ clock, handlerTimeoutMs: 1000 });
+      const subject = await start(guard);
+      const stuck = get(subject.port, "/slow");
+      await until(() => subject.held() === 1, "the request in the handler");
+      await clock.advance(1000);
+      const answer = await stuck;
+      assert.equal(answer.status, 503);
+      assert.equal(JSON.parse(answer.body).error, "NINES_GUARD_TIMEOUT");
+      subject.releaseSlow(); // the late answer must not crash anything
+      assert.equal((await get(subject.port, "/hello")).body, "hello");
+      await until(() => guard.inflight === 0, "requests to end");
+      const { body } = await guard.metrics.scrape();
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/slow",method="GET",outcome="timed_out"'), 1);
     });
 
     it("drains: readiness fails at once, liveness stays up, in-flight work finishes, then the server is closed", async () => {

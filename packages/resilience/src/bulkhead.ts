@@ -45,6 +45,8 @@ interface Waiter {
 export class Bulkhead implements PipelineStage {
   readonly maxConcurrent: number;
   readonly maxQueue: number;
+  /** Honours `run`'s `onFailure` (one promise hop with a retry right above). */
+  readonly forwardsFailure = true;
   readonly #queue: Waiter[] = [];
   readonly #events = new Events<BulkheadEvents>();
   #active = 0;
@@ -85,36 +87,50 @@ export class Bulkhead implements PipelineStage {
     return this.#alone.execute(operation, signal, options);
   }
 
-  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  run<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    onFailure?: (error: unknown) => Promise<T>,
+  ): Promise<T> {
     // A slot is free when active < maxConcurrent; a queue place when queued < maxQueue.
     if (this.#active < this.maxConcurrent) {
       this.#active++;
-      return this.#hold(next, context);
+      return this.#hold(next, context, onFailure);
     }
-    if (this.#queue.length < this.maxQueue) return this.#enqueue(next, context);
+    if (this.#queue.length < this.maxQueue) {
+      const queued = this.#enqueue(next, context);
+      return onFailure === undefined ? queued : queued.then(undefined, onFailure);
+    }
     if (this.#events.has("rejected"))
       this.#events.emit("rejected", { active: this.#active, queued: this.#queue.length });
-    return Promise.reject(
-      new NinesError(
-        RESILIENCE_ERRORS.bulkheadFull,
-        `bulkhead: ${this.#active} calls running (maxConcurrent ${this.maxConcurrent}) and ${this.#queue.length} queued (maxQueue ${this.maxQueue}); call rejected`,
-        {
-          hint: "raise maxConcurrent or maxQueue if the dependency can take it, or shed load before this point",
-          details: { maxConcurrent: this.maxConcurrent, maxQueue: this.maxQueue },
-        },
-      ),
+    const full = new NinesError(
+      RESILIENCE_ERRORS.bulkheadFull,
+      `bulkhead: ${this.#active} calls running (maxConcurrent ${this.maxConcurrent}) and ${this.#queue.length} queued (maxQueue ${this.maxQueue}); call rejected`,
+      {
+        hint: "raise maxConcurrent or maxQueue if the dependency can take it, or shed load before this point",
+        details: { maxConcurrent: this.maxConcurrent, maxQueue: this.maxQueue },
+      },
     );
+    return onFailure === undefined ? Promise.reject(full) : onFailure(full);
   }
 
-  #hold<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  #hold<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    onFailure?: (error: unknown) => Promise<T>,
+  ): Promise<T> {
     let pending: Promise<T>;
     try {
       pending = next(context);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    // Handlers bound once per bulkhead: no closure per call.
-    return pending.then(this.#releaseValue, this.#releaseError) as Promise<T>;
+    // Handlers bound once per bulkhead: no closure per call (but for a retry's continuation).
+    if (onFailure === undefined) return pending.then(this.#releaseValue, this.#releaseError) as Promise<T>;
+    return pending.then(this.#releaseValue, (error: unknown) => {
+      this.#release();
+      return onFailure(error);
+    }) as Promise<T>;
   }
 
   readonly #releaseValue = <T>(value: T): T => {

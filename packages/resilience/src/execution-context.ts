@@ -134,7 +134,7 @@ export class Execution implements ExecutionContext {
     if (parentSignal.aborted) {
       controller.abort(parentSignal.reason);
     } else if (parentSignal !== NEVER) {
-      const onAbort = () => controller.abort(parentSignal.reason);
+      const onAbort = follow(controller, parentSignal);
       parentSignal.addEventListener("abort", onAbort, { once: true });
       this.#parentSignal = parentSignal;
       this.#onParentAbort = onAbort;
@@ -251,6 +251,11 @@ export class Execution implements ExecutionContext {
     this.#onParentAbort = undefined;
     this.#parentSignal = undefined;
   }
+}
+
+/** Aborts `controller` when `signal` aborts (anonymous: see pipeline.ts on keepNames). */
+function follow(controller: AbortController, signal: AbortSignal): () => void {
+  return () => controller.abort(signal.reason);
 }
 
 /** An adopted context has no operation: only a pipeline's own root carries one (a bug in a stage otherwise). */

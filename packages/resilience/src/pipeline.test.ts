@@ -220,3 +220,79 @@ describe("foreign contexts", () => {
     assert.equal(clock.pending, 0);
   });
 });
+
+describe("failure forwarding (one promise hop for a retry and the stage below it)", () => {
+  /** A stage that honours onFailure and records whether it got one. */
+  function forwarding(log: string[]): PipelineStage {
+    let failures = 0;
+    const stage: PipelineStage = {
+      forwardsFailure: true,
+      run(next, context, onFailure) {
+        log.push(`run attempt ${context.attempt} onFailure=${onFailure !== undefined}`);
+        return next(context).then(undefined, (error: unknown) => {
+          failures++;
+          log.push(`failure ${failures}`);
+          if (onFailure !== undefined) return onFailure(error);
+          throw error;
+        });
+      },
+      execute: () => Promise.reject(new Error("unused")),
+    };
+    return stage;
+  }
+
+  test("a retry right above hands its continuation on the first attempt; failures are counted once and retried", async () => {
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const policy = wrap(
+      retry({ clock, idempotent: true, maxAttempts: 3, backoff: { initialDelayMs: 0 } }),
+      forwarding(log),
+    );
+    let calls = 0;
+    const result = policy.execute(() => {
+      calls++;
+      if (calls < 3) throw new Error(`fail ${calls}`);
+      return "third";
+    });
+    await clock.runAll();
+    assert.equal(await result, "third");
+    assert.deepEqual(log, [
+      "run attempt 1 onFailure=true",
+      "failure 1",
+      "run attempt 2 onFailure=false",
+      "failure 2",
+      "run attempt 3 onFailure=false",
+    ]);
+  });
+
+  test("a forwarding stage that is not right below a retry gets no continuation", async () => {
+    const log: string[] = [];
+    const policy = wrap(retry({ idempotent: true, maxAttempts: 1 }), spy("plain", log), forwarding(log));
+    await assert.rejects(
+      policy.execute(() => Promise.reject(new Error("x"))),
+      /x/,
+    );
+    assert.deepEqual(log, ["plain:1", "run attempt 1 onFailure=false", "failure 1"]);
+  });
+
+  test("an aggressive timeout below a retry continues once, even when the operation fails after the time ran out", async () => {
+    const clock = new ManualClock();
+    const policy = wrap(
+      retry({ clock, idempotent: true, maxAttempts: 3, backoff: { initialDelayMs: 100, jitter: "none" } }),
+      timeout({ ms: 50, clock }),
+    );
+    const starts: number[] = [];
+    const result = Promise.allSettled([
+      policy.execute(async () => {
+        starts.push(clock.now());
+        await clock.sleep(80); // ignores its signal, then fails after the timeout
+        throw new Error("late failure");
+      }),
+    ]);
+    await clock.runAll();
+    const [outcome] = await result;
+    // Timeouts at 50, 200, 450 (after waits of 100 and 200): exactly 3 attempts.
+    assert.deepEqual(starts, [0, 150, 400]);
+    assert.ok(isNinesError((outcome as PromiseRejectedResult).reason, RESILIENCE_ERRORS.timeout));
+  });
+});

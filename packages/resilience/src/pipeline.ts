@@ -1,6 +1,6 @@
 import { requireOption } from "@nines/core";
 import { abortedError, Execution, invokeOperation } from "./execution-context.js";
-import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage } from "./policy.js";
+import type { ExecuteOptions, ExecutionContext, Next, Operation, PipelineStage } from "./policy.js";
 
 type Step = (context: ExecutionContext) => Promise<unknown>;
 
@@ -25,7 +25,7 @@ export function startExecution<T>(
   if (signal === undefined) return head(context) as Promise<T>;
   if (signal.aborted) return Promise.reject(abortedError(signal));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(context.abortError());
+    const onAbort = rejectOnAbort(reject, context);
     signal.addEventListener("abort", onAbort, { once: true });
     head(context).then(
       (value) => {
@@ -38,6 +38,11 @@ export function startExecution<T>(
       },
     );
   });
+}
+
+/** An anonymous listener (a named closure costs a defineProperty per call under tsx/esbuild's keepNames). */
+function rejectOnAbort(reject: (error: unknown) => void, context: Execution): () => void {
+  return () => reject(context.abortError());
 }
 
 /**
@@ -70,11 +75,16 @@ export class Pipeline implements PipelineStage {
       else flat.push(stage);
     }
     this.stages = Object.freeze(flat);
-    let next: Step = invokeOperation;
+    let next: Next<unknown> = invokeOperation;
     for (let i = flat.length - 1; i >= 0; i--) {
       const stage = flat[i] as PipelineStage;
       const inner = next;
-      next = (context) => stage.run(inner, context);
+      if (stage.forwardsFailure === true) {
+        next = (context, onFailure) => stage.run(inner, context, onFailure);
+        next.forwardsFailure = true;
+      } else {
+        next = (context) => stage.run(inner, context);
+      }
     }
     this.#head = next;
   }

@@ -13,7 +13,7 @@ import { type Backoff, type ExponentialBackoffOptions, exponentialBackoff } from
 import { RESILIENCE_ERRORS } from "./errors.js";
 import { Execution } from "./execution-context.js";
 import { Pipeline } from "./pipeline.js";
-import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
+import type { ExecuteOptions, ExecutionContext, Next, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
 import { retryAfterOf } from "./retry-after.js";
 import type { RetryGate } from "./retry-budget.js";
 
@@ -198,17 +198,23 @@ export class Retry implements PipelineStage {
   run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
     const started = this.#maxElapsedMs === Number.POSITIVE_INFINITY ? 0 : this.#clock.now();
     this.#budget?.recordRequest();
-    let pending: Promise<T>;
-    try {
-      pending = next(context);
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
     if (this.#plain) {
       // Common path: a success passes straight through; only a failure enters the retry loop.
-      return pending.then(undefined, (error: unknown) => this.#retry(next, context, started, { ok: false, error }));
+      // (Closures here are passed inline, never bound to a name: tsx/esbuild's keepNames
+      // would otherwise wrap each one in a defineProperty call, per call.)
+      if ((next as Next<T>).forwardsFailure === true) {
+        // The stage below calls the continuation itself: no promise hop of our own.
+        try {
+          return (next as Next<T>)(context, (error) => this.#retry(next, context, started, { ok: false, error }));
+        } catch (error) {
+          return this.#retry(next, context, started, { ok: false, error });
+        }
+      }
+      return start(next, context).then(undefined, (error: unknown) =>
+        this.#retry(next, context, started, { ok: false, error }),
+      );
     }
-    return this.#first(pending, next, context, started);
+    return this.#first(start(next, context), next, context, started);
   }
 
   async #first<T>(
@@ -294,6 +300,15 @@ export class Retry implements PipelineStage {
     if (override !== undefined) throw override;
     if (outcome.ok) return outcome.value as T;
     throw outcome.error;
+  }
+}
+
+/** Calls `next`, turning a synchronous throw into a rejection. */
+function start<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  try {
+    return next(context);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

@@ -51,6 +51,8 @@ export interface TimeoutEvents {
 export class Timeout implements PipelineStage {
   readonly ms: number;
   readonly mode: TimeoutMode;
+  /** Honours `run`'s `onFailure` (one promise hop with a retry right above). */
+  readonly forwardsFailure = true;
   readonly #clock: Clock;
   readonly #events = new Events<TimeoutEvents>();
   readonly #deadlines: DeadlineQueue;
@@ -82,7 +84,11 @@ export class Timeout implements PipelineStage {
     return this.#alone.execute(operation, signal, options);
   }
 
-  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+  run<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    onFailure?: (error: unknown) => Promise<T>,
+  ): Promise<T> {
     const now = this.#clock.now();
     const child = Execution.of(context).withDeadline(now + this.ms, this.#clock);
     const wait = child.deadline - now;
@@ -90,7 +96,7 @@ export class Timeout implements PipelineStage {
       // The outer deadline has already passed: do not start what cannot finish.
       const error = this.expire(child, 0);
       child.dispose();
-      return Promise.reject(error);
+      return onFailure === undefined ? Promise.reject(error) : onFailure(error);
     }
     const call = new TimedCall(child.deadline, child, wait, this);
     if (wait === this.ms && child.deadline >= this.#deadlines.lastDeadline) {
@@ -102,10 +108,16 @@ export class Timeout implements PipelineStage {
         call.expire();
       });
     }
-    return this.mode === "aggressive" ? this.#aggressive(next, call) : this.#cooperative(next, call);
+    return this.mode === "aggressive"
+      ? this.#aggressive(next, call, onFailure)
+      : this.#cooperative(next, call, onFailure);
   }
 
-  #cooperative<T>(next: (context: ExecutionContext) => Promise<T>, call: TimedCall): Promise<T> {
+  #cooperative<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    call: TimedCall,
+    onFailure: ((error: unknown) => Promise<T>) | undefined,
+  ): Promise<T> {
     return start(next, call.child).then(
       (value) => {
         this.#settle(call);
@@ -113,14 +125,21 @@ export class Timeout implements PipelineStage {
       },
       (error: unknown) => {
         this.#settle(call);
-        throw call.child.aborted ? call.child.abortError() : error;
+        const failure = call.child.aborted ? call.child.abortError() : error;
+        if (onFailure !== undefined) return onFailure(failure);
+        throw failure;
       },
     );
   }
 
-  #aggressive<T>(next: (context: ExecutionContext) => Promise<T>, call: TimedCall): Promise<T> {
+  #aggressive<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    call: TimedCall,
+    onFailure: ((error: unknown) => Promise<T>) | undefined,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      call.reject = reject;
+      const fail = onFailure === undefined ? reject : continueOnce(resolve, onFailure);
+      call.reject = fail;
       start(next, call.child).then(
         (value) => {
           this.#settle(call);
@@ -128,7 +147,7 @@ export class Timeout implements PipelineStage {
         },
         (error: unknown) => {
           this.#settle(call);
-          reject(call.child.aborted ? call.child.abortError() : error);
+          fail(call.child.aborted ? call.child.abortError() : error);
         },
       );
     });
@@ -168,6 +187,20 @@ export class Timeout implements PipelineStage {
  */
 export function timeout(options: TimeoutOptions): Timeout {
   return new Timeout(options);
+}
+
+/**
+ * The time running out and the operation failing may both happen: the
+ * continuation runs once. (Made here so the closure is anonymous: a named
+ * closure costs a defineProperty per call under tsx/esbuild's keepNames.)
+ */
+function continueOnce<T>(resolve: (value: Promise<T>) => void, onFailure: (error: unknown) => Promise<T>) {
+  let failed = false;
+  return (error: unknown): void => {
+    if (failed) return;
+    failed = true;
+    resolve(onFailure(error));
+  };
 }
 
 /** Calls `next`, turning a synchronous throw into a rejection. */

@@ -119,7 +119,7 @@ for (const target of TARGETS) {
       assert.match(bob.err, /NINES_DATA_FORBIDDEN|may not restore/);
       const unknown = await nines(dir, "trash", "restore", "notes", "999", "--db", db, ...schema, "--as", "alice");
       assert.equal(unknown.status, 2);
-      assert.match(unknown.err, /no live notes row with key 999/);
+      assert.match(unknown.err, /no notes row with key 999/);
       const soft = await nines(dir, "trash", "restore", "notes", "4", "--db", db, ...schema, "--as", "alice");
       assert.match(soft.err, /only an administrator restores it/);
       const restore = await nines(dir, "trash", "restore", "folders", "1", "--db", db, ...schema, "--as", "alice");

@@ -32,17 +32,23 @@ export const STORE_USAGE = `  --db FILE|URL     the SQLite file or postgres:// U
   --json            print JSON instead of text`;
 
 export function usageError(command: string, message: string): NinesError {
-  return new NinesError(DATA_USAGE, `nines data ${command}: ${message}`, {
+  return new NinesError(DATA_USAGE, `${command}: ${message}`, {
     hint: "run 'nines data --help' for the options",
   });
 }
 
 type Spec = Record<string, { type: "string" | "boolean"; short?: string }>;
+type ValuesOf<S extends Spec> = { [K in keyof S]?: S[K]["type"] extends "boolean" ? boolean : string };
 
 /** Parses a subcommand's arguments (unknown flags are usage errors). */
-export function parse<S extends Spec>(command: string, args: string[], options: S) {
+export function parse<S extends Spec>(
+  command: string,
+  args: string[],
+  options: S,
+): { values: ValuesOf<S> & ValuesOf<typeof STORE_OPTIONS>; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...STORE_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options: { ...STORE_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parsed as unknown as { values: ValuesOf<S> & ValuesOf<typeof STORE_OPTIONS>; positionals: string[] };
   } catch (error) {
     throw usageError(command, (error as Error).message);
   }

@@ -66,7 +66,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       ...(options.newestColumn === undefined ? {} : { newestColumn: options.newestColumn }),
       ...(onProgress ? { onProgress } : {}),
     });
-    const { sha256, size } = await fileChecksum(file, (done) => onProgress?.({ phase: "checksum", done }));
+    const { sha256, size } =
+      info.sha256 !== undefined && info.sizeBytes !== undefined
+        ? { sha256: info.sha256, size: info.sizeBytes }
+        : await fileChecksum(file, (done) => onProgress?.({ phase: "checksum", done }));
     const finished = clock.now();
     const manifest: BackupManifest = {
       format: 1,

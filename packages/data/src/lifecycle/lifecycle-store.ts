@@ -8,28 +8,14 @@ import { type AuditAction, type AuditRecord, readAudit, writeAudit } from "./aud
 import type { Declaration, DeclaredTable } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
 import { type DeletedRow, deletedRows } from "./list-deleted.js";
+import { type AggregateFunction, type ListOptions, LiveReads, type ReadOptions, type Row } from "./live-reads.js";
 import { META, type Phase, phaseAt, stamp } from "./phase.js";
 import { restoreGroup } from "./restore-group.js";
+import { column, forbidden, notFound, uniqueOrRethrow } from "./row-errors.js";
 import { ensureSchema } from "./schema.js";
 import { StatementCache } from "./statements.js";
 
-/** A row of an application table, as the driver returns it (metadata columns included). */
-export type Row = Record<string, unknown>;
-
-/** Equality filters, and an optional substring search on one column. */
-export interface ReadOptions {
-  where?: Record<string, unknown>;
-  search?: { column: string; contains: string };
-}
-
-export interface ListOptions extends ReadOptions {
-  orderBy?: string;
-  direction?: "asc" | "desc";
-  limit?: number;
-  offset?: number;
-}
-
-export type AggregateFunction = "count" | "sum" | "avg" | "min" | "max";
+export type { AggregateFunction, ListOptions, ReadOptions, Row };
 
 export interface RestoreOptions {
   /** `fail` (default): a restored unique value held by a live row stops the restore; `rename`: rename the old row. */
@@ -57,7 +43,6 @@ export interface LifecycleStoreOptions {
   clock?: Clock;
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CHUNK = 500;
 
 /**
@@ -84,6 +69,7 @@ export class LifecycleStore {
   readonly #kysely: Kysely<any>;
   readonly #executor: Executor;
   readonly #cache = new StatementCache();
+  readonly #reads: LiveReads;
 
   constructor(options: LifecycleStoreOptions) {
     this.connection = options.connection;
@@ -91,6 +77,7 @@ export class LifecycleStore {
     this.clock = options.clock ?? systemClock;
     this.#kysely = options.connection.kysely;
     this.#executor = options.connection.executor;
+    this.#reads = new LiveReads(this.#kysely, this.#executor, this.#cache);
   }
 
   /** Builds a store and prepares the declared tables ({@link ensureSchema}). */
@@ -114,41 +101,17 @@ export class LifecycleStore {
 
   /** One live row by key, or undefined (deleted, someone else's, or missing). */
   async get(actor: Actor, tableName: string, key: unknown): Promise<Row | undefined> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    const admin = actor.admin === true;
-    const parameters = admin ? [key] : [key, actor.id];
-    const statement = this.#cache.statement(`get:${t.name}:${admin}`, parameters, () => {
-      let q = this.#kysely.selectFrom(t.name).selectAll().where(t.key, "=", key).where(META.deletedAt, "is", null);
-      if (!admin) q = q.where(t.owner, "=", actor.id);
-      return q;
-    });
-    return await this.#executor.first<Row>(statement);
+    return await this.#reads.get(actor, this.table(tableName), key);
   }
 
   /** Live rows matching equality filters and an optional substring search. */
   async list(actor: Actor, tableName: string, options: ListOptions = {}): Promise<Row[]> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    const scope = this.#scope(actor, t, options);
-    const order = options.orderBy === undefined ? "" : `${column(options.orderBy)} ${options.direction ?? "asc"}`;
-    const parameters = [...scope.parameters];
-    if (options.limit !== undefined) parameters.push(options.limit);
-    if (options.offset !== undefined) parameters.push(options.offset);
-    const shape = `list:${scope.shape}:${order}:${options.limit !== undefined}:${options.offset !== undefined}`;
-    const statement = this.#cache.statement(shape, parameters, () => {
-      let q = scope.query().selectAll();
-      if (options.orderBy !== undefined) q = q.orderBy(column(options.orderBy), options.direction ?? "asc");
-      if (options.limit !== undefined) q = q.limit(options.limit);
-      if (options.offset !== undefined) q = q.offset(options.offset);
-      return q;
-    });
-    return await this.#executor.all<Row>(statement);
+    return await this.#reads.list(actor, this.table(tableName), options);
   }
 
   /** How many live rows match. */
   async count(actor: Actor, tableName: string, options: ReadOptions = {}): Promise<number> {
-    return (await this.aggregate(actor, tableName, "count", undefined, options)) ?? 0;
+    return (await this.#reads.aggregate(actor, this.table(tableName), "count", undefined, options)) ?? 0;
   }
 
   /** An aggregate over live rows (`count` ignores `column`); null when no row matches. */
@@ -159,41 +122,7 @@ export class LifecycleStore {
     columnName: string | undefined,
     options: ReadOptions = {},
   ): Promise<number | null> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    if (!["count", "sum", "avg", "min", "max"].includes(fn)) {
-      throw lifecycleError("declaration", `unknown aggregate '${fn}'`, { hint: "use count, sum, avg, min or max" });
-    }
-    const target = fn === "count" ? "*" : column(columnName ?? "");
-    const scope = this.#scope(actor, t, options);
-    const statement = this.#cache.statement(`agg:${fn}:${target}:${scope.shape}`, scope.parameters, () =>
-      scope.query().select((eb) => (fn === "count" ? eb.fn.countAll().as("v") : eb.fn(fn, [eb.ref(target)]).as("v"))),
-    );
-    const value = (await this.#executor.first<{ v: unknown }>(statement))?.v;
-    return value === null || value === undefined ? null : Number(value);
-  }
-
-  /** Live rows for this actor (the visible() filter plus the owner), with its cache shape and parameters. */
-  #scope(actor: Actor, t: DeclaredTable, options: ReadOptions) {
-    const admin = actor.admin === true;
-    const where = Object.entries(options.where ?? {}).map(([name, value]) => [column(name), value] as const);
-    const search = options.search;
-    const pattern = search ? `%${search.contains.replace(/[\\%_]/g, "\\$&")}%` : undefined;
-    const parameters: unknown[] = admin ? [] : [actor.id];
-    for (const [, value] of where) if (value !== null) parameters.push(value);
-    if (pattern !== undefined) parameters.push(pattern);
-    const shape = `${t.name}:${admin}:${where.map(([n, v]) => (v === null ? `${n}=null` : n)).join(",")}:${search ? column(search.column) : ""}`;
-    const query = () => {
-      let q = this.#kysely.selectFrom(t.name).where(META.deletedAt, "is", null);
-      if (!admin) q = q.where(t.owner, "=", actor.id);
-      for (const [name, value] of where) q = q.where(name, value === null ? "is" : "=", value);
-      if (search && pattern !== undefined) {
-        // An explicit ESCAPE: SQLite has no default one, and % or _ in a search mean the characters themselves.
-        q = q.where(sql<boolean>`${sql.ref(column(search.column))} like ${pattern} escape '\\'`);
-      }
-      return q;
-    };
-    return { shape, parameters, query };
+    return await this.#reads.aggregate(actor, this.table(tableName), fn, columnName, options);
   }
 
   // ---- writes ----
@@ -429,7 +358,7 @@ export class LifecycleStore {
     const t = this.table(tableName);
     return await this.#executor.transaction(async (tx) => {
       const row = await this.#meta(tx, t, key);
-      if (!row) throw notFound(t, key);
+      if (!row) throw notFound(t, key, false);
       if (row.deletedAt === null || row.group === null) {
         throw lifecycleError("notDeleted", `${t.name} ${String(key)} is not deleted`, { hint: "nothing to restore" });
       }
@@ -450,7 +379,16 @@ export class LifecycleStore {
         );
       }
       if (!actor.admin && row.owner !== actor.id) throw forbidden(actor, "restore", t, key);
-      const result = await restoreGroup(tx, this.#kysely, this.declaration, row.group, options.onConflict ?? "fail");
+      const result = await restoreGroup(
+        tx,
+        this.#kysely,
+        this.declaration,
+        row.group,
+        options.onConflict ?? "fail",
+      ).catch((error: unknown) => {
+        // A live row took a unique value between the conflict check and the update (PostgreSQL, concurrent insert).
+        throw uniqueOrRethrow(error, t);
+      });
       await this.#audit(tx, {
         actor: actor.id,
         action: "restore",
@@ -486,7 +424,7 @@ export class LifecycleStore {
     }
     await this.#executor.transaction(async (tx) => {
       const row = await this.#meta(tx, t, key);
-      if (!row) throw notFound(t, key);
+      if (!row) throw notFound(t, key, false);
       if (reason === null && row.hold === null) {
         throw lifecycleError("notHeld", `${t.name} ${String(key)} has no legal hold`, { hint: "nothing to release" });
       }
@@ -528,12 +466,15 @@ export class LifecycleStore {
   }
 
   async #meta(tx: Executor, t: DeclaredTable, key: unknown) {
-    const statement = this.#cache.statement(`meta:${t.name}`, [key], () =>
-      this.#kysely
+    const statement = this.#cache.statement(`meta:${t.name}`, [key], () => {
+      const q = this.#kysely
         .selectFrom(t.name)
         .select([sql.ref(t.owner).as("owner"), META.deletedAt, META.group, META.softAt, META.purgeAt, META.hold])
-        .where(t.key, "=", key),
-    );
+        .where(t.key, "=", key);
+      // PostgreSQL: lock the row, so two concurrent deletes or restores of it run one after the other
+      // (SQLite's BEGIN IMMEDIATE already serialises writers).
+      return this.connection.dialect === "postgres" ? q.forUpdate() : q;
+    });
     const row = await tx.first<Row>(statement);
     if (!row) return undefined;
     return {
@@ -545,43 +486,4 @@ export class LifecycleStore {
       hold: (row[META.hold] as string | null) ?? null,
     };
   }
-}
-
-function column(name: string): string {
-  if (!IDENT.test(name) || name.toLowerCase().startsWith("nines_")) {
-    throw lifecycleError("declaration", `'${name}' is not a column the application may filter or write`, {
-      hint: "use a plain column name; nines_* columns belong to the store",
-    });
-  }
-  return name;
-}
-
-function notFound(t: DeclaredTable, key: unknown) {
-  return lifecycleError("notFound", `no live ${t.name} row with key ${String(key)}`, {
-    hint: "check the table and key; deleted rows are listed by 'nines data trash list'",
-    details: { table: t.name, key },
-  });
-}
-
-function forbidden(actor: Actor, what: string, t: DeclaredTable, key: unknown) {
-  return lifecycleError(
-    "forbidden",
-    `${actor.id} may not ${what} ${t.name} ${String(key)}: it belongs to someone else`,
-    {
-      hint: "users act on their own rows only",
-      details: { actor: actor.id, table: t.name, key },
-    },
-  );
-}
-
-function uniqueOrRethrow(error: unknown, t: DeclaredTable): unknown {
-  if (isNinesError(error)) return error;
-  const code = (error as { code?: string }).code;
-  if (code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE") {
-    return lifecycleError("uniqueTaken", `${t.name}: ${(error as Error).message}`, {
-      cause: error,
-      hint: "a live row holds that unique value; choose another",
-    });
-  }
-  return error;
 }

@@ -12,12 +12,6 @@ export function pathOf(url: string | undefined): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** First value of a request header. */
-export function headerOf(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * Writes a guard endpoint's answer (health or metrics). Never goes through
  * the gate, so probes stay fast under overload.
@@ -162,10 +156,9 @@ export function trackResponse(
       ? undefined
       : guard.clock.schedule(guard.handlerTimeoutMs, () => {
           timedOut = true;
-          // A late write from the handler must not crash the process.
-          res.on("error", () => {});
           if (res.headersSent) res.destroy();
           else writeError(res, 503, "NINES_GUARD_TIMEOUT", `no response within ${guard.handlerTimeoutMs} ms`, true);
+          silenceLateWrites(res);
         });
   // `on`, not `once`: close fires once, and `once` allocates a wrapper per request.
   res.on("close", () => {
@@ -180,4 +173,15 @@ export function trackResponse(
     );
   });
   return controller?.signal;
+}
+
+/**
+ * After a handler timeout the handler may still answer: its writes are
+ * ignored instead of throwing (Express's `res.send` sets headers, which
+ * throws once a response was sent). Only this rare path changes the object.
+ */
+function silenceLateWrites(res: ServerResponse): void {
+  res.on("error", () => {});
+  const ignore = () => res;
+  Object.assign(res, { setHeader: ignore, writeHead: ignore, write: () => true, end: ignore });
 }

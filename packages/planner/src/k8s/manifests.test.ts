@@ -123,6 +123,25 @@ describe("buildManifests", () => {
     assert.deepEqual(docs, JSON.parse(JSON.stringify(manifests[0]!.objects)));
   });
 
+  it("takes liveness from the spec when it names one, never probing liveness without autoheal", () => {
+    const health = { check: "/ready", dependencies: true, autoheal: true, liveness: "/alive" };
+    const custom = buildSpec({
+      regions: { r: ["a"] },
+      services: [
+        { name: "api", zones: ["a"], health, startup: 10 },
+        { name: "batch", zones: ["a"], health: { check: "/ready", dependencies: true, autoheal: false } },
+      ],
+    });
+    const [api, batch] = byKind(
+      buildManifests(custom).flatMap((m) => m.objects),
+      "Deployment",
+    ).map((d) => d.spec.template.spec.containers[0]!);
+    assert.equal(api?.livenessProbe?.httpGet.path, "/alive");
+    assert.equal(api?.startupProbe?.httpGet.path, "/alive");
+    assert.equal(batch?.livenessProbe, undefined);
+    assert.equal(batch?.readinessProbe?.httpGet.path, "/ready");
+  });
+
   it("makes names Kubernetes accepts", () => {
     assert.equal(kubeName("ClickTravel"), "clicktravel");
     assert.equal(kubeName("Orders_DB v2"), "orders-db-v2");

@@ -128,12 +128,14 @@ export function buildManifests(spec: Spec, options: K8sOptions = {}): ServiceMan
       resources: { requests: { cpu: o.cpu, memory: o.memory } },
     };
     if (service.health.check) container.readinessProbe = probe(service.health.check, PROBE_PERIOD, 2);
+    // A spec may name its own liveness endpoint (`health.liveness`); else the option's.
+    const liveness = (service.health as Service["health"] & { liveness?: string | null }).liveness ?? o.liveness;
     if (service.health.autoheal) {
-      container.livenessProbe = probe(o.liveness, 10, 3);
+      container.livenessProbe = probe(liveness, 10, 3);
       if (service.startup !== null && service.startup > 0) {
         // Twice the declared startup before liveness takes over: slow starts are not crash loops.
         container.startupProbe = probe(
-          o.liveness,
+          liveness,
           PROBE_PERIOD,
           Math.max(1, Math.ceil((2 * service.startup) / PROBE_PERIOD)),
         );

@@ -39,7 +39,13 @@ function heading(c: Palette, text: string): string {
   return c.bold(c.blue(text));
 }
 
-/** How the figure was obtained: exact, or sampled with its interval. */
+/**
+ * How a journey's figure was obtained: exact, or sampled with its interval.
+ *
+ * @example
+ * describeMethod({ method: "monte-carlo", samples: 1_000_000, ci95: [0.9995, 0.9997] });
+ * // "monte-carlo 1,000,000 samples, 95% CI 99.950%–99.970%"
+ */
 export function describeMethod(j: Pick<JourneyResult, "method" | "samples" | "ci95">): string {
   if (j.method === "exact") return "exact";
   const samples = j.samples === undefined ? "" : ` ${j.samples.toLocaleString("en-US")} samples`;

@@ -9,6 +9,9 @@ export interface SnapshotInfo {
   rowCounts: Record<string, number>;
   /** Epoch ms of the newest value in the `newestColumn`, when asked for and the table has rows. */
   newestDataAt?: number;
+  /** SHA-256 and size of the file, when the engine computed them on the way (else the caller does). */
+  sha256?: string;
+  sizeBytes?: number;
 }
 
 /** What checking a restored copy found. */

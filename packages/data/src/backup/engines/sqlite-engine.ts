@@ -4,6 +4,7 @@ import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type Clock, requireOption, systemClock } from "@nines/core";
 import Database from "better-sqlite3";
+import { fileChecksum } from "../checksum.js";
 import { backupError } from "../errors.js";
 import type { OnProgress } from "../progress.js";
 import { syncPath } from "../targets/local-dir-target.js";
@@ -112,12 +113,21 @@ export class SqliteEngine implements BackupEngine {
       (source.pragma("page_count", { simple: true }) as number) *
       (source.pragma("page_size", { simple: true }) as number);
     source.close();
+    let checksum: { sha256: string; size: number } | undefined;
     const snapshot = await snapshotInThread({
       source: options.source,
       file: options.file,
       method: this.method,
       totalBytes,
       clock: this.#clock,
+      // Hash and fsync at the same time (CPU and disk), while the thread counts rows.
+      onCopied: async () => {
+        const [sum] = await Promise.all([
+          fileChecksum(options.file, (done) => options.onProgress?.({ phase: "checksum", done, total: totalBytes })),
+          syncPath(options.file),
+        ]);
+        checksum = sum;
+      },
       ...(newest ? { newest } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -136,8 +146,8 @@ export class SqliteEngine implements BackupEngine {
       method: this.method,
       rowCounts: snapshot.rowCounts,
       ...(newestDataAt === undefined ? {} : { newestDataAt }),
+      ...(checksum ? { sha256: checksum.sha256, sizeBytes: checksum.size } : {}),
     };
-    await syncPath(options.file);
     return info;
   }
 

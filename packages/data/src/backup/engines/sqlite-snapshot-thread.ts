@@ -35,6 +35,8 @@ const quote = (name) => '"' + String(name).replace(/"/g, '""') + '"';
   try {
     // A file that stands alone: no -wal beside it, whatever mode the source was in.
     copy.pragma("journal_mode = DELETE");
+    // The file's bytes are final now: the caller hashes and fsyncs it while this thread counts rows.
+    parentPort.postMessage({ stage: "copied" });
     const tables = copy
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .all()
@@ -48,16 +50,19 @@ const quote = (name) => '"' + String(name).replace(/"/g, '""') + '"';
       else newestValue = copy.prepare("SELECT MAX(" + quote(newest.column) + ") AS v FROM " + quote(newest.table)).get().v;
     }
     const engineVersion = copy.prepare("SELECT sqlite_version() AS v").get().v;
-    parentPort.postMessage({ ok: true, engineVersion, rowCounts, newestValue, newestMissing });
+    parentPort.postMessage({ stage: "done", ok: true, engineVersion, rowCounts, newestValue, newestMissing });
   } finally {
     copy.close();
   }
 })().catch((error) => {
-  parentPort.postMessage({ ok: false, message: String((error && error.message) || error), code: error && error.code });
+  parentPort.postMessage({ stage: "done", ok: false, message: String((error && error.message) || error), code: error && error.code });
 });
 `;
 
-type Reply = ({ ok: true } & ThreadSnapshot) | { ok: false; message: string; code?: string };
+type Reply =
+  | { stage: "copied" }
+  | ({ stage: "done"; ok: true } & ThreadSnapshot)
+  | { stage: "done"; ok: false; message: string; code?: string };
 
 /**
  * Takes a SQLite snapshot (copy, journal switch, row counts) on a worker
@@ -76,6 +81,8 @@ export async function snapshotInThread(options: {
   totalBytes: number;
   clock: Clock;
   onProgress?: OnProgress;
+  /** Called once the copy's bytes are final, while the thread still counts rows; awaited before returning. */
+  onCopied?: () => Promise<void>;
 }): Promise<ThreadSnapshot> {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(SCRIPT, {
@@ -92,11 +99,19 @@ export async function snapshotInThread(options: {
   };
   if (options.onProgress) timer = options.clock.schedule(500, poll);
   try {
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      worker.once("message", resolve);
+    let afterCopy: Promise<void> | undefined;
+    const reply = await new Promise<Reply & { stage: "done" }>((resolve, reject) => {
+      worker.on("message", (message: Reply) => {
+        if (message.stage === "done") resolve(message);
+        else if (options.onCopied) {
+          afterCopy = options.onCopied();
+          afterCopy.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+        }
+      });
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`snapshot thread exited with status ${code} before answering`)));
     });
+    await afterCopy;
     if (!reply.ok) {
       const invalid = reply.code === "SQLITE_NOTADB" || reply.code === "SQLITE_CORRUPT";
       throw backupError(
@@ -109,7 +124,7 @@ export async function snapshotInThread(options: {
         },
       );
     }
-    const { ok: _ok, ...snapshot } = reply;
+    const { ok: _ok, stage: _stage, ...snapshot } = reply;
     return snapshot;
   } finally {
     timer?.cancel();

@@ -118,4 +118,30 @@ describe("layoutDiagram", () => {
         assert.doesNotMatch(e.path, /NaN|undefined/, `round ${round}: ${e.from} -> ${e.to}`);
     }
   });
+
+  it("draws a standby in its region, outside the call routes", () => {
+    const withStandby = buildSpec({
+      regions: { r1: ["a", "b"], r2: ["c"] },
+      services: [
+        {
+          name: "api",
+          zones: ["a", "b"],
+          standby: { kind: "hot", region: "r2", provision: 0 },
+          calls: [{ target: "db" }],
+        },
+      ],
+      stores: [{ name: "db", zone: "a", standby: { kind: "cold", region: "r2", provision: 1800 } }],
+    });
+    const l = layoutDiagram(withStandby);
+    const standbys = l.nodes.filter((n) => n.kind === "standby");
+    assert.deepEqual(
+      standbys.map((n) => [n.id, n.zone, n.detail]),
+      [
+        ["api#standby", "c", "hot standby"],
+        ["db#standby", "c", "cold standby · up in 30m"],
+      ],
+    );
+    assert.ok(l.edges.some((e) => e.kind === "call" && e.to === "db@a"));
+    assert.ok(l.edges.every((e) => !e.to.endsWith("#standby")));
+  });
 });

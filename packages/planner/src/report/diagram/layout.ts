@@ -186,7 +186,8 @@ export function layoutDiagram(spec: Spec): Layout {
     cells.filter((c) => c.component === component && c.kind !== "replica" && c.kind !== "standby");
 
   // 2. The links: calls go to the group in the caller's zone, else (once per
-  // caller region) to the nearest group; managed stores live in the band.
+  // caller region) to the nearest group; managed stores live in the band and
+  // get one arrow per caller region.
   const links: Link[] = [];
   const crossRegion = new Set<string>();
   for (const s of spec.services) {
@@ -195,7 +196,10 @@ export function layoutDiagram(spec: Spec): Layout {
       const managed = spec.stores.find((st) => st.name === call.target && !isPlaced(st));
       for (const from of groupsOf(s.name)) {
         if (managed) {
-          links.push({ from: from.id, to: managed.name, kind });
+          // A managed store is one box: one arrow per caller region is enough.
+          const key = `${s.name}->${managed.name}@${from.region}`;
+          if (!crossRegion.has(key)) links.push({ from: from.id, to: managed.name, kind });
+          crossRegion.add(key);
           continue;
         }
         const targets = groupsOf(call.target);
