@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
+import { pipelineCost } from "./pipeline-cost.js";
 
 const { values } = parseArgs({
   options: {
@@ -172,6 +173,25 @@ try {
           `${`${r.cpuOverheadPct}%`.padStart(11)}`,
       );
   }
+  // The guard's own cost, measured in process (stable on a busy machine), against the
+  // plain node:http server's CPU per request measured above.
+  const pipeline = pipelineCost(values.quick ? 7 : 21);
+  const nodeRow = rows.find((r) => r.framework === "node");
+  const pipelineRow = {
+    measure: "pipeline",
+    guardNsPerRequest: Math.round(pipeline.guardNs),
+    plainServerCpuUsPerRequest: nodeRow?.plainCpuUsPerRequest,
+    estimatedOverheadPct:
+      nodeRow === undefined ? undefined : Number(((pipeline.guardNs / (nodeRow.plainCpuUsPerRequest * 1000)) * 100).toFixed(1)),
+  };
+  if (values.json) console.log(JSON.stringify(pipelineRow));
+  else
+    console.log(
+      `guard pipeline in process: +${pipelineRow.guardNsPerRequest} ns CPU per request` +
+        (nodeRow === undefined
+          ? ""
+          : ` = ${pipelineRow.estimatedOverheadPct}% of the plain node:http server's ${nodeRow.plainCpuUsPerRequest} us per request`),
+    );
 } finally {
   for (const r of running) r.child.kill();
 }

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the application's tables are not known here.
-import { type Clock, isNinesError, systemClock } from "@nines/core";
+import { type Clock, systemClock } from "@nines/core";
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Executor } from "../connection/executor.js";
 import type { DataConnection } from "../connection/open-database.js";
