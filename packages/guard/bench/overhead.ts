@@ -182,7 +182,9 @@ try {
     guardNsPerRequest: Math.round(pipeline.guardNs),
     plainServerCpuUsPerRequest: nodeRow?.plainCpuUsPerRequest,
     estimatedOverheadPct:
-      nodeRow === undefined ? undefined : Number(((pipeline.guardNs / (nodeRow.plainCpuUsPerRequest * 1000)) * 100).toFixed(1)),
+      nodeRow === undefined
+        ? undefined
+        : Number(((pipeline.guardNs / (nodeRow.plainCpuUsPerRequest * 1000)) * 100).toFixed(1)),
   };
   if (values.json) console.log(JSON.stringify(pipelineRow));
   else

@@ -43,13 +43,17 @@ function batch(n: number, serve: (req: IncomingMessage, res: ServerResponse) => 
 
 /** Median nanoseconds the guard adds per request (and the plain cost), over `rounds` paired batches. */
 export function pipelineCost(rounds = 21, n = 50_000): { guardNs: number; plainNs: number } {
-  const guard = createGuard({ gate: fixedLimitGate({ limit: 10_000 }), readiness: [{ name: "self", check: () => true }] });
+  const guard = createGuard({
+    gate: fixedLimitGate({ limit: 10_000 }),
+    readiness: [{ name: "self", check: () => true }],
+  });
   const hello = (_req: IncomingMessage, res: ServerResponse) => {
     res.setHeader("content-type", "text/plain");
     res.end("hello");
   };
   const hooks = { routeBefore: () => "/hello" };
-  const guarded = (req: IncomingMessage, res: ServerResponse) => guardNodeRequest(guard, req, res, () => hello(req, res), hooks);
+  const guarded = (req: IncomingMessage, res: ServerResponse) =>
+    guardNodeRequest(guard, req, res, () => hello(req, res), hooks);
   batch(n, hello);
   batch(n, guarded);
   const added: number[] = [];

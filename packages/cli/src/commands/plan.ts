@@ -136,17 +136,18 @@ export const plan: Command = {
     };
 
     let spec: Spec;
+    let result: PlanResult;
     try {
       spec = loadSpec(specPath(io.cwd, file));
+      // analyze() also rejects a spec that is invalid only relative to --as-of (a `tested` date after it).
+      result = analyze(spec, options);
     } catch (error) {
-      if (!isNinesError(error)) throw error;
+      if (!isNinesError(error) || !error.code.startsWith("NINES_SPEC_")) throw error;
       const errors = specErrors(error, file);
       if (values.json) io.stdout.write(`${JSON.stringify({ errors }, null, 2)}\n`);
       else printSpecErrors(io, errors);
       return typeof error.details["exitCode"] === "number" ? error.details["exitCode"] : EXIT.usage;
     }
-
-    const result: PlanResult = analyze(spec, options);
     // The page first, so a write failure leaves no half-done output; the note after the report.
     if (values.html !== undefined)
       await write(resolve(io.cwd, values.html), values.html, renderHtmlReport(spec, result));
