@@ -96,7 +96,12 @@ export async function benchBackup(options: { sizeMb: number; rounds: number; log
       add(
         "nines backup (backup API, full)",
         await time(async () => {
-          const { manifest } = await createBackup({ source, engine: new SqliteEngine(), targets: [target], random });
+          const { manifest } = await createBackup({
+            source,
+            engine: new SqliteEngine({ method: "backup-api" }),
+            targets: [target],
+            random,
+          });
           backupFile = join(target.location, manifest.id, manifest.dataFile);
         }),
       );

@@ -27,6 +27,9 @@ const DECLARATION = declareTables({
     },
   },
 });
+const DAY = 86_400_000;
+const TRASH = 30 * DAY;
+const SOFT = 30 * DAY;
 const USERS = 50;
 const FOLDERS_PER_USER = 10;
 const NOTES_PER_FOLDER = 20; // 10,000 notes
@@ -46,6 +49,7 @@ interface Hand {
   count(owner: string): Promise<unknown>;
   insert(owner: string, folder: number, title: string): Promise<unknown>;
   delete(id: number, owner: string, now: number): Promise<unknown>;
+  restore(id: number, owner: string, now: number): Promise<unknown>;
 }
 
 const META_SET =
@@ -58,6 +62,14 @@ const SQL = {
   insert: "insert into notes (folder_id, owner_id, title) values ($1, $2, $3) returning *",
   meta: "select owner_id as owner, nines_deleted_at, nines_group, nines_soft_at, nines_purge_at, nines_hold from notes where id = $1",
   mark: `update notes set ${META_SET} where id = $6 and nines_deleted_at is null`,
+  orphans:
+    "select c.id as k from notes as c where c.nines_group = $1 and c.folder_id is not null and not exists (select 1 as one from folders as p where p.id = c.folder_id and (p.nines_deleted_at is null or p.nines_group = $2)) limit $3",
+  clashFolders:
+    "select c.* from folders as c where c.nines_group = $1 and exists (select 1 as one from folders as l where l.nines_deleted_at is null and l.owner_id = c.owner_id and l.name = c.name)",
+  clashNotes:
+    "select c.* from notes as c where c.nines_group = $1 and exists (select 1 as one from notes as l where l.nines_deleted_at is null and l.owner_id = c.owner_id and l.title = c.title)",
+  clearFolders: `update folders set ${META_SET} where nines_group = $6`,
+  clearNotes: `update notes set ${META_SET} where nines_group = $6`,
   audit:
     "insert into nines_audit (at, actor, action, table_name, row_key, group_id, row_count, detail) values ($1, $2, $3, $4, $5, $6, $7, $8)",
 };
@@ -99,10 +111,29 @@ function sqliteHand(file: string): Hand & { close(): void } {
       const row = s.meta.get(id) as { owner: string } | undefined;
       if (!row || row.owner !== owner) throw new Error("not found");
       const group = `notes:${id}:${now}`;
-      const changes = s.mark.run(now, owner, group, now + 1, now + 2, id).changes;
+      const changes = s.mark.run(now, owner, group, now + TRASH, now + TRASH + SOFT, id).changes;
       s.audit.run(now, owner, "delete", "notes", String(id), group, changes, null);
       db.exec("COMMIT");
       return changes;
+    },
+    async restore(id, owner, now) {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const row = s.meta.get(id) as { owner: string; nines_group: string; nines_soft_at: number } | undefined;
+        if (!row || row.owner !== owner || row.nines_group === null || now >= row.nines_soft_at) throw new Error("no");
+        const group = row.nines_group;
+        if (s.orphans.all(group, group, 5).length > 0) throw new Error("parent deleted");
+        if (s.clashFolders.all(group).length + s.clashNotes.all(group).length > 0) throw new Error("conflict");
+        const nulls = [null, null, null, null, null, group];
+        const rows = s.clearFolders.run(...nulls).changes + s.clearNotes.run(...nulls).changes;
+        const detail = JSON.stringify({ phase: "trash", renamed: [] });
+        s.audit.run(now, owner, "restore", "notes", String(id), group, rows, detail);
+        db.exec("COMMIT");
+        return rows;
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
     },
     close: () => db.close(),
   };
@@ -139,10 +170,42 @@ function pgHand(url: string, schema: string): Hand & { close(): Promise<void> } 
         const row = (await client.query(SQL.meta, [id])).rows[0] as { owner: string } | undefined;
         if (!row || row.owner !== owner) throw new Error("not found");
         const group = `notes:${id}:${now}`;
-        const changes = (await client.query(SQL.mark, [now, owner, group, now + 1, now + 2, id])).rowCount ?? 0;
+        const changes =
+          (await client.query(SQL.mark, [now, owner, group, now + TRASH, now + TRASH + SOFT, id])).rowCount ?? 0;
         await client.query(SQL.audit, [now, owner, "delete", "notes", String(id), group, changes, null]);
         await client.query("COMMIT");
         return changes;
+      } finally {
+        client.release();
+      }
+    },
+    async restore(id, owner, now) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const row = (await client.query(`${SQL.meta} for update`, [id])).rows[0] as
+          | { owner: string; nines_group: string; nines_soft_at: string }
+          | undefined;
+        if (!row || row.owner !== owner || row.nines_group === null || now >= Number(row.nines_soft_at)) {
+          throw new Error("no");
+        }
+        const group = row.nines_group;
+        if ((await client.query(SQL.orphans, [group, group, 5])).rows.length > 0) throw new Error("parent deleted");
+        const clashes =
+          (await client.query(SQL.clashFolders, [group])).rows.length +
+          (await client.query(SQL.clashNotes, [group])).rows.length;
+        if (clashes > 0) throw new Error("conflict");
+        const nulls = [null, null, null, null, null, group];
+        const rows =
+          ((await client.query(SQL.clearFolders, nulls)).rowCount ?? 0) +
+          ((await client.query(SQL.clearNotes, nulls)).rowCount ?? 0);
+        const detail = JSON.stringify({ phase: "trash", renamed: [] });
+        await client.query(SQL.audit, [now, owner, "restore", "notes", String(id), group, rows, detail]);
+        await client.query("COMMIT");
+        return rows;
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
       } finally {
         client.release();
       }
@@ -279,12 +342,14 @@ async function compare(
       return hand.insert(folderOwner(f), f, `h${serial++}`);
     },
   );
-  // Deletes take distinct live notes: the store's from the first half, the hand's from the second.
+  // Deletes take distinct live notes: the store's from the first half, the hand's from the second;
+  // restores then bring the same notes back, in the same order.
   let storeNext = 1;
   let handNext = Math.floor(notes / 2) + 1;
+  const writes = Math.min(Math.ceil(n / 4), Math.floor(notes / 10));
   await add(
     "delete (mark + audit, 1 transaction)",
-    Math.min(Math.ceil(n / 4), Math.floor(notes / 10)),
+    writes,
     () => {
       const id = storeNext++;
       return store.delete({ id: noteOwner(id) }, "notes", id);
@@ -292,6 +357,20 @@ async function compare(
     () => {
       const id = handNext++;
       return hand.delete(id, noteOwner(id), systemClock.now());
+    },
+  );
+  storeNext = 1;
+  handNext = Math.floor(notes / 2) + 1;
+  await add(
+    "restore from trash (checks + clear + audit)",
+    writes,
+    () => {
+      const id = storeNext++;
+      return store.restore({ id: noteOwner(id) }, "notes", id);
+    },
+    () => {
+      const id = handNext++;
+      return hand.restore(id, noteOwner(id), systemClock.now());
     },
   );
   return rows;

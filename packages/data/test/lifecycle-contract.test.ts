@@ -252,6 +252,27 @@ for (const engine of ENGINES) {
       }
     });
 
+    it("searches for % and _ as plain characters and still hides deleted matches", async () => {
+      const { store, cleanup } = await freshStore(engine);
+      try {
+        await store.insert(alice, "notes", { title: "100% done" });
+        await store.insert(alice, "notes", { title: "1000 done" });
+        const gone = await store.insert(alice, "notes", { title: "50% gone" });
+        await store.insert(alice, "notes", { title: "snake_case" });
+        await store.insert(alice, "notes", { title: "snakeXcase" });
+        await store.delete(alice, "notes", gone["id"]);
+        const titles = async (contains: string) =>
+          (await store.list(alice, "notes", { search: { column: "title", contains }, orderBy: "title" })).map(
+            (r) => r["title"],
+          );
+        assert.deepEqual(await titles("%"), ["100% done"]);
+        assert.deepEqual(await titles("e_c"), ["snake_case"]);
+        assert.equal(await store.count(alice, "notes", { search: { column: "title", contains: "done" } }), 2);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it("generates the expected SQL for the key queries on this dialect", async () => {
       const { connection, cleanup } = await freshStore(engine);
       try {

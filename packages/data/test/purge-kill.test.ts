@@ -1,76 +1,66 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { it } from "node:test";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { openDatabase } from "../src/connection/open-database.js";
+import type { DataConnection } from "../src/connection/open-database.js";
 import { declareTables } from "../src/lifecycle/declaration.js";
 import { LifecycleStore } from "../src/lifecycle/lifecycle-store.js";
 import { purge } from "../src/purge/purge.js";
-import { APP_DECLARATION, createAppTables } from "./support/lifecycle-engines.js";
+import { APP_DECLARATION, createAppTables, ENGINES, engineSkip, freshDatabase } from "./support/lifecycle-engines.js";
 
 const GROUPS = 20_000; // a folder and three notes each: 80,000 rows to purge
 const LONG_AGO = Date.UTC(2020, 0, 1);
+const declaration = declareTables(APP_DECLARATION);
 
-/** Builds a database whose deleted groups are all long past their soft-delete period. */
-async function populate(file: string): Promise<void> {
-  const connection = await openDatabase(file);
+/** Deleted groups all long past their soft-delete period, and 1,000 live notes of bob's. */
+async function populate(connection: DataConnection): Promise<void> {
   await createAppTables(connection);
-  await LifecycleStore.open({ connection, declaration: declareTables(APP_DECLARATION) });
-  await connection.close();
-  const db = new Database(file);
+  await LifecycleStore.open({ connection, declaration });
   const meta = "nines_deleted_at, nines_deleted_by, nines_group, nines_soft_at, nines_purge_at";
-  const folder = db.prepare(
-    `insert into folders (id, owner_id, name, ${meta}) values (?, 'alice', ?, ?, 'alice', ?, ?, ?)`,
-  );
-  const note = db.prepare(
-    `insert into notes (owner_id, folder_id, title, ${meta}) values ('alice', ?, ?, ?, 'alice', ?, ?, ?)`,
-  );
-  const live = db.prepare("insert into notes (owner_id, title) values ('bob', ?)");
-  db.transaction(() => {
-    for (let g = 1; g <= GROUPS; g++) {
-      const group = `folders:${g}:${LONG_AGO}`;
-      const stamps = [LONG_AGO, group, LONG_AGO + 1, LONG_AGO + 2];
-      folder.run(g, `f${g}`, ...stamps);
-      for (let n = 0; n < 3; n++) note.run(g, `n${g}.${n}`, ...stamps);
+  const stamps = `${LONG_AGO}, 'alice', 'folders:' || g || ':${LONG_AGO}', ${LONG_AGO + 1}, ${LONG_AGO + 2}`;
+  const series =
+    connection.dialect === "postgres"
+      ? (n: number) => `generate_series(1, ${n}) as s(g)`
+      : (n: number) =>
+          `(with recursive s(g) as (select 1 union all select g + 1 from s where g < ${n}) select g from s)`;
+  await connection.executor.transaction(async (tx) => {
+    await tx.run({
+      sql: `insert into folders (id, owner_id, name, ${meta}) select g, 'alice', 'f' || g, ${stamps} from ${series(GROUPS)}`,
+      parameters: [],
+    });
+    for (let n = 0; n < 3; n++) {
+      await tx.run({
+        sql: `insert into notes (owner_id, folder_id, title, ${meta}) select 'alice', g, 'n' || g || '.${n}', ${stamps} from ${series(GROUPS)}`,
+        parameters: [],
+      });
     }
-    for (let i = 0; i < 1000; i++) live.run(`live${i}`);
-  })();
-  db.close();
+    await tx.run({
+      sql: `insert into notes (owner_id, title) select 'bob', 'live' || g from ${series(1000)}`,
+      parameters: [],
+    });
+  });
 }
 
-/** Every group still there is whole: its folder and its three notes. */
-function checkGroups(file: string): { groups: number; rows: number } {
-  const db = new Database(file, { readonly: true });
-  try {
-    const orphans = db
-      .prepare(
-        "select count(*) as n from notes n where n.nines_group is not null and not exists (select 1 from folders f where f.nines_group = n.nines_group)",
-      )
-      .get() as { n: number };
-    const partial = db
-      .prepare(
-        "select count(*) as n from folders f where (select count(*) from notes n where n.nines_group = f.nines_group) != 3",
-      )
-      .get() as { n: number };
-    assert.equal(orphans.n, 0, "notes left whose folder was purged");
-    assert.equal(partial.n, 0, "folders left with some of their notes purged");
-    const groups = (db.prepare("select count(*) as n from folders").get() as { n: number }).n;
-    const rows =
-      groups + (db.prepare("select count(*) as n from notes where nines_group is not null").get() as { n: number }).n;
-    assert.equal((db.prepare("select count(*) as n from notes where owner_id = 'bob'").get() as { n: number }).n, 1000);
-    return { groups, rows };
-  } finally {
-    db.close();
-  }
+/** Every group still there is whole: its folder and its three notes. Returns what is left. */
+async function checkGroups(connection: DataConnection): Promise<{ groups: number; rows: number }> {
+  const one = async (sql: string) =>
+    Number((await connection.executor.all<{ n: unknown }>({ sql, parameters: [] }))[0]?.n);
+  const orphans = await one(
+    "select count(*) as n from notes n where n.nines_group is not null and not exists (select 1 from folders f where f.nines_group = n.nines_group)",
+  );
+  const partial = await one(
+    "select count(*) as n from folders f where (select count(*) from notes n where n.nines_group = f.nines_group) <> 3",
+  );
+  assert.equal(orphans, 0, "notes left whose folder was purged");
+  assert.equal(partial, 0, "folders left with some of their notes purged");
+  assert.equal(await one("select count(*) as n from notes where owner_id = 'bob'"), 1000, "live rows untouched");
+  const groups = await one("select count(*) as n from folders");
+  return { groups, rows: groups + (await one("select count(*) as n from notes where nines_group is not null")) };
 }
 
 /** Starts the purge worker in a child process and SIGKILLs it after `batches` batches. */
-async function purgeAndKill(file: string, batches: number): Promise<{ killed: boolean; seen: number }> {
+async function purgeAndKill(args: string[], batches: number): Promise<boolean> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -78,8 +68,7 @@ async function purgeAndKill(file: string, batches: number): Promise<{ killed: bo
       "--import",
       "tsx",
       fileURLToPath(new URL("./support/purge-child.ts", import.meta.url)),
-      file,
-      "40",
+      ...args,
     ],
     { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -88,46 +77,53 @@ async function purgeAndKill(file: string, batches: number): Promise<{ killed: bo
   let killed = false;
   for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
     if (line.startsWith("batch ")) seen++;
-    if (seen >= batches && !killed) {
+    if (seen >= batches) {
       killed = child.kill("SIGKILL");
       break;
     }
   }
   await exited;
-  return { killed, seen };
+  return killed;
 }
 
-it("a purge worker killed with SIGKILL mid-run leaves no half-purged group, and a rerun completes", {
-  timeout: 120_000,
-}, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "nines-purge-kill-"));
-  const file = join(dir, "app.db");
-  try {
-    await populate(file);
-    const before = checkGroups(file);
-    assert.equal(before.groups, GROUPS);
-    const first = await purgeAndKill(file, 20);
-    assert.ok(first.killed, "the worker was still running when killed");
-    const afterFirst = checkGroups(file);
-    assert.ok(afterFirst.groups < GROUPS && afterFirst.groups > 0, `killed mid-run (${afterFirst.groups} groups left)`);
-    const second = await purgeAndKill(file, 60);
-    assert.ok(second.killed);
-    const afterSecond = checkGroups(file);
-    assert.ok(afterSecond.groups < afterFirst.groups && afterSecond.groups > 0);
-    // The rerun, in this process, finishes the job.
-    const connection = await openDatabase(file, { create: false });
-    try {
-      const store = new LifecycleStore({ connection, declaration: declareTables(APP_DECLARATION) });
-      const rest = await purge(store, { actor: { id: "ops", admin: true }, confirm: true });
-      assert.equal(rest.purgedRows, afterSecond.rows);
-      assert.equal(checkGroups(file).groups, 0);
-      const audit = await store.audit({ id: "ops", admin: true }, { action: "purge", limit: 100_000 });
-      const audited = audit.reduce((sum, r) => sum + r.rows, 0);
-      assert.equal(audited, before.rows, "every purged row is in exactly one committed audit record");
-    } finally {
-      await connection.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+for (const engine of ENGINES) {
+  describe(`purge worker killed with SIGKILL on ${engine}`, { skip: engineSkip(engine) }, () => {
+    it("leaves no half-purged group, and a rerun completes", { timeout: 180_000 }, async () => {
+      const { connection, cleanup } = await freshDatabase(engine);
+      try {
+        await populate(connection);
+        const schema =
+          connection.dialect === "postgres"
+            ? (await connection.executor.all<{ s: string }>({ sql: "select current_schema() as s", parameters: [] }))[0]
+                ?.s
+            : undefined;
+        const args = [connection.target, "40", ...(schema ? [schema] : [])];
+        const before = await checkGroups(connection);
+        assert.equal(before.groups, GROUPS);
+        assert.ok(await purgeAndKill(args, 20), "the worker was still running when killed");
+        const afterFirst = await checkGroups(connection);
+        assert.ok(
+          afterFirst.groups < GROUPS && afterFirst.groups > 0,
+          `killed mid-run (${afterFirst.groups} groups left)`,
+        );
+        assert.ok(await purgeAndKill(args, 60));
+        const afterSecond = await checkGroups(connection);
+        assert.ok(afterSecond.groups < afterFirst.groups && afterSecond.groups > 0);
+        // The rerun, in this process, finishes the job.
+        const store = new LifecycleStore({ connection, declaration });
+        const ops = { id: "ops", admin: true };
+        const rest = await purge(store, { actor: ops, confirm: true });
+        assert.equal(rest.purgedRows, afterSecond.rows);
+        assert.equal((await checkGroups(connection)).groups, 0);
+        const audit = await store.audit(ops, { action: "purge", limit: 100_000 });
+        assert.equal(
+          audit.reduce((sum, r) => sum + r.rows, 0),
+          before.rows,
+          "every purged row is in exactly one committed audit record",
+        );
+      } finally {
+        await cleanup();
+      }
+    });
+  });
+}

@@ -7,6 +7,7 @@ import {
   checkVerificationAge,
   createBackup,
   engineFor,
+  isPostgresUrl,
   listBackups,
   listVerifications,
   type OnProgress,
@@ -106,7 +107,7 @@ Options:
   --db FILE|URL          the SQLite file or postgres:// URL to back up
   --to LOCATION          a directory or s3://bucket/prefix (repeat for several)
   --newest TABLE.COLUMN  timestamp column whose newest value dates the data (RPO)
-  --method M             SQLite: backup-api (default) or vacuum-into
+  --method M             SQLite: vacuum-into (default) or backup-api
   --keep-last N          after the backup, keep the newest N ...
   --keep-daily N         ... plus the newest of each of the last N days ...
   --keep-weekly N        ... and weeks (the last verified backup is always kept)
@@ -135,7 +136,7 @@ Options:
     const keepWeekly = count("backup", v["keep-weekly"], "--keep-weekly");
     const targets = v.to.map((to) => targetFor(to, io, v.endpoint));
     try {
-      const engine = v.method === "vacuum-into" ? new SqliteEngine({ method: "vacuum-into" }) : engineFor(db);
+      const engine = v.method && !isPostgresUrl(db) ? new SqliteEngine({ method: v.method }) : engineFor(db);
       const onProgress = progressTo(io, "backup");
       const { manifest, stored } = await createBackup({
         source: db,

@@ -88,9 +88,11 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
           tested: s.backups.tested ?? null,
         }
       : null;
+    // A log without backups and without its own `at` has no location and recovers nothing: no log.
     let log: Store["log"] = null;
-    if (typeof s.log === "number") log = { every: s.log, at: backups!.at };
-    else if (s.log) log = { every: s.log.every, at: s.log.at !== undefined ? backupLocation(s.log.at) : backups!.at };
+    if (typeof s.log === "number") log = backups ? { every: s.log, at: backups.at } : null;
+    else if (s.log?.at !== undefined) log = { every: s.log.every, at: backupLocation(s.log.at) };
+    else if (s.log && backups) log = { every: s.log.every, at: backups.at };
     return {
       kind: "store",
       name,

@@ -87,24 +87,9 @@ export function checkStores(raw: Raw, declared: Declared, problems: Problems): v
     checkReplica(mapping(store["replica"]), zone, engine, base, declared, problems);
     const backups = mapping(store["backups"]);
     checkBackupLocation(backups?.["at"], [...base, "backups", "at"], declared, problems);
-    const log = store["log"];
-    if (mapping(log)) {
-      checkBackupLocation(mapping(log)!["at"], [...base, "log", "at"], declared, problems);
-      if (mapping(log)!["at"] === undefined && !backups) {
-        problems.add(
-          [...base, "log"],
-          "log has no at and this store has no backups to share a location with",
-          "add at: LOCATION to log (for example multi-region)",
-          "key",
-        );
-      }
-    } else if (log !== undefined && !backups) {
-      problems.add(
-        [...base, "log"],
-        "log is archived where the backups are kept, but this store has no backups",
-        "add backups, or write log: { every: 5m, at: LOCATION }",
-      );
-    }
+    // A log without backups is valid (spec.md: "no mechanism"); logWarnings says so.
+    const log = mapping(store["log"]);
+    if (log) checkBackupLocation(log["at"], [...base, "log", "at"], declared, problems);
     const ownRegion = zone !== undefined ? declared.zoneRegion.get(zone) : text(store["location"]);
     checkStandby(store["standby"], base, new Set(ownRegion ? [ownRegion] : []), declared, problems);
     const deletion = mapping(store["deletion"]);

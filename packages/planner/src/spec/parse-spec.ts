@@ -8,6 +8,7 @@ import { mapping, Problems } from "./problem.js";
 import { specSchema } from "./schema.js";
 import { SourceMap } from "./source-map.js";
 import { type SpecError, sortSpecErrors } from "./spec-error.js";
+import { logWarnings } from "./log-warnings.js";
 import { unusedWarnings } from "./unused-warnings.js";
 import { issuesToProblems } from "./zod-issues.js";
 
@@ -106,7 +107,7 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
     errors.push(error);
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: sortSpecErrors(errors) };
-  for (const w of unusedWarnings(root).list) {
+  for (const w of [...unusedWarnings(root).list, ...logWarnings(root).list]) {
     warnings.push({ ...map.locate(w.path, w.part), message: w.message, hint: w.hint });
   }
   return { ok: true, spec: buildModel(parsed.data, file, map.all()), warnings: sortSpecErrors(warnings) };

@@ -180,12 +180,14 @@ describe("contract: downtime and objectives", () => {
     assert.equal(none.findings.filter((f) => f.rule === "availability-objective").length, 0);
   });
 
-  it("equal to the objective passes (100% objective with sla 100% everywhere)", () => {
-    const eq = plan(
-      `name: T\nobjectives: { availability: 99.9% }\n${platform}\nedge:\n  lb: { engine: global-http-lb, sla: 99.9% }\nservices:\n  s: ${svc("a", 1, 100, 50, ", calls: { db: {} }")}\nstores:\n  db: { engine: firestore, location: r1, sla: 100% }\njourneys:\n  j: { via: lb, entry: s }\n`,
-      {},
-    );
-    // the journey still holds s (R Z I < 1), so it is below; the point is the rule compares strictly
-    assert.equal(eq.findings.filter((f) => f.rule === "availability-objective").length, 1);
+  it("availability equal to the objective passes (strictly below fires)", () => {
+    // platform figures of 100% make the service certain; the journey is then exactly the lb's 99.9%
+    const spec = (objective: string) =>
+      `name: T\nobjectives: { availability: ${objective} }\nplatform:\n  regions: { r1: [a] }\n  availability: { region: 100%, zone: 100%, instance: 100% }\nedge:\n  lb: { engine: global-http-lb, sla: 99.9% }\nservices:\n  s: ${svc("a", 1, 100, 50)}\njourneys:\n  j: { via: lb, entry: s }\n`;
+    const equal = plan(spec("99.9%"));
+    assert.equal(journey(equal, "j").availability, 0.999);
+    assert.equal(equal.findings.filter((f) => f.rule === "availability-objective").length, 0);
+    const above = plan(spec("99.91%"));
+    assert.equal(above.findings.filter((f) => f.rule === "availability-objective").length, 1);
   });
 });
