@@ -11,10 +11,12 @@
 # /usr/lib/postgresql/*/bin (installed with apt-get when missing and we are
 # root). As root, the server runs as the `postgres` user (initdb refuses
 # root). Everything except the exports goes to stderr. The state lives in
-# $NINES_PG_DIR (default: $TMPDIR/nines-pg-$UID).
+# $NINES_PG_DIR (default: $TMPDIR/nines-pg-$UID-<checksum of this checkout's
+# path>, so a CI run in another clone never stops the server of this one).
 set -euo pipefail
 
-state="${NINES_PG_DIR:-${TMPDIR:-/tmp}/nines-pg-$(id -u)}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+state="${NINES_PG_DIR:-${TMPDIR:-/tmp}/nines-pg-$(id -u)-$(printf %s "$root" | cksum | cut -d' ' -f1)}"
 data="$state/data"
 database="${NINES_PG_DB:-nines}"
 log() { echo "postgres.sh: $*" >&2; }

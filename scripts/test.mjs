@@ -42,9 +42,31 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Tests that need PostgreSQL read NINES_PG_URL. When it is unset, start a
+// throwaway server for this run (and stop it after), so `npm test` alone
+// runs everything; .ci/run starts its own and sets the variable.
+const env = { ...process.env };
+let startedPostgres = false;
+const postgresScript = join(root, "scripts", "postgres.sh");
+if (!env.NINES_PG_URL && existsSync(postgresScript)) {
+  const wasRunning = spawnSync("bash", [postgresScript, "status"], { stdio: "ignore" }).status === 0;
+  const started = spawnSync("bash", [postgresScript, "start"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const url = /NINES_PG_URL=(\S+)/.exec(started.stdout ?? "")?.[1];
+  const dir = /NINES_PG_DIR=(\S+)/.exec(started.stdout ?? "")?.[1];
+  if (started.status === 0 && url) {
+    env.NINES_PG_URL = url;
+    if (dir) env.NINES_PG_DIR = dir;
+    startedPostgres = !wasRunning;
+    console.error(`test: started PostgreSQL for this run at ${url}`);
+  } else {
+    console.error("test: could not start PostgreSQL; its tests fail in CI and are skipped (loudly) elsewhere");
+  }
+}
+
 const result = spawnSync(
   process.execPath,
   ["--conditions=source", "--import", "tsx", "--test", "--test-concurrency=2", ...passthrough, ...files],
-  { cwd: root, stdio: "inherit" },
+  { cwd: root, stdio: "inherit", env },
 );
+if (startedPostgres) spawnSync("bash", [postgresScript, "stop"], { stdio: ["ignore", "ignore", "inherit"], env });
 process.exit(result.status ?? 1);

@@ -141,6 +141,9 @@ function sqliteHand(file: string): Hand & { close(): void } {
 
 function pgHand(url: string, schema: string): Hand & { close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
+  pool.on("error", () => {
+    // An idle connection closed by the server: the next query reports it.
+  });
   return {
     async get(id, owner) {
       return (await pool.query(SQL.get, [id, owner])).rows[0];

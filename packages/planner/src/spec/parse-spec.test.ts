@@ -508,14 +508,20 @@ describe("parseSpec: stores", () => {
     );
   });
 
-  it("rejects a log with nothing to share a location with", () => {
-    expectOne(
-      spec({}, ["    log: 5m"]),
-      22,
-      10,
-      "log is archived where the backups are kept, but this store has no backups",
-      "add backups, or write log: { every: 5m, at: LOCATION }",
-    );
+  // spec.md: "A log without backups is no mechanism": valid, with a warning, and no log in the model.
+  it("accepts a log without backups, with a warning", () => {
+    for (const line of ["    log: 5m", "    log: { every: 5m }"]) {
+      const result = parseSpec(spec({}, [line]), FILE);
+      assert.ok(result.ok, line);
+      assert.equal(result.spec.stores[0]!.log, null);
+      assert.deepEqual(
+        result.warnings.map((w) => [w.line, w.column, w.message]),
+        [[22, 5, 'store "db" has a log but no backups: a log without backups recovers nothing']],
+      );
+    }
+    const located = parseSpec(spec({}, ["    log: { every: 5m, at: multi-region }"]), FILE);
+    assert.ok(located.ok);
+    assert.deepEqual(located.spec.stores[0]!.log, { every: 300, at: { kind: "multi-region" } });
   });
 
   it("rejects a standby in the store's own region", () => {
@@ -837,16 +843,6 @@ describe("parseSpec: the other checks", () => {
         55,
         'autoscale target "60%" must be a rate above 0 for requests-per-second',
         "write the requests per second one instance should take, for example 350",
-      ],
-    ],
-    [
-      "a log with nowhere to go",
-      spec({}, ["    log: { every: 5m }"]),
-      [
-        22,
-        5,
-        "log has no at and this store has no backups to share a location with",
-        "add at: LOCATION to log (for example multi-region)",
       ],
     ],
     [

@@ -109,8 +109,17 @@ describe("contract: store scenarios", () => {
   });
 
   it("a log without backups is no mechanism", () => {
-    const r = scenario("{ engine: postgres, zone: a, log: 5m }", "{ store: db, scenario: C, kind: crash, rpo: 1h, rto: 1h, priority: low }");
+    const r = scenario(
+      "{ engine: postgres, zone: a, log: 5m }",
+      "{ store: db, scenario: C, kind: crash, rpo: 1h, rto: 1h, priority: low }",
+    ); // valid (P1 rejected it): spec.md says such a log is no mechanism
     assert.equal(r.disasters[0]!.mechanism, null);
+    assert.deepEqual(dr(r), [["dr-unrecoverable", "error"]]);
+    const located = scenario(
+      "{ engine: postgres, zone: a, log: { every: 5m, at: multi-region } }",
+      "{ store: db, scenario: C, kind: crash, rpo: 1h, rto: 1h, priority: low }",
+    );
+    assert.equal(located.disasters[0]!.mechanism, null);
   });
 
   it("region outage: managed multi-region (0 / 0); regional managed needs backups outside its region", () => {

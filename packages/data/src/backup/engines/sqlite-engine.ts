@@ -69,11 +69,12 @@ function openSource(source: string): Database.Database {
 
 /**
  * Backups of SQLite database files. The snapshot is consistent while other
- * connections keep writing: the backup API copies every page in a single
- * step (one read transaction, so writers in WAL mode carry on and the copy
- * never restarts), or `VACUUM INTO` does the same in one statement. The copy
- * goes to a fresh file that is switched to rollback-journal mode, counted
- * and fsynced; the live file is opened read-only and never touched.
+ * connections keep writing: `VACUUM INTO` (the default) writes a compacted
+ * copy in one statement, or the backup API copies every page in a single
+ * step; either way one read transaction, so writers in WAL mode carry on
+ * and the copy never restarts. The copy runs on a worker thread, goes to a
+ * fresh file in rollback-journal mode, is counted, hashed and fsynced; the
+ * live file is opened read-only and never touched.
  *
  * @example
  * const engine = new SqliteEngine();
