@@ -50,7 +50,10 @@ let startedPostgres = false;
 const postgresScript = join(root, "scripts", "postgres.sh");
 if (!env.NINES_PG_URL && existsSync(postgresScript)) {
   const wasRunning = spawnSync("bash", [postgresScript, "status"], { stdio: "ignore" }).status === 0;
-  const started = spawnSync("bash", [postgresScript, "start"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const started = spawnSync("bash", [postgresScript, "start"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = /NINES_PG_URL=(\S+)/.exec(started.stdout ?? "")?.[1];
   const dir = /NINES_PG_DIR=(\S+)/.exec(started.stdout ?? "")?.[1];
   if (started.status === 0 && url) {

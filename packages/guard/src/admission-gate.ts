@@ -96,7 +96,12 @@ export interface AdmissionGate {
   close?(): void;
 }
 
-/** Builds a rejection (the shape every gate returns). */
+/**
+ * Builds a rejection (the shape every gate returns).
+ *
+ * @example
+ * if (tooBusy) return reject("shed", 1000);
+ */
 export function reject(reason: RejectReason, retryAfterMs: number, detail?: string): AdmissionRejection {
   return detail === undefined
     ? { admitted: false, reason, retryAfterMs }

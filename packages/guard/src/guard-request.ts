@@ -11,14 +11,24 @@ import type { Guard } from "./guard.js";
 /** Request headers by lower-case name, as Node parses them. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-/** The outcome a status code stands for. */
+/**
+ * The outcome a status code stands for (0: the connection ended without a response).
+ *
+ * @example
+ * outcomeOfStatus(503); // "server_error"
+ */
 export function outcomeOfStatus(status: number): RequestOutcomeKind {
   if (status >= 500) return "server_error";
   if (status >= 400 || status === 0) return "client_error";
   return "success";
 }
 
-/** The outcome a rejection is counted as (`draining` counts as `shed`). */
+/**
+ * The outcome a rejection is counted as (`draining` counts as `shed`).
+ *
+ * @example
+ * outcomeOfRejection("quarantined"); // "quarantined"
+ */
 export function outcomeOfRejection(reason: RejectReason): RequestOutcomeKind {
   return reason === "quarantined" ? "quarantined" : "shed";
 }

@@ -73,6 +73,11 @@ const JSON_TYPE = "application/json; charset=utf-8";
  * clear-box metrics and the graceful drain, shared by every adapter
  * (`guardHttpServer`, `fastifyGuard`, `expressGuard`). Build it with
  * {@link createGuard}; options are checked and frozen there.
+ *
+ * @example
+ * const guard = createGuard({ readiness: [{ name: "db", check: () => db.ping() }] });
+ * guard.attach(server);
+ * await guard.drain("deploy");
  */
 export class Guard {
   readonly clock: Clock;

@@ -44,7 +44,12 @@ export interface DrainReport {
   hooks: HookReport[];
 }
 
-/** What the drainer acts on (the guard provides it). */
+/**
+ * What the drainer acts on (the guard provides it; tests give a stand-in).
+ *
+ * @example
+ * const target: DrainTarget = { markDraining, stopAccepting, inflight: () => n, whenIdle, closeAll };
+ */
 export interface DrainTarget {
   /** Readiness fails from now on. */
   markDraining(): void;
