@@ -14,9 +14,10 @@ const [framework, withGuard] = subject.split("+") as [string, string | undefined
 // The whole guard: a gate with a real limit (never reached here), a readiness
 // check, request metrics with route templates, drain bookkeeping and hardening.
 // A_A=1 runs the "+guard" subjects without the guard: an A/A run shows the method's own bias.
-const guard = withGuard && !process.env["A_A"]
-  ? createGuard({ gate: fixedLimitGate({ limit: 10_000 }), readiness: [{ name: "self", check: () => true }] })
-  : undefined;
+const guard =
+  withGuard && !process.env["A_A"]
+    ? createGuard({ gate: fixedLimitGate({ limit: 10_000 }), readiness: [{ name: "self", check: () => true }] })
+    : undefined;
 
 let server: Server;
 if (framework === "node") {

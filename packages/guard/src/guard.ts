@@ -11,7 +11,7 @@ import {
 import { type CleanupHook, Drainer, type DrainOptions, type DrainReport } from "./drain/drainer.js";
 import { GuardRequest, type RequestHeaders } from "./guard-request.js";
 import { Health, type HealthOptions } from "./health/health.js";
-import { hardenServer, type ServerHardeningOptions } from "./http/harden-server.js";
+import { hardenedServerOptions, hardenServer, type ServerHardeningOptions } from "./http/harden-server.js";
 import { GuardMetrics, type GuardMetricsOptions } from "./metrics/guard-metrics.js";
 
 /** The guard's own endpoints; `false` turns one off. */
@@ -129,6 +129,7 @@ export class Guard {
     this.priorityOf = options.priorityOf;
     this.deadlineOf = options.deadlineOf;
     this.serverOptions = Object.freeze({ ...options.server });
+    hardenedServerOptions(this.serverOptions); // validates now, not when a server is attached
     const paths: Required<GuardPaths> = {
       liveness: "/livez",
       readiness: "/readyz",

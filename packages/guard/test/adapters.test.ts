@@ -3,9 +3,10 @@
 // on 127.0.0.1 port 0. The guard runs on a ManualClock so the drain
 // timeline is stepped exactly.
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { after, describe, it } from "node:test";
 import { ManualClock } from "@nines/core";
-import { createGuard, fixedLimitGate, type Guard } from "../src/index.js";
+import { type Admission, createGuard, fixedLimitGate, type Guard } from "../src/index.js";
 import { get, SUBJECT_KINDS, type Subject, sample, startSubject, until } from "./subjects.js";
 
 for (const kind of SUBJECT_KINDS) {
@@ -145,6 +146,54 @@ for (const kind of SUBJECT_KINDS) {
       await get(port, "/users/3", { headers: { "x-priority": "critical", "x-timeout-ms": "250" } });
       // Express only learns the template while routing, after admission: the gate sees the path.
       assert.deepEqual(seen, [`GET ${kind === "express" ? "/users/3" : "/users/:id"} critical 1250`]);
+    });
+
+    it("waits for an asynchronous gate, and tells it when a waiting client goes away", async () => {
+      const waiting: { resolve: (a: Admission) => void; signal: AbortSignal | undefined }[] = [];
+      let released = 0;
+      const ticket = (): Admission => ({ admitted: true, release: () => void released++ });
+      const guard = createGuard({
+        clock: new ManualClock(),
+        gate: {
+          admit: (_r, signal) => new Promise<Admission>((resolve) => waiting.push({ resolve, signal })),
+          snapshot: () => ({ inflight: 0, queueLength: waiting.length, limit: 1 }),
+        },
+      });
+      const { port } = await start(guard);
+      const queued = get(port, "/hello");
+      await until(() => waiting.length === 1, "the request to wait for admission");
+      waiting[0]?.resolve(ticket());
+      assert.equal((await queued).body, "hello");
+      const leaving = connect(port, "127.0.0.1");
+      leaving.on("error", () => {});
+      leaving.write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+      await until(() => waiting.length === 2, "the second request to wait");
+      leaving.destroy();
+      await until(() => waiting[1]?.signal?.aborted === true, "the gate to hear that the client left");
+      waiting[1]?.resolve(ticket());
+      await until(() => released === 2 && guard.inflight === 0, "both tickets to be released");
+      const { body } = await guard.metrics.scrape();
+      assert.equal(sample(body, "nines_http_requests_total", 'route="/hello",method="GET",outcome="client_error"'), 1);
+    });
+
+    it("answers 500 when the gate throws, and keeps serving", async () => {
+      let broken = true;
+      const guard = createGuard({
+        clock: new ManualClock(),
+        gate: {
+          admit: () => {
+            if (broken) throw new Error("gate bug");
+            return { admitted: true, release() {} };
+          },
+          snapshot: () => ({ inflight: 0, queueLength: 0, limit: 1 }),
+          needsSignal: false,
+        },
+      });
+      const { port } = await start(guard);
+      assert.equal((await get(port, "/hello")).status, 500);
+      broken = false;
+      assert.equal((await get(port, "/hello")).body, "hello");
+      await until(() => guard.inflight === 0, "requests to end");
     });
 
     it("refuses a body larger than maxBodyBytes with 413 before the handler runs", async () => {

@@ -11,7 +11,7 @@
 //   npm run bench:jitter -- --json --clients 10,50,100 --seeds 5
 import { parseArgs } from "node:util";
 import { ManualClock, SeededRandom } from "@nines/core";
-import { type Jitter, retry } from "../src/index.js";
+import { type Jitter, retry } from "@nines/resilience";
 
 const { values } = parseArgs({
   options: {

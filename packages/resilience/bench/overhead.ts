@@ -9,9 +9,15 @@
 //   npm run bench:resilience -- --json       one JSON object per line
 //   npm run bench:resilience -- --calls 200000 --rounds 4
 //
+// The policies are imported as users get them: `@nines/resilience` resolved
+// to its built JavaScript (dist), not the TypeScript sources through tsx,
+// whose keepNames helpers would add work to every named closure. The npm
+// script builds first and runs without `--conditions=source`.
+//
 // Benchmark glue may read the real clock (process.hrtime); the policies use
 // the system clock they default to.
 import { parseArgs } from "node:util";
+import { bulkhead, type CircuitBreakerOptions, circuitBreaker, retry, timeout, wrap } from "@nines/resilience";
 import {
   ConsecutiveBreaker,
   circuitBreaker as cockatielBreaker,
@@ -24,7 +30,6 @@ import {
   TimeoutStrategy,
 } from "cockatiel";
 import OpossumBreaker from "opossum";
-import { bulkhead, type PipelineStage, retry, timeout, wrap } from "../src/index.js";
 
 type Subject = "bare" | "nines" | "cockatiel" | "opossum";
 type Scenario = "await" | "retry+breaker" | "pipeline";
@@ -51,19 +56,6 @@ const warmup = Number(values.warmup);
 
 const noop = async (): Promise<void> => {};
 
-type BreakerFactory = (options: unknown) => PipelineStage;
-
-/** The nines circuit breaker (src/circuit-breaker.ts), plugged in when it exists; the nines rows are skipped otherwise. */
-async function ninesBreakerFactory(): Promise<BreakerFactory | undefined> {
-  try {
-    const module = (await import("../src/circuit-breaker.js")) as Record<string, unknown>;
-    const make = module.circuitBreaker;
-    return typeof make === "function" ? (make as BreakerFactory) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function loop(call: () => Promise<unknown>, n: number): Promise<number> {
   const started = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await call();
@@ -77,21 +69,16 @@ async function main(): Promise<void> {
 
   add("bare", "await", noop);
 
-  const makeBreaker = await ninesBreakerFactory();
-  const consecutive = { window: { kind: "consecutive", threshold: 5 }, openMs: 10_000 };
-  if (makeBreaker === undefined) {
-    console.error("nines: no circuitBreaker in src/circuit-breaker.ts yet; the nines rows are skipped");
-  } else {
-    const ninesRetryBreaker = wrap(retry({ maxAttempts: 3, idempotent: true }), makeBreaker(consecutive));
-    add("nines", "retry+breaker", () => ninesRetryBreaker.execute(noop));
-    const ninesPipeline = wrap(
-      retry({ maxAttempts: 3, idempotent: true }),
-      makeBreaker(consecutive),
-      bulkhead({ maxConcurrent: 10, maxQueue: 100 }),
-      timeout({ ms: 1000, mode: "aggressive" }),
-    );
-    add("nines", "pipeline", () => ninesPipeline.execute(noop));
-  }
+  const consecutive: CircuitBreakerOptions = { window: { kind: "consecutive", threshold: 5 }, openMs: 10_000 };
+  const ninesRetryBreaker = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker(consecutive));
+  add("nines", "retry+breaker", () => ninesRetryBreaker.execute(noop));
+  const ninesPipeline = wrap(
+    retry({ maxAttempts: 3, idempotent: true }),
+    circuitBreaker(consecutive),
+    bulkhead({ maxConcurrent: 10, maxQueue: 100 }),
+    timeout({ ms: 1000, mode: "aggressive" }),
+  );
+  add("nines", "pipeline", () => ninesPipeline.execute(noop));
 
   // cockatiel's maxAttempts counts retries only: 2 is 3 attempts in all, as nines' 3.
   const cockatielRetryBreaker = cockatielWrap(
@@ -129,7 +116,7 @@ async function main(): Promise<void> {
       console.log(`  ${c.subject.padEnd(10)} ${c.scenario.padEnd(14)} ${c.best.toFixed(1).padStart(9)} ns/call`);
     }
     printRatios(cases);
-    if (makeBreaker !== undefined && !values["no-failure"]) await failurePath(makeBreaker);
+    if (!values["no-failure"]) await failurePath();
   }
 }
 
@@ -157,7 +144,7 @@ function printRatios(cases: Case[]): void {
  * failure (rate 0.5, under the 0.9 threshold, so it never opens). The same
  * error object is thrown each time so no stack is captured.
  */
-async function failurePath(makeBreaker: BreakerFactory): Promise<void> {
+async function failurePath(): Promise<void> {
   const error = new Error("failure path");
   let n = 0;
   const flaky = async (): Promise<void> => {
@@ -167,7 +154,7 @@ async function failurePath(makeBreaker: BreakerFactory): Promise<void> {
   console.log("  failure path (count window, alternating success/failure, ns per call):");
   const sizes = [100, 100_000];
   const breakers = sizes.map((size) =>
-    wrap(makeBreaker({ window: { kind: "count", size, minimumCalls: size, failureRateThreshold: 0.9 } })),
+    wrap(circuitBreaker({ window: { kind: "count", size, minimumCalls: size, failureRateThreshold: 0.9 } })),
   );
   const best = sizes.map(() => Number.POSITIVE_INFINITY);
   const per = Math.min(perRound, 200_000);

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isNinesError, ManualClock, NinesError, SeededRandom } from "@nines/core";
+import { constantBackoff } from "./backoff.js";
 import { bulkhead } from "./bulkhead.js";
 import { circuitBreaker } from "./circuit-breaker.js";
 import { RESILIENCE_ERRORS } from "./errors.js";
 import { wrap } from "./pipeline.js";
+import { type GiveUpReason, retry } from "./retry.js";
 import { adaptiveThrottle } from "./throttle.js";
 import { timeout } from "./timeout.js";
 
@@ -68,3 +70,131 @@ describe("breaker in a pipeline", () => {
     assert.deepEqual(throttle.snapshot().requests, 100);
   });
 });
+
+/**
+ * The breaker right below a retry takes the retry's failure continuation
+ * (`forwardsFailure`): every failure must still be recorded by the breaker
+ * and reach the retry, on the fast path (closed, nobody listens) and on the
+ * tracked path (listeners, slow calls, half-open probes).
+ */
+describe("breaker right below a retry (forwardsFailure)", () => {
+  function setup(threshold: number, openMs = 1000) {
+    const clock = new ManualClock(0);
+    const breaker = circuitBreaker({
+      clock,
+      window: { kind: "count", size: 10, minimumCalls: 10, failureRateThreshold: 1 },
+    });
+    const consecutive = circuitBreaker({ clock, window: { kind: "consecutive", threshold }, openMs });
+    const policy = retry({ clock, maxAttempts: 3, backoff: constantBackoff(10), idempotent: true });
+    const giveUps: GiveUpReason[] = [];
+    policy.on("giveUp", ({ reason }) => giveUps.push(reason));
+    return { clock, breaker, consecutive, policy, giveUps };
+  }
+  /** Fails the first `failures` calls, then returns the attempt number. */
+  function flaky(failures: number) {
+    let calls = 0;
+    return ({ attempt }: { attempt: number }) => {
+      calls++;
+      if (calls <= failures) return Promise.reject(new Error(`boom ${calls}`));
+      return attempt;
+    };
+  }
+
+  test("the breaker says it forwards failures and the retry hands it the continuation", async () => {
+    const { breaker } = setup(5);
+    assert.equal(breaker.forwardsFailure, true);
+    let got: unknown;
+    const result = await breaker.run(
+      () => Promise.reject(new Error("x")),
+      {
+        attempt: 1,
+        deadline: Number.POSITIVE_INFINITY,
+        remaining: () => Number.POSITIVE_INFINITY,
+        signal: new AbortController().signal,
+      },
+      (error) => {
+        got = error;
+        return Promise.resolve("continued");
+      },
+    );
+    assert.equal(result, "continued");
+    assert.match(String(got), /x/);
+    assert.deepEqual(breaker.snapshot().window, { calls: 1, failures: 1, slowCalls: 0 });
+  });
+
+  test("fast path: failed attempts are recorded and retried at exact times; the success is recorded", async () => {
+    const { clock, breaker, policy } = setup(5);
+    const pipeline = wrap(policy, breaker);
+    const pending = pipeline.execute(flaky(2));
+    await clock.advance(9);
+    assert.deepEqual(breaker.snapshot().window, { calls: 1, failures: 1, slowCalls: 0 });
+    await clock.advance(1);
+    assert.deepEqual(breaker.snapshot().window, { calls: 2, failures: 2, slowCalls: 0 });
+    await clock.advance(10);
+    assert.equal(await pending, 3);
+    assert.deepEqual(breaker.snapshot().window, { calls: 3, failures: 2, slowCalls: 0 });
+    assert.equal(clock.now(), 20);
+  });
+
+  test("the attempt that opens the circuit hands the retry an open-circuit rejection, not retried by default", async () => {
+    const { clock, consecutive, policy, giveUps } = setup(2);
+    const pipeline = wrap(policy, consecutive);
+    let calls = 0;
+    const pending = pipeline.execute(() => {
+      calls++;
+      return Promise.reject(new Error("down"));
+    });
+    const caught = pending.catch((e: unknown) => e);
+    await clock.advance(20);
+    const error = await caught;
+    assert.ok(isNinesError(error, RESILIENCE_ERRORS.circuitOpen), String(error));
+    assert.equal(error.details.retryAfterMs, 990, "opened at t=10, rejected at t=20");
+    assert.equal(calls, 2, "the third attempt never reached the dependency");
+    assert.deepEqual(giveUps, ["notRetryable"]);
+    assert.equal(consecutive.state, "open");
+  });
+
+  test("tracked path: listeners see every attempt, and unsubscribing stops the events", async () => {
+    const { clock, consecutive, policy } = setup(5);
+    const pipeline = wrap(policy, consecutive);
+    const seen: string[] = [];
+    const offFailure = consecutive.on("failure", ({ durationMs }) => seen.push(`failure ${durationMs}`));
+    const offSuccess = consecutive.on("success", ({ durationMs }) => seen.push(`success ${durationMs}`));
+    const pending = pipeline.execute(async (context) => {
+      await clock.sleep(5);
+      return flakyOnce(context.attempt);
+    });
+    await clock.advance(100);
+    assert.equal(await pending, 2);
+    assert.deepEqual(seen, ["failure 5", "success 5"]);
+    offFailure();
+    offSuccess();
+    const again = pipeline.execute(flaky(1));
+    await clock.advance(10);
+    assert.equal(await again, 2);
+    assert.deepEqual(seen, ["failure 5", "success 5"], "no event after unsubscribing");
+  });
+
+  test("half-open: a failed probe below a retry reopens the circuit and the retry gets the error", async () => {
+    const { clock, consecutive, policy, giveUps } = setup(1, 100);
+    const pipeline = wrap(policy, consecutive);
+    const first = pipeline.execute(() => Promise.reject(new Error("first"))).catch((e: unknown) => e);
+    await clock.advance(10);
+    assert.ok(isNinesError(await first, RESILIENCE_ERRORS.circuitOpen), "opened at t=0, the retry at t=10 is rejected");
+    assert.equal(consecutive.state, "open");
+    await clock.advance(90);
+    assert.equal(consecutive.state, "halfOpen");
+    const probe = pipeline.execute(() => Promise.reject(new Error("probe failed"))).catch((e: unknown) => e);
+    await clock.advance(10);
+    const error = await probe;
+    assert.ok(isNinesError(error, RESILIENCE_ERRORS.circuitOpen), "the retry after the failed probe is rejected");
+    assert.equal(error.details.retryAfterMs, 90, "reopened at t=100 for 100 ms, asked at t=110");
+    assert.deepEqual(giveUps, ["notRetryable", "notRetryable"]);
+  });
+});
+
+/** Fails attempt 1, succeeds with the attempt number after. */
+function flakyOnce(attempt: number): number {
+  if (attempt === 1) throw new Error("first attempt fails");
+  return attempt;
+}

@@ -95,6 +95,8 @@ export interface CircuitBreakerSnapshot {
  */
 export class CircuitBreaker implements PipelineStage {
   readonly name: string;
+  /** Honours `run`'s `onFailure`: with a retry right above, retry + breaker cost one promise hop. */
+  readonly forwardsFailure = true;
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #window: FailureWindow;
@@ -108,6 +110,11 @@ export class CircuitBreaker implements PipelineStage {
   readonly #isFailure: ((error: unknown) => boolean) | undefined;
   readonly #events = new Events<CircuitBreakerEvents>();
   readonly #head: (context: ExecutionContext) => Promise<unknown>;
+  /** Somebody listens to `success` / `failure`: kept up to date by `on` so the hot path reads a field, not the emitter. */
+  #listensSuccess = false;
+  #listensFailure = false;
+  /** Durations are measured: `slowCallMs` is set or somebody listens to `success` / `failure`. */
+  #timed: boolean;
 
   #state: CircuitState = "closed";
   /** Bumped on every transition; results of calls admitted under an earlier state are not recorded. */
@@ -128,9 +135,16 @@ export class CircuitBreaker implements PipelineStage {
     this.#window = createFailureWindow(options.window);
     this.#windowNeedsTime = options.window.kind === "time";
     const slow = options.slowCallMs;
-    requireOption(slow === undefined || slow >= 0, "circuitBreaker", "slowCallMs", slow, ">= 0");
+    requireOption(
+      slow === undefined || (typeof slow === "number" && slow >= 0),
+      "circuitBreaker",
+      "slowCallMs",
+      slow,
+      ">= 0",
+    );
     this.#tracksSlow = slow !== undefined;
     this.#slowCallMs = slow ?? Number.POSITIVE_INFINITY;
+    this.#timed = this.#tracksSlow;
     const openMs = options.openMs ?? 30_000;
     requireOption(
       typeof openMs === "number" ? Number.isFinite(openMs) && openMs >= 0 : typeof openMs?.delayMs === "function",
@@ -158,7 +172,7 @@ export class CircuitBreaker implements PipelineStage {
     );
     this.#rampStart = options.rampUpStartFraction ?? 0.1;
     requireOption(
-      this.#rampStart >= 0 && this.#rampStart <= 1,
+      typeof this.#rampStart === "number" && this.#rampStart >= 0 && this.#rampStart <= 1,
       "circuitBreaker",
       "rampUpStartFraction",
       this.#rampStart,
@@ -176,23 +190,26 @@ export class CircuitBreaker implements PipelineStage {
   }
 
   on<K extends keyof CircuitBreakerEvents>(type: K, listener: Listener<CircuitBreakerEvents[K]>): Unsubscribe {
-    return this.#events.on(type, listener);
+    const off = this.#events.on(type, listener);
+    this.#updateListening();
+    return () => {
+      off();
+      this.#updateListening();
+    };
   }
 
   execute<T>(operation: Operation<T>, signal?: AbortSignal, options?: ExecuteOptions): Promise<T> {
     return startExecution(this.#head, operation, signal, options) as Promise<T>;
   }
 
-  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
-    if (
-      this.#state !== "closed" ||
-      this.#rampStartedAt !== undefined ||
-      this.#tracksSlow ||
-      this.#events.has("success") ||
-      this.#events.has("failure")
-    )
-      return this.#runTracked(next, context);
-    // Fast path (closed, no ramp, nothing timed): no async frame, one `then`.
+  run<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    onFailure?: (error: unknown) => Promise<T>,
+  ): Promise<T> {
+    if (this.#state !== "closed" || this.#rampStartedAt !== undefined || this.#timed)
+      return this.#runTracked(next, context, onFailure);
+    // Fast path (closed, no ramp, nothing timed): no async frame, one `then`, no emitter lookup.
     const generation = this.#generation;
     let pending: Promise<T>;
     try {
@@ -200,32 +217,67 @@ export class CircuitBreaker implements PipelineStage {
     } catch (error) {
       pending = Promise.reject(error);
     }
+    // Handlers passed inline (a named closure costs a defineProperty per call under tsx's keepNames).
+    if (onFailure === undefined)
+      return pending.then(
+        (value) => {
+          if (generation === this.#generation) this.#recordPlainSuccess();
+          return value;
+        },
+        (error: unknown) => {
+          this.#settle(generation, false, false, 0, true, error, context);
+          throw error;
+        },
+      );
     return pending.then(
       (value) => {
-        this.#settle(generation, false, false, 0, false, undefined, context);
+        if (generation === this.#generation) this.#recordPlainSuccess();
         return value;
       },
       (error: unknown) => {
         this.#settle(generation, false, false, 0, true, error, context);
-        throw error;
+        return onFailure(error);
       },
     );
   }
 
-  async #runTracked<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
-    const probe = this.#admit();
+  /** A success on the fast path: nobody listens, nothing timed, not a probe, admitted under the current state. */
+  #recordPlainSuccess(): void {
+    const reason = this.#window.record(false, false, this.#windowNeedsTime ? this.#clock.now() : 0);
+    if (reason !== undefined) this.#open(reason, this.#clock.now());
+  }
+
+  async #runTracked<T>(
+    next: (context: ExecutionContext) => Promise<T>,
+    context: ExecutionContext,
+    onFailure: ((error: unknown) => Promise<T>) | undefined,
+  ): Promise<T> {
+    let probe: boolean;
+    try {
+      probe = this.#admit();
+    } catch (rejection) {
+      if (onFailure !== undefined) return onFailure(rejection);
+      throw rejection;
+    }
     const generation = this.#generation;
-    const timed = this.#tracksSlow || this.#events.has("success") || this.#events.has("failure");
+    const timed = this.#timed;
     const started = timed ? this.#clock.now() : 0;
     let value: T;
     try {
       value = await next(context);
     } catch (error) {
       this.#settle(generation, probe, timed, started, true, error, context);
+      if (onFailure !== undefined) return onFailure(error);
       throw error;
     }
     this.#settle(generation, probe, timed, started, false, undefined, context);
     return value;
+  }
+
+  #updateListening(): void {
+    this.#listensSuccess = this.#events.has("success");
+    this.#listensFailure = this.#events.has("failure");
+    this.#timed = this.#tracksSlow || this.#listensSuccess || this.#listensFailure;
   }
 
   /** Opens the circuit by hand until {@link reset}: every call is rejected. */
@@ -335,8 +387,8 @@ export class CircuitBreaker implements PipelineStage {
       return;
     }
     if (failed) {
-      if (this.#events.has("failure")) this.#events.emit("failure", { error, durationMs, slow, probe });
-    } else if (this.#events.has("success")) {
+      if (this.#listensFailure) this.#events.emit("failure", { error, durationMs, slow, probe });
+    } else if (this.#listensSuccess) {
       this.#events.emit("success", { durationMs, slow, probe });
     }
     if (!current) return; // admitted before the last transition: says nothing about the new state

@@ -75,7 +75,13 @@ const FAILED = 1;
 const SLOW = 2;
 
 function checkRatio(value: number | undefined, option: string): void {
-  requireOption(value === undefined || (value > 0 && value <= 1), "circuitBreaker", option, value, "a ratio in (0, 1]");
+  requireOption(
+    value === undefined || (typeof value === "number" && value > 0 && value <= 1),
+    "circuitBreaker",
+    option,
+    value,
+    "a ratio in (0, 1]",
+  );
 }
 
 /** Builds the window the options describe, validating them. */

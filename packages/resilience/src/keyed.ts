@@ -61,7 +61,7 @@ export class KeyedPolicies<P> {
       this.maxSize,
       "an integer >= 1",
     );
-    requireOption(this.idleMs > 0, "keyedPolicies", "idleMs", this.idleMs, "> 0");
+    requireOption(typeof this.idleMs === "number" && this.idleMs > 0, "keyedPolicies", "idleMs", this.idleMs, "> 0");
     this.#create = options.create;
     this.#onEvict = options.onEvict;
     this.#clock = options.clock ?? systemClock;

@@ -77,7 +77,13 @@ export class RetryBudget implements RetryGate {
     this.minRetriesPerSecond = options.minRetriesPerSecond ?? 10;
     this.ttlMs = options.ttlMs ?? 10_000;
     const buckets = options.buckets ?? 10;
-    requireOption(this.ratio >= 0 && this.ratio <= 1, "retryBudget", "ratio", this.ratio, "a ratio in 0..1");
+    requireOption(
+      typeof this.ratio === "number" && this.ratio >= 0 && this.ratio <= 1,
+      "retryBudget",
+      "ratio",
+      this.ratio,
+      "a ratio in 0..1",
+    );
     requireOption(
       Number.isFinite(this.minRetriesPerSecond) && this.minRetriesPerSecond >= 0,
       "retryBudget",

@@ -144,13 +144,19 @@ export class Retry implements PipelineStage {
     );
     this.#maxAttempts = max;
     const elapsed = options.maxElapsedMs ?? Number.POSITIVE_INFINITY;
-    requireOption(elapsed >= 0, "retry", "maxElapsedMs", elapsed, ">= 0");
+    requireOption(typeof elapsed === "number" && elapsed >= 0, "retry", "maxElapsedMs", elapsed, ">= 0");
     this.#maxElapsedMs = elapsed;
     const minAttempt = options.minAttemptMs ?? 0;
     requireOption(Number.isFinite(minAttempt) && minAttempt >= 0, "retry", "minAttemptMs", minAttempt, ">= 0");
     this.#minAttemptMs = minAttempt;
     const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
-    requireOption(maxRetryAfter >= 0, "retry", "maxRetryAfterMs", maxRetryAfter, ">= 0");
+    requireOption(
+      typeof maxRetryAfter === "number" && maxRetryAfter >= 0,
+      "retry",
+      "maxRetryAfterMs",
+      maxRetryAfter,
+      ">= 0",
+    );
     this.#maxRetryAfterMs = maxRetryAfter;
     const backoff = options.backoff;
     if (backoff !== undefined && typeof (backoff as Backoff).delayMs === "function") {

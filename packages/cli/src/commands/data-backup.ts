@@ -107,7 +107,7 @@ Options:
   --db FILE|URL          the SQLite file or postgres:// URL to back up
   --to LOCATION          a directory or s3://bucket/prefix (repeat for several)
   --newest TABLE.COLUMN  timestamp column whose newest value dates the data (RPO)
-  --method M             SQLite: vacuum-into (default) or backup-api
+  --method M             SQLite: backup-api (default) or vacuum-into
   --keep-last N          after the backup, keep the newest N ...
   --keep-daily N         ... plus the newest of each of the last N days ...
   --keep-weekly N        ... and weeks (the last verified backup is always kept)

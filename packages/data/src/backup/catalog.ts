@@ -112,19 +112,16 @@ export async function fetchBackup(
     // Hash while copying: one pass over the data, overlapping with the kernel writing it out.
     const hash = createHash("sha256");
     let size = 0;
+    const hashing = async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        size += chunk.length;
+        onProgress?.({ phase: "download", done: size, total: manifest.sizeBytes });
+        yield chunk;
+      }
+    };
     try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            hash.update(chunk);
-            size += chunk.length;
-            onProgress?.({ phase: "download", done: size, total: manifest.sizeBytes });
-            yield chunk;
-          }
-        },
-        createWriteStream(file),
-      );
+      await pipeline(source, hashing, createWriteStream(file));
     } catch (error) {
       throw backupError(
         "targetFailed",

@@ -385,6 +385,7 @@ export class LifecycleStore {
         this.declaration,
         row.group,
         options.onConflict ?? "fail",
+        this.#cache,
       ).catch((error: unknown) => {
         // A live row took a unique value between the conflict check and the update (PostgreSQL, concurrent insert).
         throw uniqueOrRethrow(error, t);

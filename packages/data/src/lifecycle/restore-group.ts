@@ -4,6 +4,7 @@ import type { Executor } from "../connection/executor.js";
 import type { Declaration } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
 import { META } from "./phase.js";
+import type { StatementCache } from "./statements.js";
 
 interface Renamed {
   table: string;
@@ -25,6 +26,7 @@ export async function restoreGroup(
   declaration: Declaration,
   group: string,
   mode: "fail" | "rename",
+  cache: StatementCache,
 ): Promise<{ rows: number; renamed: Renamed[] }> {
   for (const name of declaration.order) {
     const t = declaration.tables.get(name);
@@ -33,26 +35,27 @@ export async function restoreGroup(
       const parent = declaration.tables.get(relation.table);
       if (!parent) continue;
       const orphans = await tx.all<{ k: unknown }>(
-        kysely
-          .selectFrom(`${t.name} as c`)
-          .select(sql.ref(`c.${t.key}`).as("k"))
-          .where(`c.${META.group}`, "=", group)
-          .where(`c.${relation.column}`, "is not", null)
-          .where((eb: ExpressionBuilder<any, any>) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom(`${parent.name} as p`)
-                  .select(sql.lit(1).as("one"))
-                  .whereRef(`p.${parent.key}`, "=", `c.${relation.column}`)
-                  .where((e: ExpressionBuilder<any, any>) =>
-                    e.or([e(`p.${META.deletedAt}`, "is", null), e(`p.${META.group}`, "=", group)]),
-                  ),
+        cache.statement(`orphans:${t.name}:${relation.column}`, [group, group, 5], () =>
+          kysely
+            .selectFrom(`${t.name} as c`)
+            .select(sql.ref(`c.${t.key}`).as("k"))
+            .where(`c.${META.group}`, "=", group)
+            .where(`c.${relation.column}`, "is not", null)
+            .where((eb: ExpressionBuilder<any, any>) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom(`${parent.name} as p`)
+                    .select(sql.lit(1).as("one"))
+                    .whereRef(`p.${parent.key}`, "=", `c.${relation.column}`)
+                    .where((e: ExpressionBuilder<any, any>) =>
+                      e.or([e(`p.${META.deletedAt}`, "is", null), e(`p.${META.group}`, "=", group)]),
+                    ),
+                ),
               ),
-            ),
-          )
-          .limit(5)
-          .compile(),
+            )
+            .limit(5),
+        ),
       );
       if (orphans.length > 0) {
         throw lifecycleError(
@@ -69,22 +72,23 @@ export async function restoreGroup(
     if (!t) continue;
     for (const unique of t.unique) {
       const clashes = await tx.all<Record<string, unknown>>(
-        kysely
-          .selectFrom(`${t.name} as c`)
-          .selectAll("c")
-          .where(`c.${META.group}`, "=", group)
-          .where((eb: ExpressionBuilder<any, any>) =>
-            eb.exists(
-              eb
-                .selectFrom(`${t.name} as l`)
-                .select(sql.lit(1).as("one"))
-                .where(`l.${META.deletedAt}`, "is", null)
-                .where((e: ExpressionBuilder<any, any>) =>
-                  e.and(unique.columns.map((col) => e(e.ref(`l.${col}`), "=", e.ref(`c.${col}`)))),
-                ),
+        cache.statement(`clashes:${t.name}:${unique.index}`, [group], () =>
+          kysely
+            .selectFrom(`${t.name} as c`)
+            .selectAll("c")
+            .where(`c.${META.group}`, "=", group)
+            .where((eb: ExpressionBuilder<any, any>) =>
+              eb.exists(
+                eb
+                  .selectFrom(`${t.name} as l`)
+                  .select(sql.lit(1).as("one"))
+                  .where(`l.${META.deletedAt}`, "is", null)
+                  .where((e: ExpressionBuilder<any, any>) =>
+                    e.and(unique.columns.map((col) => e(e.ref(`l.${col}`), "=", e.ref(`c.${col}`)))),
+                  ),
+              ),
             ),
-          )
-          .compile(),
+        ),
       );
       if (clashes.length === 0) continue;
       if (mode === "fail") {
@@ -125,7 +129,11 @@ export async function restoreGroup(
     [META.purgeAt]: null,
   };
   for (const name of declaration.order) {
-    rows += await tx.run(kysely.updateTable(name).set(clear).where(META.group, "=", group).compile());
+    rows += await tx.run(
+      cache.statement(`clear:${name}`, [null, null, null, null, null, group], () =>
+        kysely.updateTable(name).set(clear).where(META.group, "=", group),
+      ),
+    );
   }
   return { rows, renamed };
 }

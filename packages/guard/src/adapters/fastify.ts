@@ -44,7 +44,13 @@ export function fastifyGuard(guard: Guard): FastifyPluginCallback {
         writeError(res, 413, "NINES_GUARD_BODY_TOO_LARGE", `the body is larger than ${guard.maxBodyBytes} bytes`, true);
         return;
       }
-      const admission = tracked.admit(signal);
+      let admission: Admission | Promise<Admission>;
+      try {
+        admission = tracked.admit(signal);
+      } catch (error) {
+        next(error as Error);
+        return;
+      }
       if (admission instanceof Promise)
         admission.then(
           (settled) => decide(guard, tracked, reply, settled, next),

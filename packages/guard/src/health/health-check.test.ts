@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManualClock } from "@nines/core";
+import { circuitBreaker } from "@nines/resilience";
 import { HealthCheck } from "./health-check.js";
 
 /** A check whose answers the test releases one by one. */
@@ -127,6 +128,16 @@ describe("HealthCheck", () => {
     breaker.state = "open";
     assert.equal(check.status, "down");
     assert.equal(check.report().breaker, "open");
+  });
+
+  it("accepts a real @nines/resilience circuit breaker", async () => {
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({ name: "search", window: { kind: "consecutive", threshold: 1 }, clock });
+    const check = new HealthCheck({ name: "search", breaker, critical: false }, clock);
+    assert.equal(check.status, "up");
+    breaker.isolate();
+    assert.equal(check.status, "down");
+    assert.equal(check.report().breaker, "isolated");
   });
 
   it("validates its options", () => {

@@ -106,18 +106,23 @@ export function guardNodeRequest(
     writeError(res, 413, "NINES_GUARD_BODY_TOO_LARGE", `the body is larger than ${guard.maxBodyBytes} bytes`, true);
     return;
   }
-  const admission = request.admit(signal);
+  let admission: Admission | Promise<Admission>;
+  try {
+    admission = request.admit(signal);
+  } catch (error) {
+    writeError(res, 500, "NINES_GUARD_GATE_FAILED", String(error), false);
+    return;
+  }
   if (admission instanceof Promise)
     admission.then(
       (a) => proceed(guard, request, res, a, run),
-      (error: unknown) => {
-        writeError(res, 500, "NINES_GUARD_GATE_FAILED", String(error), false);
-      },
+      (error: unknown) => writeError(res, 500, "NINES_GUARD_GATE_FAILED", String(error), false),
     );
   else proceed(guard, request, res, admission, run);
 }
 
-export function proceed(
+/** Runs the handler for an admitted request, or writes the refusal. */
+function proceed(
   guard: Guard,
   request: GuardRequest,
   res: ServerResponse,
@@ -136,8 +141,9 @@ export function proceed(
 
 /**
  * Follows a response to its end: aborts the returned signal when the
- * connection closes first (no signal when the gate does not need one), applies `handlerTimeoutMs`, and ends the guard
- * request with the status (0 when no response was completed).
+ * connection closes first (no signal when the gate does not need one),
+ * applies `handlerTimeoutMs`, and ends the guard request with the status
+ * (0 when no response was completed).
  *
  * @example
  * const signal = trackResponse(guard, request, req, res);

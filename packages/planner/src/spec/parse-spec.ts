@@ -4,11 +4,11 @@ import { buildModel } from "./build-model.js";
 import { checkCycles, checkDisasters, checkJourneys, checkServices } from "./check-services.js";
 import { checkEdge, checkStores } from "./check-stores.js";
 import { gatherDeclared } from "./declared.js";
+import { logWarnings } from "./log-warnings.js";
 import { mapping, Problems } from "./problem.js";
 import { specSchema } from "./schema.js";
 import { SourceMap } from "./source-map.js";
 import { type SpecError, sortSpecErrors } from "./spec-error.js";
-import { logWarnings } from "./log-warnings.js";
 import { unusedWarnings } from "./unused-warnings.js";
 import { issuesToProblems } from "./zod-issues.js";
 

@@ -10,7 +10,9 @@ const svc = (zones: string, instances: number, capacity: number, load: number, e
 describe("contract: services (k of n over zones)", () => {
   it("k = ceil(load / capacity); instances in down zones do not count", () => {
     // 2 zones x 2 instances, k = ceil(250 / 100) = 3: needs both zones up and >= 3 of 4 instances.
-    const result = plan(`name: T\n${platform}\nservices:\n  s: ${svc("a, b", 2, 100, 250)}\njourneys:\n  j: { entry: s }\n`);
+    const result = plan(
+      `name: T\n${platform}\nservices:\n  s: ${svc("a, b", 2, 100, 250)}\njourneys:\n  j: { entry: s }\n`,
+    );
     const expected = R * Z * Z * (I ** 4 + 4 * I ** 3 * (1 - I));
     close(journey(result, "j").availability, expected);
     close(component(result, "s").availability, expected);
@@ -24,17 +26,23 @@ describe("contract: services (k of n over zones)", () => {
 
   it("a sum of binomials over the up zones, zones conditioned on their region", () => {
     // 3 zones x 2, k = 3: all zones up: P(B(6) >= 3); exactly two up (3 ways): P(B(4) >= 3); one up: 0.
-    const result = plan(`name: T\n${platform}\nservices:\n  s: ${svc("a, b, c", 2, 100, 300)}\njourneys:\n  j: { entry: s }\n`);
+    const result = plan(
+      `name: T\n${platform}\nservices:\n  s: ${svc("a, b, c", 2, 100, 300)}\njourneys:\n  j: { entry: s }\n`,
+    );
     const expected = R * (Z ** 3 * atLeastK(6, 3, I) + 3 * Z ** 2 * (1 - Z) * atLeastK(4, 3, I));
     close(journey(result, "j").availability, expected);
   });
 
   it("regions: zones of one region fail with it; zones of two regions are independent", () => {
     // k = 1, one instance in each of a and b (same region): R x (1 - (1 - Z I)^2).
-    const same = plan(`name: T\n${platform}\nservices:\n  s: ${svc("a, b", 1, 100, 50)}\njourneys:\n  j: { entry: s }\n`);
+    const same = plan(
+      `name: T\n${platform}\nservices:\n  s: ${svc("a, b", 1, 100, 50)}\njourneys:\n  j: { entry: s }\n`,
+    );
     close(journey(same, "j").availability, R * (1 - (1 - Z * I) ** 2));
     // a (r1) and d (r2): 1 - (1 - R Z I)^2.
-    const two = plan(`name: T\n${platform}\nservices:\n  s: ${svc("a, d", 1, 100, 50)}\njourneys:\n  j: { entry: s }\n`);
+    const two = plan(
+      `name: T\n${platform}\nservices:\n  s: ${svc("a, d", 1, 100, 50)}\njourneys:\n  j: { entry: s }\n`,
+    );
     close(journey(two, "j").availability, 1 - (1 - R * Z * I) ** 2);
   });
 });
@@ -85,7 +93,9 @@ journeys:
 
 describe("contract: stores and the catalog", () => {
   const store = (def: string, zones = "a") =>
-    plan(`name: T\n${platform}\nservices:\n  s: ${svc(zones, 1, 100, 50, ", calls: { db: {} }")}\nstores:\n  db: ${def}\njourneys:\n  j: { entry: s }\n`);
+    plan(
+      `name: T\n${platform}\nservices:\n  s: ${svc(zones, 1, 100, 50, ", calls: { db: {} }")}\nstores:\n  db: ${def}\njourneys:\n  j: { entry: s }\n`,
+    );
 
   it("a managed engine is independent of zone and region states (regional firestore 99.99%)", () => {
     const result = store("{ engine: firestore, location: r1 }");
@@ -189,5 +199,40 @@ describe("contract: downtime and objectives", () => {
     assert.equal(equal.findings.filter((f) => f.rule === "availability-objective").length, 0);
     const above = plan(spec("99.91%"));
     assert.equal(above.findings.filter((f) => f.rule === "availability-objective").length, 1);
+  });
+});
+
+describe("contract: a mixed journey against an independent enumeration of zone states", () => {
+  it("services and a cross-region replica store sharing zones", () => {
+    const result = plan(`name: T
+${platform}
+edge:
+  lb: { engine: global-http-lb }
+services:
+  s: ${svc("a, b, d", 2, 100, 250, ", calls: { t: {}, db: {} }")}
+  t: ${svc("a", 2, 100, 50)}
+stores:
+  db: { engine: postgres, zone: b, replica: { zone: d, sync: false, lag: 1m, failover: 1m } }
+journeys:
+  j: { via: lb, entry: s }
+`);
+    // States of regions r1 (zones a, b) and r2 (zone d); a zone in a down region is down.
+    let sum = 0;
+    for (const r1 of [true, false])
+      for (const r2 of [true, false])
+        for (const a of [true, false])
+          for (const b of [true, false])
+            for (const d of [true, false]) {
+              if ((!r1 && (a || b)) || (!r2 && d)) continue;
+              const pr = (r1 ? R : 1 - R) * (r2 ? R : 1 - R);
+              const pz = (r1 ? (a ? Z : 1 - Z) * (b ? Z : 1 - Z) : 1) * (r2 ? (d ? Z : 1 - Z) : 1);
+              const up = [a, b, d].filter(Boolean).length;
+              const s = atLeastK(2 * up, 3, I); // k = ceil(250 / 100)
+              const t = a ? 1 - (1 - I) ** 2 : 0;
+              const db = 1 - (b ? 1 - I : 1) * (d ? 1 - I : 1); // primary in b or replica in d
+              sum += pr * pz * s * t * db;
+            }
+    close(journey(result, "j").availability, 0.9999 * sum);
+    assert.deepEqual(journey(result, "j").components, ["lb", "s", "t", "db"]);
   });
 });

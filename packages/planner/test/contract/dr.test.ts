@@ -30,13 +30,19 @@ describe("contract: store scenarios", () => {
   });
 
   it("via: database defeats lazy deletion; first mechanism meeting both: log (300 <= 600, 1800 <= 3600)", () => {
-    const r = scenario(FULL, "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 10m, rto: 1h, priority: high }");
+    const r = scenario(
+      FULL,
+      "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 10m, rto: 1h, priority: high }",
+    );
     assert.deepEqual(outcome(r), ["log-and-backups", 300, 1800, true]);
   });
 
   it("none meets both: the first that applies, missed; dr-rpo error for high priority", () => {
     // RPO 0, RTO 1h: log 300/1800 (RPO missed), backups 86400/1800, rebuild 0/7200 (RTO missed)
-    const r = scenario(FULL, "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 0, rto: 1h, priority: high }");
+    const r = scenario(
+      FULL,
+      "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 0, rto: 1h, priority: high }",
+    );
     assert.deepEqual(outcome(r), ["log-and-backups", 300, 1800, false]);
     assert.deepEqual(dr(r), [["dr-rpo", "error"]]);
     const f = r.findings.find((x) => x.rule === "dr-rpo")!;
@@ -46,12 +52,18 @@ describe("contract: store scenarios", () => {
   });
 
   it("rebuild when it is the first to meet both (0 <= 0, 7200 <= 3h)", () => {
-    const r = scenario(FULL, "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 0, rto: 3h, priority: low }");
+    const r = scenario(
+      FULL,
+      "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 0, rto: 3h, priority: low }",
+    );
     assert.deepEqual(outcome(r), ["rebuild", 0, 7200, true]);
   });
 
   it("dr-rpo and dr-rto are warnings below high priority", () => {
-    const r = scenario(FULL, "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 0, rto: 1m, priority: medium }");
+    const r = scenario(
+      FULL,
+      "{ store: db, scenario: Raw, kind: deletion, via: database, rpo: 0, rto: 1m, priority: medium }",
+    );
     assert.deepEqual(outcome(r), ["log-and-backups", 300, 1800, false]);
     assert.deepEqual(dr(r).sort(), [
       ["dr-rpo", "warning"],
@@ -98,7 +110,8 @@ describe("contract: store scenarios", () => {
   });
 
   it("same-zone backups survive a crash but not a zone outage", () => {
-    const store = "{ engine: postgres, zone: a, backups: { every: 1h, at: same-zone, restore: 10m, tested: 2026-11-01 } }";
+    const store =
+      "{ engine: postgres, zone: a, backups: { every: 1h, at: same-zone, restore: 10m, tested: 2026-11-01 } }";
     assert.deepEqual(
       outcome(scenario(store, "{ store: db, scenario: C, kind: crash, rpo: 1h, rto: 1h, priority: high }")),
       ["backups", 3600, 600, true],
@@ -124,16 +137,23 @@ describe("contract: store scenarios", () => {
 
   it("region outage: managed multi-region (0 / 0); regional managed needs backups outside its region", () => {
     assert.deepEqual(
-      outcome(scenario("{ engine: spanner, location: multi-region }", "{ store: db, scenario: R, kind: region-outage, rpo: 0, rto: 0, priority: high }")),
+      outcome(
+        scenario(
+          "{ engine: spanner, location: multi-region }",
+          "{ store: db, scenario: R, kind: region-outage, rpo: 0, rto: 0, priority: high }",
+        ),
+      ),
       ["managed", 0, 0, true],
     );
-    const regional = "{ engine: firestore, location: r1, backups: { every: 24h, at: r1, restore: 1h, tested: 2026-11-01 } }";
+    const regional =
+      "{ engine: firestore, location: r1, backups: { every: 24h, at: r1, restore: 1h, tested: 2026-11-01 } }";
     assert.equal(
-      scenario(regional, "{ store: db, scenario: R, kind: region-outage, rpo: 1d, rto: 1d, priority: high }").disasters[0]!
-        .mechanism,
+      scenario(regional, "{ store: db, scenario: R, kind: region-outage, rpo: 1d, rto: 1d, priority: high }")
+        .disasters[0]!.mechanism,
       null,
     );
-    const elsewhere = "{ engine: firestore, location: r1, backups: { every: 24h, at: r2, restore: 1h, tested: 2026-11-01 } }";
+    const elsewhere =
+      "{ engine: firestore, location: r1, backups: { every: 24h, at: r2, restore: 1h, tested: 2026-11-01 } }";
     assert.deepEqual(
       outcome(scenario(elsewhere, "{ store: db, scenario: R, kind: region-outage, rpo: 1d, rto: 1d, priority: high }")),
       ["backups", 86_400, 3600, true],
@@ -153,7 +173,8 @@ describe("contract: store scenarios", () => {
   });
 
   it("region outage: a cold standby adds its provisioning time, a hot one nothing", () => {
-    const base = "engine: postgres, zone: a, backups: { every: 1h, at: other-region, restore: 30m, tested: 2026-11-01 }, log: 5m";
+    const base =
+      "engine: postgres, zone: a, backups: { every: 1h, at: other-region, restore: 30m, tested: 2026-11-01 }, log: 5m";
     const cold = scenario(
       `{ ${base}, standby: { kind: cold, region: r2, provision: 1h } }`,
       "{ store: db, scenario: R, kind: region-outage, rpo: 1h, rto: 4h, priority: high }",
@@ -215,7 +236,8 @@ describe("contract: service scenarios", () => {
   });
 
   it("without autoheal nor autoscale, a service does not restart", () => {
-    const def = "{ zones: [a, b], instances: 1, capacity: 100, load: 200, startup: 20s, health: { check: /r, dependencies: true } }";
+    const def =
+      "{ zones: [a, b], instances: 1, capacity: 100, load: 200, startup: 20s, health: { check: /r, dependencies: true } }";
     const r = svc("s", def, "{ service: s, scenario: S, kind: zone-outage, rto: 1h, priority: high }");
     assert.equal(r.disasters[0]!.mechanism, null);
   });

@@ -72,22 +72,32 @@ describe("contract: validation errors", () => {
   });
 
   it("an undeclared via or entry, with the closest name", () => {
-    const e = one(`${head}edge:\n  lb: { engine: global-http-lb }\nservices:\n  s: ${svc()}\njourneys:\n  j: { via: lbb, entry: s }\n`);
+    const e = one(
+      `${head}edge:\n  lb: { engine: global-http-lb }\nservices:\n  s: ${svc()}\njourneys:\n  j: { via: lbb, entry: s }\n`,
+    );
     assert.equal(e.line, 8);
     assert.match(e.hint, /lb/);
   });
 
   it("a replica in its primary's zone", () => {
-    one(`${head}stores:\n  d: { engine: postgres, zone: zone-a, replica: { zone: zone-a, sync: true, failover: 1m } }\n`);
+    one(
+      `${head}stores:\n  d: { engine: postgres, zone: zone-a, replica: { zone: zone-a, sync: true, failover: 1m } }\n`,
+    );
   });
 
   it("a cloud-sql replica must be synchronous and in the primary's region", () => {
-    one(`${head}stores:\n  d: { engine: cloud-sql, zone: zone-a, replica: { zone: zone-b, sync: false, lag: 1m, failover: 1m } }\n`);
-    one(`${head}stores:\n  d: { engine: cloud-sql, zone: zone-a, replica: { zone: zone-c, sync: true, failover: 1m } }\n`);
+    one(
+      `${head}stores:\n  d: { engine: cloud-sql, zone: zone-a, replica: { zone: zone-b, sync: false, lag: 1m, failover: 1m } }\n`,
+    );
+    one(
+      `${head}stores:\n  d: { engine: cloud-sql, zone: zone-a, replica: { zone: zone-c, sync: true, failover: 1m } }\n`,
+    );
   });
 
   it("an asynchronous replica needs lag", () => {
-    one(`${head}stores:\n  d: { engine: postgres, zone: zone-a, replica: { zone: zone-b, sync: false, failover: 1m } }\n`);
+    one(
+      `${head}stores:\n  d: { engine: postgres, zone: zone-a, replica: { zone: zone-b, sync: false, failover: 1m } }\n`,
+    );
   });
 
   it("an engine/location pair missing from the catalog lists the valid locations", () => {
@@ -96,18 +106,46 @@ describe("contract: validation errors", () => {
   });
 
   it("a deletion scenario for a service is invalid", () => {
-    one(`${head}services:\n  s: ${svc()}\ndisasters:\n  - { service: s, scenario: x, kind: deletion, rto: 1m, priority: low }\n`);
+    one(
+      `${head}services:\n  s: ${svc()}\ndisasters:\n  - { service: s, scenario: x, kind: deletion, rto: 1m, priority: low }\n`,
+    );
   });
 
   it("an unknown name with managed: false is a self-managed engine, not an error", () => {
     assert.throws(() => errorsOf(`${head}stores:\n  d: { engine: cockroach, managed: false, zone: zone-a }\n`));
   });
 
+  it("instances >= 1, capacity > 0, load >= 0, and all three required", () => {
+    const bad = (fields: string) => errorsOf(`${head}services:\n  s: { zones: [zone-a], ${fields}, ${OK_SERVICE} }\n`);
+    for (const fields of [
+      "instances: 0, capacity: 100, load: 50",
+      "instances: 1, capacity: 0, load: 50",
+      "instances: 1, capacity: 100, load: -1",
+      "capacity: 100, load: 50",
+      "instances: 1, load: 50",
+      "instances: 1, capacity: 100",
+    ]) {
+      const errors = bad(fields);
+      assert.equal(errors.length, 1, `${fields}: ${JSON.stringify(errors)}`);
+      assert.equal(errors[0]!.line, 4);
+    }
+  });
+
+  it("an unknown edge engine, with the closest name", () => {
+    const e = one(`${head}edge:\n  lb: { engine: global-http-lbb }\n`);
+    assert.match(e.hint, /global-http-lb/);
+  });
+
   it("lists every error, not just the first, in file order", () => {
-    const errors = errorsOf(`${head}services:\n  s: { zones: [zone-x], instances: 1, capacity: 100, laod: 50, ${OK_SERVICE} }\nstores:\n  d: { engine: postgress, zone: zone-a }\n`);
+    const errors = errorsOf(
+      `${head}services:\n  s: { zones: [zone-x], instances: 1, capacity: 100, laod: 50, ${OK_SERVICE} }\nstores:\n  d: { engine: postgress, zone: zone-a }\n`,
+    );
     assert.ok(errors.length >= 3, JSON.stringify(errors)); // zone-x, laod (and load missing), postgress
     const lines = errors.map((e) => e.line);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
   });
 });
 
@@ -150,7 +188,10 @@ describe("contract: nines plan exit statuses and --json errors", () => {
   it("exit 0 when no finding is an error", async () => {
     const { status, out } = await nines("plan", `${SPECS}/minimal-ok.nines.yaml`, "--json", "--as-of", "2026-11-29");
     const result = JSON.parse(out) as { findings: { severity: string }[] };
-    assert.ok(result.findings.every((f) => f.severity !== "error"), out);
+    assert.ok(
+      result.findings.every((f) => f.severity !== "error"),
+      out,
+    );
     assert.equal(status, 0);
   });
 
@@ -159,10 +200,9 @@ describe("contract: nines plan exit statuses and --json errors", () => {
     assert.equal(status, 1);
   });
 
-  it(
-    "a tested date after --as-of is invalid input: exit 2 with the { errors } JSON",
-    { todo: "P3 (commands/plan.ts): analyze's NINES_SPEC_INVALID is printed as text, not as the { errors } JSON" },
-    async () => {
+  it("a tested date after --as-of is invalid input: exit 2 with the { errors } JSON", {
+    todo: "P3 (commands/plan.ts): analyze's NINES_SPEC_INVALID is printed as text, not as the { errors } JSON",
+  }, async () => {
     const text = `${head}stores:\n  d: { engine: postgres, zone: zone-a, backups: { every: 1h, at: multi-region, restore: 1m, tested: 2026-12-01 } }\n`;
     await withSpecFile(text, async (path) => {
       const { status, out } = await nines("plan", path, "--json", "--as-of", "2026-11-29");
@@ -174,6 +214,5 @@ describe("contract: nines plan exit statuses and --json errors", () => {
       const same = await nines("plan", path, "--json", "--as-of", "2026-12-01");
       assert.notEqual(same.status, 2);
     });
-  },
-  );
+  });
 });

@@ -7,7 +7,14 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../../cli/src/main.js";
-import { type AnalyzeOptions, analyze, type Finding, type PlanResult, parseSpec, type SpecError } from "../../src/index.js";
+import {
+  type AnalyzeOptions,
+  analyze,
+  type Finding,
+  type PlanResult,
+  parseSpec,
+  type SpecError,
+} from "../../src/index.js";
 
 export const ROOT = fileURLToPath(new URL("../../../..", import.meta.url)).replace(/\/$/, "");
 export const SPECS = "packages/planner/test/contract/specs";
@@ -18,12 +25,14 @@ export const Z = 0.999;
 export const I = 0.995;
 
 /** A service with every rule satisfied except what the test overrides (flow YAML fields). */
-export const OK_SERVICE = "health: { check: /ready, dependencies: true, autoheal: true }, autoscale: { metric: cpu, target: 60%, max: 10 }";
+export const OK_SERVICE =
+  "health: { check: /ready, dependencies: true, autoheal: true }, autoscale: { metric: cpu, target: 60%, max: 10 }";
 
 /** Parses and analyses; throws with the errors if the spec is invalid. */
 export function plan(text: string, options: AnalyzeOptions = {}): PlanResult {
   const parsed = parseSpec(text, "t.yaml");
-  if (!parsed.ok) throw new Error(`spec invalid:\n${parsed.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join("\n")}`);
+  if (!parsed.ok)
+    throw new Error(`spec invalid:\n${parsed.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join("\n")}`);
   return analyze(parsed.spec, { asOf: "2026-11-29", ...options });
 }
 

@@ -1,7 +1,9 @@
 // spec.md "Findings" and "Precise rules": every rule, its severity, scope and subject.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { isNinesError, ManualClock } from "@nines/core";
 import type { PlanResult } from "../../src/index.js";
+import { analyze, parseSpec } from "../../src/index.js";
 import { findings, OK_SERVICE, plan } from "./helpers.js";
 
 const P = "platform: { regions: { r1: [a, b, c], r2: [d, e] } }";
@@ -37,7 +39,9 @@ describe("contract: spof", () => {
 
   it("a region is a warning; one finding per component however many journeys hold it", () => {
     assert.deepEqual(
-      spofs(`name: T\n${P}\nservices:\n  s: ${svc("a, b", 2, 100, 50)}\njourneys:\n  j: { entry: s }\n  k: { entry: s }\n`),
+      spofs(
+        `name: T\n${P}\nservices:\n  s: ${svc("a, b", 2, 100, 50)}\njourneys:\n  j: { entry: s }\n  k: { entry: s }\n`,
+      ),
       [{ subject: "s", severity: "warning", level: "region" }],
     );
   });
@@ -88,7 +92,9 @@ journeys:
 describe("contract: n-plus-2 and zone-loss-overload", () => {
   it("n-plus-2 (unit instance): remove the two largest instances; equality passes", () => {
     // 3 zones x 2 x 100 = 600; minus 2 x 100 = 400: load 400 passes, 401 fails
-    const r = plan(`name: T\n${P}\nservices:\n  ok: ${svc("a, b, c", 2, 100, 400)}\n  bad: ${svc("a, b, c", 2, 100, 401)}\n`);
+    const r = plan(
+      `name: T\n${P}\nservices:\n  ok: ${svc("a, b, c", 2, 100, 400)}\n  bad: ${svc("a, b, c", 2, 100, 401)}\n`,
+    );
     assert.deepEqual(summary(r, "n-plus-2"), [["bad", "error"]]);
   });
 
@@ -155,7 +161,10 @@ journeys:
   });
 
   it("maxRetryAmplification is read from objectives", () => {
-    const [f] = findings(plan(chain(good(2), good(3), "objectives: { maxRetryAmplification: 12 }\n")), "retry-amplification");
+    const [f] = findings(
+      plan(chain(good(2), good(3), "objectives: { maxRetryAmplification: 12 }\n")),
+      "retry-amplification",
+    );
     assert.equal(f!.severity, "warning"); // 12 is not above 12
   });
 
@@ -231,8 +240,7 @@ services:
 });
 
 describe("contract: store rules", () => {
-  const stores = (defs: string, asOf = "2026-11-29") =>
-    plan(`name: T\n${P}\nstores:\n${defs}`, { asOf });
+  const stores = (defs: string, asOf = "2026-11-29") => plan(`name: T\n${P}\nstores:\n${defs}`, { asOf });
   const b = (at: string, tested = "2026-11-01") => `backups: { every: 24h, at: ${at}, restore: 1h, tested: ${tested} }`;
 
   it("backup-colocated: same-zone, same-region, or the store's own region; never other-region, dual-region, multi-region", () => {
@@ -272,6 +280,40 @@ describe("contract: store rules", () => {
     const defs = `  s: { engine: postgres, zone: a, ${b("multi-region", "2024-02-29")} }\n`;
     assert.equal(findings(stores(defs, "2025-02-28"), "restore-untested").length, 0);
     assert.equal(findings(stores(defs, "2025-03-01"), "restore-untested").length, 1);
+  });
+
+  it("a tested date after the as-of date is invalid input (file, line, column); the same day is fine", () => {
+    const text = `name: T\n${P}\nstores:\n  s: { engine: postgres, zone: a, ${b("multi-region", "2026-11-30")} }\n`;
+    const parsed = parseSpec(text, "t.yaml");
+    assert.ok(parsed.ok);
+    assert.throws(
+      () => analyze(parsed.spec, { asOf: "2026-11-29" }),
+      (e: unknown) => {
+        assert.ok(isNinesError(e));
+        const [first, ...rest] = e.details["errors"] as { file: string; line: number; column: number }[];
+        assert.equal(rest.length, 0);
+        assert.deepEqual([first!.file, first!.line], ["t.yaml", 4]);
+        assert.ok(first!.column > 1);
+        assert.equal(e.details["exitCode"], 2);
+        return true;
+      },
+    );
+    assert.equal(analyze(parsed.spec, { asOf: "2026-11-30" }).asOf, "2026-11-30");
+  });
+
+  it("as-of defaults to today (UTC) from the clock", () => {
+    const parsed = parseSpec(
+      `name: T\n${P}\nstores:\n  s: { engine: postgres, zone: a, ${b("multi-region", "2025-06-01")} }\n`,
+      "t.yaml",
+    );
+    assert.ok(parsed.ok);
+    const at = (iso: string) => analyze(parsed.spec, { clock: new ManualClock(Date.parse(iso)) });
+    const before = at("2026-06-01T23:59:59Z"); // 365 days after 2025-06-01
+    assert.equal(before.asOf, "2026-06-01");
+    assert.equal(findings(before, "restore-untested").length, 0);
+    const after = at("2026-06-02T00:00:00Z");
+    assert.equal(after.asOf, "2026-06-02");
+    assert.equal(findings(after, "restore-untested").length, 1);
   });
 
   it("no-lazy-deletion: userData without deletion phases", () => {

@@ -73,7 +73,10 @@ export function monthlyCost(spec: Spec, written: Spec = spec): { monthly: number
     }
   });
   for (const store of spec.stores) {
-    if (!store.managed && store.zone !== null) monthly += (store.replica === null ? 1 : 2) * spec.costs.instance;
+    // Placed nodes are ours to run even with an explicit `sla` (it only replaces the availability);
+    // cloud-sql HA is the one placed engine the catalog runs for us.
+    const runByCatalog = store.engine === "cloud-sql" && store.replica !== null;
+    if (store.zone !== null && !runByCatalog) monthly += (store.replica === null ? 1 : 2) * spec.costs.instance;
     monthly += store.cost;
   }
   for (const e of spec.edge) monthly += e.cost;
