@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { it } from "node:test";
 import { BACKUP_ERRORS } from "../src/backup/errors.js";
 
-/** The "Backups and restores" docs: a section of docs/data.md once it holds it, docs/backups.md until then. */
+/** The "## Backups and restores" section of docs/data.md. */
 function backupDocs(): string {
-  const data = new URL("../../../docs/data.md", import.meta.url);
-  if (existsSync(data)) {
-    const text = readFileSync(data, "utf8");
-    if (text.includes("## Backups and restores")) return text;
-  }
-  return readFileSync(new URL("../../../docs/backups.md", import.meta.url), "utf8");
+  const text = readFileSync(new URL("../../../docs/data.md", import.meta.url), "utf8");
+  const start = text.indexOf("\n## Backups and restores");
+  assert.ok(start >= 0, "docs/data.md has a '## Backups and restores' section");
+  const end = text.indexOf("\n## ", start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
 }
 
 it("every backup error code is listed in the docs", () => {

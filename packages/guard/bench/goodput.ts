@@ -14,12 +14,13 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     subjects: { type: "string", default: "none,under-pressure,nines" },
+    multiples: { type: "string" },
     runs: { type: "string" },
     seconds: { type: "string" },
   },
 });
 const quick = values.quick === true;
-const multiples = quick ? [1, 3, 5] : [1, 2, 3, 5];
+const multiples = values.multiples ? values.multiples.split(",").map(Number) : quick ? [1, 3, 5] : [1, 2, 3, 5];
 const runs = Number(values.runs ?? (quick ? 1 : 3));
 const durationMs = Number(values.seconds ?? (quick ? 4 : 8)) * 1000;
 const subjects = (values.subjects ?? "").split(",");
