@@ -451,3 +451,45 @@ describe("circuit breaker: options", () => {
     });
   }
 });
+
+describe("circuit breaker: snapshot (docs/resilience.md, Snapshot)", () => {
+  test("window counts since the last open/close, openings since the last close, retryAfterMs, admittedFraction", async () => {
+    const { clock, breaker, ok, fail } = setup({
+      window: { kind: "consecutive", threshold: 2 },
+      openMs: 100,
+      rampUpMs: 1000,
+      random: new SeededRandom(1),
+    });
+    await ok();
+    await fail();
+    assert.deepEqual(breaker.snapshot(), {
+      state: "closed",
+      window: { calls: 2, failures: 1, slowCalls: 0 },
+      openings: 0,
+      retryAfterMs: 0,
+      admittedFraction: 1,
+    });
+    await fail();
+    await clock.advance(40);
+    assert.deepEqual(breaker.snapshot(), {
+      state: "open",
+      window: { calls: 0, failures: 0, slowCalls: 0 },
+      openings: 1,
+      retryAfterMs: 60,
+      admittedFraction: 0,
+    });
+    await clock.advance(60);
+    await fail(); // the probe fails: open again, second opening
+    assert.equal(breaker.snapshot().openings, 2);
+    await clock.advance(100);
+    await ok(); // the probe succeeds: closed, ramping from 10%
+    await clock.advance(500);
+    assert.deepEqual(breaker.snapshot(), {
+      state: "closed",
+      window: { calls: 0, failures: 0, slowCalls: 0 },
+      openings: 0,
+      retryAfterMs: 0,
+      admittedFraction: 0.1 + 0.9 * 0.5,
+    });
+  });
+});

@@ -55,7 +55,10 @@ describe("events for metrics", () => {
     });
     const running = pool.execute(() => gate);
     const waiting = pool.execute(() => "second");
-    await assert.rejects(pool.execute(() => "third"), (e) => isNinesError(e, RESILIENCE_ERRORS.bulkheadFull));
+    await assert.rejects(
+      pool.execute(() => "third"),
+      (e) => isNinesError(e, RESILIENCE_ERRORS.bulkheadFull),
+    );
     release();
     await running;
     assert.equal(await waiting, "second");
@@ -92,6 +95,12 @@ describe("events for metrics", () => {
     breaker.reset();
     breaker.reset();
     assert.equal(await breaker.execute(() => 1), 1);
-    assert.deepEqual(log, ["closed->isolated", "isolated", "rejection isolated", "isolated->closed", "closed ramp=undefined"]);
+    assert.deepEqual(log, [
+      "closed->isolated",
+      "isolated",
+      "rejection isolated",
+      "isolated->closed",
+      "closed ramp=undefined",
+    ]);
   });
 });

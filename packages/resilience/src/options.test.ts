@@ -31,8 +31,18 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
   ],
   ["retry", "maxRetryAfterMs", (v) => retry({ maxRetryAfterMs: v as number }), [-1, Number.NaN, "5"]],
   ["retry", "budget", (v) => retry({ budget: v as never }), [{}, 1]],
-  ["exponentialBackoff", "initialDelayMs", (v) => exponentialBackoff({ initialDelayMs: v as number }), [-1, Number.NaN, "5"]],
-  ["exponentialBackoff", "multiplier", (v) => exponentialBackoff({ multiplier: v as number }), [0, 0.5, Number.NaN, "2"]],
+  [
+    "exponentialBackoff",
+    "initialDelayMs",
+    (v) => exponentialBackoff({ initialDelayMs: v as number }),
+    [-1, Number.NaN, "5"],
+  ],
+  [
+    "exponentialBackoff",
+    "multiplier",
+    (v) => exponentialBackoff({ multiplier: v as number }),
+    [0, 0.5, Number.NaN, "2"],
+  ],
   [
     "exponentialBackoff",
     "maxDelayMs",
@@ -69,14 +79,24 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
     (v) => circuitBreaker({ window: consecutive, slowCallMs: v as number }),
     [-1, Number.NaN, "5"],
   ],
-  ["circuitBreaker", "openMs", (v) => circuitBreaker({ window: consecutive, openMs: v as number }), [-1, Number.NaN, "5"]],
+  [
+    "circuitBreaker",
+    "openMs",
+    (v) => circuitBreaker({ window: consecutive, openMs: v as number }),
+    [-1, Number.NaN, "5"],
+  ],
   [
     "circuitBreaker",
     "halfOpenProbes",
     (v) => circuitBreaker({ window: consecutive, halfOpenProbes: v as number }),
     [0, 1.5, Number.NaN],
   ],
-  ["circuitBreaker", "rampUpMs", (v) => circuitBreaker({ window: consecutive, rampUpMs: v as number }), [-1, Number.NaN]],
+  [
+    "circuitBreaker",
+    "rampUpMs",
+    (v) => circuitBreaker({ window: consecutive, rampUpMs: v as number }),
+    [-1, Number.NaN],
+  ],
   [
     "circuitBreaker",
     "rampUpStartFraction",

@@ -28,7 +28,8 @@ export async function restoreGroup(
   mode: "fail" | "rename",
   cache: StatementCache,
 ): Promise<{ rows: number; renamed: Renamed[] }> {
-  for (const name of declaration.order) {
+  const tables = groupTables(declaration, group);
+  for (const name of tables) {
     const t = declaration.tables.get(name);
     if (!t) continue;
     for (const relation of t.parents) {
@@ -67,7 +68,7 @@ export async function restoreGroup(
     }
   }
   const renamed: Renamed[] = [];
-  for (const name of declaration.order) {
+  for (const name of tables) {
     const t = declaration.tables.get(name);
     if (!t) continue;
     for (const unique of t.unique) {
@@ -128,7 +129,7 @@ export async function restoreGroup(
     [META.softAt]: null,
     [META.purgeAt]: null,
   };
-  for (const name of declaration.order) {
+  for (const name of tables) {
     rows += await tx.run(
       cache.statement(`clear:${name}`, [null, null, null, null, null, group], () =>
         kysely.updateTable(name).set(clear).where(META.group, "=", group),
@@ -136,6 +137,36 @@ export async function restoreGroup(
     );
   }
   return { rows, renamed };
+}
+
+const reachable = new WeakMap<Declaration, Map<string, string[]>>();
+
+/**
+ * The tables a group can have rows in: the table of the deleted row (the
+ * group id starts with it) and its descendants, parents first. A cascade
+ * only follows child relations, so the other tables need no statement.
+ */
+export function groupTables(declaration: Declaration, group: string): readonly string[] {
+  const root = group.slice(0, group.indexOf(":"));
+  if (!declaration.tables.has(root)) return declaration.order;
+  let byRoot = reachable.get(declaration);
+  if (!byRoot) reachable.set(declaration, (byRoot = new Map()));
+  let tables = byRoot.get(root);
+  if (!tables) {
+    const seen = new Set([root]);
+    const queue = [root];
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      for (const child of declaration.tables.get(name)?.children ?? []) {
+        if (!seen.has(child.table)) {
+          seen.add(child.table);
+          queue.push(child.table);
+        }
+      }
+    }
+    tables = declaration.order.filter((name) => seen.has(name));
+    byRoot.set(root, tables);
+  }
+  return tables;
 }
 
 /** The first of "X (restored)", "X (restored 2)", ... that no live row holds with the key's other columns. */

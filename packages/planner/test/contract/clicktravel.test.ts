@@ -174,7 +174,7 @@ describe("contract: ClickTravel end to end (nines plan --json --as-of 2026-11-29
 });
 
 describe("contract: the CLI as a real process", () => {
-  it("node packages/cli/bin/nines.js plan --json: exit 1 and the same JSON; invalid: exit 2", () => {
+  it("node packages/cli/bin/nines.js plan --json: the process exits 1 and prints the same JSON", () => {
     const bin = "packages/cli/bin/nines.js";
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", bin, ...args], {
@@ -185,10 +185,6 @@ describe("contract: the CLI as a real process", () => {
     const ok = run("plan", FILE, "--json", "--as-of", "2026-11-29");
     assert.equal(ok.status, 1, ok.stderr);
     close((JSON.parse(ok.stdout) as Plan).journeys[0]!["availability"] as number, BOOK_TRIP);
-    const bad = run("plan", "packages/planner/test/contract/specs/invalid-many.nines.yaml", "--json");
-    assert.equal(bad.status, 2, bad.stderr);
-    assert.ok((JSON.parse(bad.stdout) as { errors: unknown[] }).errors.length >= 6);
-    assert.doesNotMatch(bad.stderr, /\n\s+at /);
   });
 
   it("the report for people exits as --json does, and asOf defaults to today (UTC)", async () => {

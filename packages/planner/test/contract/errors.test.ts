@@ -44,6 +44,17 @@ describe("contract: validation errors", () => {
     assert.match(e.hint, /orders/);
   });
 
+  it("a call to an undeclared store, and a scenario naming one, with the closest name", () => {
+    const errors = errorsOf(
+      `${head}services:\n  web: ${svc(", calls: { ordrs-db: {} }")}\nstores:\n  orders-db: { engine: postgres, zone: zone-a }\ndisasters:\n  - { store: orders-bd, scenario: X, kind: crash, rpo: 0, rto: 1m, priority: low }\n`,
+    );
+    assert.deepEqual(
+      errors.map((e) => e.line),
+      [4, 8],
+    );
+    for (const e of errors) assert.match(e.hint, /orders-db/);
+  });
+
   it("a cycle in calls (through an optional call too), showing the cycle", () => {
     const e = one(
       `${head}services:\n  a: ${svc(", calls: { b: { optional: true } }")}\n  b: ${svc(", calls: { a: {} }")}\n`,
@@ -200,9 +211,7 @@ describe("contract: nines plan exit statuses and --json errors", () => {
     assert.equal(status, 1);
   });
 
-  it("a tested date after --as-of is invalid input: exit 2 with the { errors } JSON", {
-    todo: "P3 (commands/plan.ts): analyze's NINES_SPEC_INVALID is printed as text, not as the { errors } JSON",
-  }, async () => {
+  it("a tested date after --as-of is invalid input: exit 2 with the { errors } JSON", async () => {
     const text = `${head}stores:\n  d: { engine: postgres, zone: zone-a, backups: { every: 1h, at: multi-region, restore: 1m, tested: 2026-12-01 } }\n`;
     await withSpecFile(text, async (path) => {
       const { status, out } = await nines("plan", path, "--json", "--as-of", "2026-11-29");

@@ -91,6 +91,8 @@ export async function snapshotInThread(options: {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(SCRIPT, {
     eval: true,
+    // The script is plain CommonJS: none of the parent's flags (--input-type=module, loaders) apply to it.
+    execArgv: [],
     workerData: { driver, source: options.source, file: options.file, method: options.method, newest: options.newest },
   });
   let timer: Timer | undefined;
