@@ -1,2 +1,2 @@
-export { main } from "./main.js";
 export { type Command, EXIT, type Io } from "./command.js";
+export { main } from "./main.js";

@@ -66,7 +66,10 @@ export async function main(argv: string[], io: Io, commands: readonly Command[] 
   }
   const command = commands.find((c) => c.name === first);
   if (!command) {
-    const suggestion = closest(first, commands.map((c) => c.name));
+    const suggestion = closest(
+      first,
+      commands.map((c) => c.name),
+    );
     io.stderr.write(
       `nines: unknown command '${first}'${suggestion ? `; did you mean '${suggestion}'?` : ""}\n` +
         "  hint: run 'nines --help' to list the commands\n",

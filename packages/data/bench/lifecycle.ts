@@ -64,11 +64,8 @@ const SQL = {
   mark: `update notes set ${META_SET} where id = $6 and nines_deleted_at is null`,
   orphans:
     "select c.id as k from notes as c where c.nines_group = $1 and c.folder_id is not null and not exists (select 1 as one from folders as p where p.id = c.folder_id and (p.nines_deleted_at is null or p.nines_group = $2)) limit $3",
-  clashFolders:
-    "select c.* from folders as c where c.nines_group = $1 and exists (select 1 as one from folders as l where l.nines_deleted_at is null and l.owner_id = c.owner_id and l.name = c.name)",
   clashNotes:
     "select c.* from notes as c where c.nines_group = $1 and exists (select 1 as one from notes as l where l.nines_deleted_at is null and l.owner_id = c.owner_id and l.title = c.title)",
-  clearFolders: `update folders set ${META_SET} where nines_group = $6`,
   clearNotes: `update notes set ${META_SET} where nines_group = $6`,
   audit:
     "insert into nines_audit (at, actor, action, table_name, row_key, group_id, row_count, detail) values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -123,9 +120,8 @@ function sqliteHand(file: string): Hand & { close(): void } {
         if (!row || row.owner !== owner || row.nines_group === null || now >= row.nines_soft_at) throw new Error("no");
         const group = row.nines_group;
         if (s.orphans.all(group, group, 5).length > 0) throw new Error("parent deleted");
-        if (s.clashFolders.all(group).length + s.clashNotes.all(group).length > 0) throw new Error("conflict");
-        const nulls = [null, null, null, null, null, group];
-        const rows = s.clearFolders.run(...nulls).changes + s.clearNotes.run(...nulls).changes;
+        if (s.clashNotes.all(group).length > 0) throw new Error("conflict");
+        const rows = s.clearNotes.run(null, null, null, null, null, group).changes;
         const detail = JSON.stringify({ phase: "trash", renamed: [] });
         s.audit.run(now, owner, "restore", "notes", String(id), group, rows, detail);
         db.exec("COMMIT");
@@ -194,14 +190,8 @@ function pgHand(url: string, schema: string): Hand & { close(): Promise<void> } 
         }
         const group = row.nines_group;
         if ((await client.query(SQL.orphans, [group, group, 5])).rows.length > 0) throw new Error("parent deleted");
-        const clashes =
-          (await client.query(SQL.clashFolders, [group])).rows.length +
-          (await client.query(SQL.clashNotes, [group])).rows.length;
-        if (clashes > 0) throw new Error("conflict");
-        const nulls = [null, null, null, null, null, group];
-        const rows =
-          ((await client.query(SQL.clearFolders, nulls)).rowCount ?? 0) +
-          ((await client.query(SQL.clearNotes, nulls)).rowCount ?? 0);
+        if ((await client.query(SQL.clashNotes, [group])).rows.length > 0) throw new Error("conflict");
+        const rows = (await client.query(SQL.clearNotes, [null, null, null, null, null, group])).rowCount ?? 0;
         const detail = JSON.stringify({ phase: "trash", renamed: [] });
         await client.query(SQL.audit, [now, owner, "restore", "notes", String(id), group, rows, detail]);
         await client.query("COMMIT");

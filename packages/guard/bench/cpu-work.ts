@@ -30,3 +30,8 @@ export function calibrateIterations(ms: number): number {
 export function work(iterations: number): void {
   sink += spin(iterations);
 }
+
+/** Reads the accumulated result, so the work cannot be optimised away. */
+export function workResult(): number {
+  return sink;
+}

@@ -149,8 +149,8 @@ const reachable = new WeakMap<Declaration, Map<string, string[]>>();
 export function groupTables(declaration: Declaration, group: string): readonly string[] {
   const root = group.slice(0, group.indexOf(":"));
   if (!declaration.tables.has(root)) return declaration.order;
-  let byRoot = reachable.get(declaration);
-  if (!byRoot) reachable.set(declaration, (byRoot = new Map()));
+  const byRoot = reachable.get(declaration) ?? new Map<string, string[]>();
+  reachable.set(declaration, byRoot);
   let tables = byRoot.get(root);
   if (!tables) {
     const seen = new Set([root]);

@@ -102,7 +102,11 @@ describe("AdmissionController", () => {
     const young = track(admission.admit());
     running.ticket?.release();
     await turn();
-    assert.equal(old.reason, "queue-timeout", "the stale request gets a fast 503 instead of waiting for its client to give up");
+    assert.equal(
+      old.reason,
+      "queue-timeout",
+      "the stale request gets a fast 503 instead of waiting for its client to give up",
+    );
     assert.ok(young.ticket);
   });
 

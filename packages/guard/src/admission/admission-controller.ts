@@ -273,7 +273,8 @@ export class AdmissionController {
       if (queue.size === 0) continue;
       const oldest = queue.peekOldest();
       const now = this.#clock.now();
-      const formed = this.#codel.overloaded(now) || (oldest !== undefined && now - oldest.enqueuedAt > this.#codel.targetMs);
+      const formed =
+        this.#codel.overloaded(now) || (oldest !== undefined && now - oldest.enqueuedAt > this.#codel.targetMs);
       return formed ? queue.takeNewest() : queue.takeOldest();
     }
     return undefined;

@@ -32,7 +32,13 @@ export class CoDel {
     this.targetMs = options.targetMs ?? 5;
     this.intervalMs = options.intervalMs ?? 100;
     requireOption(this.targetMs > 0, "CoDel", "targetMs", this.targetMs, "> 0");
-    requireOption(this.intervalMs > this.targetMs, "CoDel", "intervalMs", this.intervalMs, `> targetMs (${this.targetMs})`);
+    requireOption(
+      this.intervalMs > this.targetMs,
+      "CoDel",
+      "intervalMs",
+      this.intervalMs,
+      `> targetMs (${this.targetMs})`,
+    );
   }
 
   /** True when the queue has not been empty for more than `intervalMs`. */
