@@ -80,6 +80,13 @@ export async function benchBackup(options: { sizeMb: number; rounds: number; log
 }> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), "nines-bench-backup-"));
+  // A benchmark stopped with Ctrl-C or `timeout` must not leave gigabytes in /tmp.
+  const onSignal = (signal: NodeJS.Signals) => {
+    rmSync(dir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     const source = join(dir, "source.db");
     log(`generating a ${options.sizeMb} MB database in ${dir} ...`);
@@ -161,6 +168,8 @@ export async function benchBackup(options: { sizeMb: number; rounds: number; log
     });
     return { sizeMb, rows };
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -274,6 +274,7 @@ async function compare(
   hand: Hand,
   n: number,
   log: (line: string) => void,
+  run = 0,
 ): Promise<LifecycleBenchRow[]> {
   const random = new SeededRandom(7);
   const notes = USERS * FOLDERS_PER_USER * NOTES_PER_FOLDER;
@@ -328,11 +329,11 @@ async function compare(
     Math.ceil(n / 4),
     () => {
       const f = pickFolder();
-      return store.insert({ id: folderOwner(f) }, "notes", { folder_id: f, title: `s${serial++}` });
+      return store.insert({ id: folderOwner(f) }, "notes", { folder_id: f, title: `s${run}.${serial++}` });
     },
     () => {
       const f = pickFolder();
-      return hand.insert(folderOwner(f), f, `h${serial++}`);
+      return hand.insert(folderOwner(f), f, `h${run}.${serial++}`);
     },
   );
   // Deletes take distinct live notes: the store's from the first half, the hand's from the second;
@@ -370,6 +371,21 @@ async function compare(
 }
 
 /** Purge throughput: the best of `rounds` runs, each on a freshly built database. */
+const RUNS = 3;
+
+/** Runs the whole comparison `runs` times and keeps, per operation, the run with the median ratio. */
+async function medianOf(
+  runs: number,
+  once: (run: number) => Promise<LifecycleBenchRow[]>,
+): Promise<LifecycleBenchRow[]> {
+  const all: LifecycleBenchRow[][] = [];
+  for (let run = 0; run < runs; run++) all.push(await once(run));
+  return (all[0] ?? []).map((first, i) => {
+    const same = all.map((rows) => rows[i] ?? first).sort((a, b) => a.ratio - b.ratio);
+    return same[Math.floor(same.length / 2)] ?? first;
+  });
+}
+
 async function benchPurge(dir: string, rowsToPurge: number, rounds: number, log: (line: string) => void) {
   let best: Awaited<ReturnType<typeof purgeOnce>> | undefined;
   for (let r = 0; r < rounds; r++) {
@@ -431,7 +447,7 @@ export async function benchLifecycle(options: { n: number; purgeRows: number; lo
     await seed(connection);
     const hand = sqliteHand(file);
     const store = new LifecycleStore({ connection, declaration: DECLARATION });
-    rows.push(...(await compare("sqlite", store, hand, options.n, options.log)));
+    rows.push(...(await medianOf(RUNS, (run) => compare("sqlite", store, hand, options.n, options.log, run))));
     hand.close();
     await connection.close();
     const url = process.env["NINES_PG_URL"];
@@ -442,7 +458,11 @@ export async function benchLifecycle(options: { n: number; purgeRows: number; lo
         await seed(pgConnection);
         const pgh = pgHand(url, schema);
         const pgStore = new LifecycleStore({ connection: pgConnection, declaration: DECLARATION });
-        rows.push(...(await compare("postgres", pgStore, pgh, Math.ceil(options.n / 5), options.log)));
+        rows.push(
+          ...(await medianOf(RUNS, (run) =>
+            compare("postgres", pgStore, pgh, Math.ceil(options.n / 5), options.log, run),
+          )),
+        );
         await pgh.close();
       } finally {
         await pgConnection.executor.run({ sql: `drop schema ${schema} cascade`, parameters: [] });
@@ -470,7 +490,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     process.stdout.write(
-      "Lazy deletion vs the same statements by hand (alternating rounds, best of 20 each, µs per operation)\n\n",
+      "Lazy deletion vs the same statements by hand (alternating rounds, best of 20 each; median of 3 runs; µs per operation)\n\n",
     );
     process.stdout.write(
       "| engine | operation | store µs | by hand µs | ratio (goal ≤ 1.5) |\n|---|---|---:|---:|---:|\n",

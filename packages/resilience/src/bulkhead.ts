@@ -57,13 +57,8 @@ export class Bulkhead implements PipelineStage {
     const max = options.maxConcurrent;
     requireOption(Number.isInteger(max) && max >= 1, "bulkhead", "maxConcurrent", max, "an integer >= 1");
     const queue = options.maxQueue ?? 0;
-    requireOption(
-      queue === Number.POSITIVE_INFINITY || (Number.isInteger(queue) && queue >= 0),
-      "bulkhead",
-      "maxQueue",
-      queue,
-      "an integer >= 0",
-    );
+    // The queue is always bounded: an unbounded one turns overload into unbounded latency and memory.
+    requireOption(Number.isInteger(queue) && queue >= 0, "bulkhead", "maxQueue", queue, "an integer >= 0 (a bound)");
     this.maxConcurrent = max;
     this.maxQueue = queue;
   }

@@ -2,6 +2,9 @@
  * Stable error codes of `@nines/resilience`. Match with
  * `isNinesError(error, CODE)` from `@nines/core`, never with `instanceof`.
  * Rejections caused by overload carry `details.retryAfterMs` when known.
+ *
+ * @example
+ * if (isNinesError(error, RESILIENCE_ERRORS.circuitOpen)) return cached(error.details.retryAfterMs);
  */
 export const RESILIENCE_ERRORS = {
   /** The caller's AbortSignal aborted. Never counted as a dependency failure. */

@@ -6,13 +6,26 @@ import { parseRetryAfter } from "./retry-after.js";
 /**
  * The HTTP helper's own code: a response with a retryable status (not an
  * overload rejection). Counts as a dependency failure; retried by default.
+ *
+ * @example
+ * if (isNinesError(error, HTTP_STATUS_ERROR)) log.warn("upstream answered", error.details.status);
  */
 export const HTTP_STATUS_ERROR = "NINES_RESILIENCE_HTTP_STATUS";
 
-/** The header nines's server guard sets when it refuses a request: `shed`, `quarantined` or `draining`. */
+/**
+ * The header nines's server guard sets when it refuses a request: `shed`, `quarantined` or `draining`.
+ *
+ * @example
+ * response.headers.get(REJECTED_HEADER); // "shed" when the server dropped the request under load
+ */
 export const REJECTED_HEADER = "x-nines-rejected";
 
-/** The default retryable statuses: 408, 429, 500, 502, 503, 504. */
+/**
+ * The default retryable statuses: 408, 429, 500, 502, 503, 504.
+ *
+ * @example
+ * const get = httpFetch({ retryableStatuses: [...DEFAULT_RETRYABLE_STATUSES, 425] });
+ */
 export const DEFAULT_RETRYABLE_STATUSES: readonly number[] = Object.freeze([408, 429, 500, 502, 503, 504]);
 
 /** What the helper needs of a response: global fetch's and undici's both fit. */

@@ -53,7 +53,12 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
   ["constantBackoff", "delayMs", (v) => constantBackoff(v as number), [-1, Number.NaN, Number.POSITIVE_INFINITY]],
   ["timeout", "ms", (v) => timeout({ ms: v as number }), [0, -1, Number.NaN, Number.POSITIVE_INFINITY, "5"]],
   ["bulkhead", "maxConcurrent", (v) => bulkhead({ maxConcurrent: v as number }), [0, -1, 1.5, Number.NaN, "2"]],
-  ["bulkhead", "maxQueue", (v) => bulkhead({ maxConcurrent: 1, maxQueue: v as number }), [-1, 1.5, Number.NaN, "2"]],
+  [
+    "bulkhead",
+    "maxQueue",
+    (v) => bulkhead({ maxConcurrent: 1, maxQueue: v as number }),
+    [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "2"],
+  ],
   ["hedging", "delayMs", (v) => hedging({ delayMs: v as number }), [-1, Number.NaN, Number.POSITIVE_INFINITY, "5"]],
   ["hedging", "maxAttempts", (v) => hedging({ delayMs: 10, maxAttempts: v as number }), [0, -1, 1.5, Number.NaN]],
   ["retryBudget", "ratio", (v) => retryBudget({ ratio: v as number }), [-0.1, 1.5, Number.NaN, "0.5"]],

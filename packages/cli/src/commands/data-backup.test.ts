@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { after, before, it } from "node:test";
 import Database from "better-sqlite3";
+import { startS3rver } from "../../../data/test/support/s3rver.js";
 import type { Io } from "../command.js";
 import { main } from "../main.js";
 import { dataBackupCommands, parseDuration } from "./data-backup.js";
@@ -21,6 +22,13 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function nines(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  return await ninesWith({}, ...argv);
+}
+
+async function ninesWith(
+  env: NodeJS.ProcessEnv,
+  ...argv: string[]
+): Promise<{ status: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -31,7 +39,7 @@ async function nines(...argv: string[]): Promise<{ status: number; out: string; 
   stderr.on("data", (c) => {
     err += String(c);
   });
-  const io: Io = { stdout, stderr, env: {}, cwd: dir };
+  const io: Io = { stdout, stderr, env, cwd: dir };
   const status = await main(argv, io, dataBackupCommands);
   return { status, out, err };
 }
@@ -125,4 +133,48 @@ it("parses durations", () => {
   assert.equal(parseDuration("36h"), 36 * 3_600_000);
   assert.equal(parseDuration("1.5s"), 1500);
   assert.equal(parseDuration("7"), undefined);
+});
+
+it("backs up to and restores from an S3-compatible store with AWS_* settings and --endpoint", async () => {
+  const s3 = await startS3rver(["backups"]);
+  try {
+    const env = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" };
+    const backup = await ninesWith(
+      env,
+      "backup",
+      "--db",
+      "app.db",
+      "--to",
+      "s3://backups/app",
+      "--endpoint",
+      s3.endpoint,
+    );
+    assert.equal(backup.status, 0, backup.err);
+    assert.match(backup.out, /stored in s3:\/\/backups\/app/);
+    const list = await ninesWith({ ...env, AWS_ENDPOINT_URL: s3.endpoint }, "backups", "--from", "s3://backups/app");
+    assert.match(list.out, /^1 backups in s3:\/\/backups\/app/);
+    const restore = await ninesWith(
+      env,
+      "restore",
+      "--from",
+      "s3://backups/app",
+      "--to",
+      "from-s3.db",
+      "--endpoint",
+      s3.endpoint,
+    );
+    assert.equal(restore.status, 0, restore.err);
+    assert.ok(existsSync(join(dir, "from-s3.db")));
+    const noKeys = await ninesWith(
+      { AWS_REGION: "us-east-1" },
+      "backups",
+      "--from",
+      "s3://backups/app",
+      "--endpoint",
+      s3.endpoint,
+    );
+    assert.notEqual(noKeys.status, 0, "without credentials the store refuses");
+  } finally {
+    await s3.stop();
+  }
 });

@@ -142,7 +142,7 @@ export const plan: Command = {
       // analyze() also rejects a spec that is invalid only relative to --as-of (a `tested` date after it).
       result = analyze(spec, options);
     } catch (error) {
-      if (!isNinesError(error) || !error.code.startsWith("NINES_SPEC_")) throw error;
+      if (!isNinesError(error) || !SPEC_ERRORS.has(error.code)) throw error;
       const errors = specErrors(error, file);
       if (values.json) io.stdout.write(`${JSON.stringify({ errors }, null, 2)}\n`);
       else printSpecErrors(io, errors);
@@ -160,6 +160,9 @@ export const plan: Command = {
     return result.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
   },
 };
+
+/** The errors that mean "fix the spec": listed for people, or as `{ errors }` with --json, exit 2. */
+const SPEC_ERRORS = new Set(["NINES_SPEC_INVALID", "NINES_SPEC_UNREADABLE"]);
 
 /** The spec's path as the user wrote it when it resolves the same, so messages show it unchanged. */
 function specPath(cwd: string, file: string): string {

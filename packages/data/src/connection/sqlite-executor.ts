@@ -63,19 +63,33 @@ export class SqliteExecutor implements Executor {
     return prepared.run(...parameters).changes;
   }
 
-  async all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]> {
-    while (this.#lock !== undefined) await this.#lock;
-    return this.allNow<R>(statement);
+  all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]> {
+    return this.#when(() => this.allNow<R>(statement));
   }
 
-  async first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined> {
-    while (this.#lock !== undefined) await this.#lock;
-    return this.firstNow<R>(statement);
+  first<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R | undefined> {
+    return this.#when(() => this.firstNow<R>(statement));
   }
 
-  async run(statement: Statement | CompiledQuery): Promise<number> {
+  run(statement: Statement | CompiledQuery): Promise<number> {
+    return this.#when(() => this.runNow(statement));
+  }
+
+  /** Runs `work` now when no transaction holds the connection (no extra async frame on the hot path), else after it. */
+  #when<T>(work: () => T): Promise<T> {
+    if (this.#lock === undefined) {
+      try {
+        return Promise.resolve(work());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#later(work);
+  }
+
+  async #later<T>(work: () => T): Promise<T> {
     while (this.#lock !== undefined) await this.#lock;
-    return this.runNow(statement);
+    return work();
   }
 
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ export interface OpenTargetOptions {
   cwd?: string;
   /** S3-compatible endpoint; `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` from `env` otherwise. */
   endpoint?: string;
+  /** Where AWS_* settings (endpoint, keys, region) are read from; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -31,8 +32,23 @@ export function openTarget(location: string, options: OpenTargetOptions = {}): B
       throw backupError("targetInvalid", `'${location}' names no bucket`, { hint: "write s3://BUCKET/PREFIX" });
     }
     const endpoint = options.endpoint ?? env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
+    const accessKeyId = env["AWS_ACCESS_KEY_ID"];
+    const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"];
+    const sessionToken = env["AWS_SESSION_TOKEN"];
+    // Keys in `env` are used as given; without them the SDK's own chain (profiles, instance roles) applies.
+    const credentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+        : undefined;
+    const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
     try {
-      return new S3Target({ bucket, prefix, ...(endpoint ? { endpoint } : {}) });
+      return new S3Target({
+        bucket,
+        prefix,
+        ...(endpoint ? { endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+        ...(region ? { region } : {}),
+      });
     } catch (error) {
       throw backupError("targetInvalid", `'${location}' is not a usable S3 location: ${(error as Error).message}`, {
         hint: "write s3://BUCKET/PREFIX with a valid bucket name and a prefix of plain path segments",
