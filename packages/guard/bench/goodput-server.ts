@@ -53,8 +53,14 @@ async function startUnderPressure(): Promise<void> {
 async function startNines(): Promise<void> {
   const guard = await import("@nines/guard");
   const { adaptiveGate } = guard;
-  const gate = adaptiveGate({});
-  const g = guard.createGuard({ gate, paths: { liveness: "/livez" } });
+  const targetMs = Number(process.env["NINES_BENCH_CODEL_TARGET_MS"]) || undefined;
+  const gate = adaptiveGate(targetMs ? { codel: { targetMs, intervalMs: Math.max(100, targetMs * 5) } } : {});
+  const g = guard.createGuard({
+    gate,
+    paths: { liveness: "/livez" },
+    // The client's absolute deadline (epoch ms), as the load generator sends it.
+    deadlineOf: (r) => Number(r.header("x-request-deadline")) || undefined,
+  });
   if (process.env["NINES_BENCH_DEBUG"]) {
     const counts: Record<string, number> = {};
     gate.admission.events.on("rejected", (e) => {
@@ -71,12 +77,27 @@ async function startNines(): Promise<void> {
       );
     }, 1000).unref();
   }
+  const serverLatencies: number[] = [];
   const server = guard.guardHttpServer((_req, res) => {
+    const t0 = performance.now();
     work();
     res.end("ok");
+    if (process.env["NINES_BENCH_DIAG"]) serverLatencies.push(performance.now() - t0);
   }, g);
+  if (process.env["NINES_BENCH_DIAG"]) {
+    server.prependListener("request", (req) => {
+      (req as unknown as { t0: number }).t0 = performance.now();
+    });
+    process.once("exit", () => {
+      const s = serverLatencies.sort((a, b) => a - b);
+      process.stderr.write(`server handler ms p50 ${s[Math.floor(s.length / 2)]?.toFixed(2)} p99 ${s[Math.floor(s.length * 0.99)]?.toFixed(2)} n ${s.length}\n`);
+    });
+  }
   server.listen(0, "127.0.0.1", () => announce((server.address() as AddressInfo).port));
 }
+
+// Exit normally on SIGINT so that --cpu-prof can write its profile.
+process.once("SIGINT", () => process.exit(0));
 
 const starters: Record<string, () => Promise<void>> = {
   none: startNone,

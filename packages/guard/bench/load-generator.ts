@@ -23,6 +23,13 @@ export interface OpenLoopOptions {
   seed: number;
   /** Connections the pool may open. */
   connections?: number;
+  /** A pool to reuse (its connections stay warm across phases); closed by its owner. */
+  pool?: Pool;
+}
+
+/** A keep-alive pool for open-loop phases against `origin`. */
+export function openLoopPool(origin: string, connections = 1024): Pool {
+  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 10_000 });
 }
 
 /** Runs an open-loop phase and returns one record per request. */
@@ -43,7 +50,13 @@ export async function openLoop(options: OpenLoopOptions): Promise<RequestRecord[
     const t0 = performance.now();
     pending.push(
       pool
-        .request({ path: options.path, method: "GET", signal: AbortSignal.timeout(options.deadlineMs) })
+        .request({
+          path: options.path,
+          method: "GET",
+          // The absolute deadline travels with the request, so a server that reads it can drop what is already too late.
+          headers: { "x-request-deadline": String(Date.now() + options.deadlineMs) },
+          signal: AbortSignal.timeout(options.deadlineMs),
+        })
         .then(async (response) => {
           await response.body.dump();
           record.latencyMs = performance.now() - t0;
@@ -65,7 +78,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<RequestRecord[
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(pending);
-  await pool.close();
+  if (!options.pool) await pool.close();
   return records;
 }
 

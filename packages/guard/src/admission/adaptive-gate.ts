@@ -2,7 +2,7 @@ import { type Clock, isNinesError, systemClock } from "@nines/core";
 import type { Admission, AdmissionGate, GuardRequestInfo, RejectReason } from "../admission-gate.js";
 import { reject } from "../admission-gate.js";
 import { Quarantine, type QuarantineOptions } from "../quarantine/quarantine.js";
-import { ADMISSION_REJECTED, AdmissionController, type AdmissionOptions } from "./admission-controller.js";
+import { ADMISSION_REJECTED, AdmissionController, type AdmissionOptions, REJECT_MESSAGES } from "./admission-controller.js";
 import { LoadSignals, type LoadSignalsOptions } from "./load-signals.js";
 
 export interface AdaptiveGateOptions extends AdmissionOptions {
@@ -64,6 +64,11 @@ export function adaptiveGate(options: AdaptiveGateOptions = {}): AdmissionGate &
       const fingerprint = quarantine ? fingerprintOf(request) : "";
       const refused = quarantine?.check(fingerprint);
       if (refused) return reject("quarantined", refused.retryAfterMs, `request "${fingerprint}" is quarantined`);
+      const refusal = admission.refuseNow({
+        priority: request.priority,
+        ...(request.deadlineAt === undefined ? {} : { deadline: request.deadlineAt }),
+      });
+      if (refusal) return reject(refusal.reason === "draining" ? "draining" : "shed", refusal.retryAfterMs, REJECT_MESSAGES[refusal.reason]);
       return admission
         .admit({
           priority: request.priority,

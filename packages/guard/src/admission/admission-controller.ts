@@ -41,7 +41,7 @@ export interface AdmissionOptions {
   limit?: ConcurrencyLimit | number;
   /** Requests that may wait, all priorities together (>= 0). Default 1000. */
   maxQueue?: number;
-  /** Queue-delay control. Defaults: target 5 ms, interval 100 ms. */
+  /** Queue-delay control. Defaults: target 20 ms, interval 100 ms. */
   codel?: CoDelOptions;
   /**
    * How long the starter may run before yielding to I/O, in ms (default 0:
@@ -151,6 +151,32 @@ export class AdmissionController {
     for (const queue of this.#queues.values()) {
       for (let entry = queue.takeOldest(); entry; entry = queue.takeOldest()) this.#refuse(entry, "draining");
     }
+  }
+
+  /**
+   * The refusal a new request would get at once, without queueing, or
+   * undefined when it should queue: its deadline has already passed, or the
+   * queue is overloaded and already holds more than can be served within
+   * CoDel's target, so a new arrival would only wait to be refused.
+   * Refusing now, with no promise, queue entry, listener or error object,
+   * keeps the cost of shedding low enough that the server's time goes to
+   * requests it can serve. Critical requests are refused here only when
+   * expired. The `rejected` event is emitted as for any refusal.
+   */
+  refuseNow(request: AdmissionRequest = {}): { reason: RejectReason; retryAfterMs: number } | undefined {
+    const priority = request.priority ?? "normal";
+    const now = this.#clock.now();
+    let reason: RejectReason | undefined;
+    if (this.#draining) reason = "draining";
+    else if (request.deadline !== undefined && request.deadline <= now) reason = "expired";
+    else if (priority !== "critical" && this.queued > 0 && this.#codel.overloaded(now)) {
+      const servable = Math.max(1, Math.floor((this.#codel.targetMs / Math.max(this.#serviceMs, 0.05)) * this.#limit.limit));
+      if (this.queued >= servable) reason = "shed";
+    }
+    if (reason === undefined) return undefined;
+    const retryAfterMs = this.#retryAfterMs();
+    this.events.emit("rejected", { priority, reason, retryAfterMs });
+    return { reason, retryAfterMs };
   }
 
   /** Waits for a slot. Rejects with {@link ADMISSION_REJECTED} when refused. */
@@ -324,14 +350,15 @@ export class AdmissionController {
   #error(priority: Priority, reason: RejectReason): NinesError {
     const retryAfterMs = this.#retryAfterMs();
     this.events.emit("rejected", { priority, reason, retryAfterMs });
-    return new NinesError(ADMISSION_REJECTED, MESSAGES[reason], {
+    return new NinesError(ADMISSION_REJECTED, REJECT_MESSAGES[reason], {
       hint: `retry after ${retryAfterMs / 1000} s, with jitter`,
       details: { reason, priority, retryAfterMs },
     });
   }
 }
 
-const MESSAGES: Record<RejectReason, string> = {
+/** What each refusal reason means, for people. */
+export const REJECT_MESSAGES: Record<RejectReason, string> = {
   shed: "the server is overloaded and shed this request",
   "queue-timeout": "the request waited too long in the server's queue",
   expired: "the request's deadline passed before it could be served",

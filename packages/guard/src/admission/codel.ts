@@ -1,7 +1,7 @@
 import { requireOption } from "@nines/core";
 
 export interface CoDelOptions {
-  /** How long a request may wait while the queue is overloaded, in ms. Default 5. */
+  /** How long a request may wait while the queue is overloaded, in ms. Default 20. */
   targetMs?: number;
   /** How long the queue must stay non-empty to count as overloaded, and how long a request may wait otherwise, in ms. Default 100. */
   intervalMs?: number;
@@ -19,9 +19,9 @@ export interface CoDelOptions {
  * standing queue behind it.)
  *
  * @example
- * const codel = new CoDel({ targetMs: 5, intervalMs: 100 });
+ * const codel = new CoDel({ targetMs: 20, intervalMs: 100 });
  * codel.onEmpty(now);                 // the queue drained
- * codel.timeoutMs(now + 150);         // 5: non-empty for 150 ms > 100 ms
+ * codel.timeoutMs(now + 150);         // 20: non-empty for 150 ms > 100 ms
  */
 export class CoDel {
   readonly targetMs: number;
@@ -29,7 +29,9 @@ export class CoDel {
   #lastEmpty: number | undefined;
 
   constructor(options: CoDelOptions = {}) {
-    this.targetMs = options.targetMs ?? 5;
+    // 20 ms rather than the 5 ms of network CoDel: a few service times of a typical handler, so a server
+    // at full load is not made to shed (measured in docs/benchmarks.md), and still far below client deadlines.
+    this.targetMs = options.targetMs ?? 20;
     this.intervalMs = options.intervalMs ?? 100;
     requireOption(this.targetMs > 0, "CoDel", "targetMs", this.targetMs, "> 0");
     requireOption(
