@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isNinesError } from "@nines/core";
+import { closestName, isNinesError } from "@nines/core";
 import { type Command, EXIT, type Io } from "./command.js";
 import { commands as builtIn } from "./commands/index.js";
 
@@ -24,31 +24,6 @@ function help(commands: readonly Command[]): string {
   ].join("\n");
 }
 
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = levenshtein(name, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length]!;
-}
-
 /**
  * Runs `nines` with `argv` (without the node and script paths) and returns
  * the exit status. Never throws and never exits: errors are printed for
@@ -66,7 +41,7 @@ export async function main(argv: string[], io: Io, commands: readonly Command[] 
   }
   const command = commands.find((c) => c.name === first);
   if (!command) {
-    const suggestion = closest(
+    const suggestion = closestName(
       first,
       commands.map((c) => c.name),
     );

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { checksumHasher } from "./block-checksum.js";
 import { backupError } from "./errors.js";
 import { type BackupManifest, isBackupId, manifestKey, parseManifest } from "./manifest.js";
 import type { OnProgress } from "./progress.js";
@@ -110,7 +110,7 @@ export async function fetchBackup(
       });
     }
     // Hash while copying: one pass over the data, overlapping with the kernel writing it out.
-    const hash = createHash("sha256");
+    const hash = checksumHasher(manifest.checksum);
     let size = 0;
     const hashing = async function* (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
@@ -132,7 +132,7 @@ export async function fetchBackup(
         },
       );
     }
-    const sha256 = hash.digest("hex");
+    const sha256 = hash.digest();
     if (size !== manifest.sizeBytes) {
       throw backupError(
         "corrupt",

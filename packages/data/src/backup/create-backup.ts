@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Clock, type Random, requireOption, systemClock, systemRandom } from "@nines/core";
+import type { ChecksumScheme } from "./block-checksum.js";
 import { fileChecksum } from "./checksum.js";
 import type { BackupEngine } from "./engines/engine.js";
 import { backupError } from "./errors.js";
@@ -66,9 +67,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       ...(options.newestColumn === undefined ? {} : { newestColumn: options.newestColumn }),
       ...(onProgress ? { onProgress } : {}),
     });
-    const { sha256, size } =
+    const { sha256, size, checksum }: { sha256: string; size: number; checksum?: ChecksumScheme | undefined } =
       info.sha256 !== undefined && info.sizeBytes !== undefined
-        ? { sha256: info.sha256, size: info.sizeBytes }
+        ? { sha256: info.sha256, size: info.sizeBytes, checksum: info.checksum }
         : await fileChecksum(file, (done) => onProgress?.({ phase: "checksum", done }));
     const finished = clock.now();
     const manifest: BackupManifest = {
@@ -84,6 +85,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       dataFile: engine.dataFile,
       sizeBytes: size,
       sha256,
+      ...(checksum === undefined ? {} : { checksum }),
       rowCounts: info.rowCounts,
       ...(info.newestDataAt === undefined
         ? {}

@@ -1,3 +1,4 @@
+import type { ChecksumScheme } from "./block-checksum.js";
 import { backupError } from "./errors.js";
 
 /** The engines a backup can come from. */
@@ -30,7 +31,10 @@ export interface BackupManifest {
   /** The data object's key inside the backup, relative to the id: `data.sqlite` or `data.pgdump`. */
   dataFile: string;
   sizeBytes: number;
+  /** Hex SHA-256 of the data, computed as `checksum` says (the whole file's SHA-256 when it is absent). */
   sha256: string;
+  /** The checksum scheme; absent in older backups, which hash the whole file. */
+  checksum?: ChecksumScheme;
   /** Rows per table in the snapshot, read from the snapshot itself. */
   rowCounts: Record<string, number>;
   /** The newest value of the given timestamp column, when one was given: the backup's data age. */
@@ -93,7 +97,11 @@ export function parseManifest(bytes: Uint8Array, where = "manifest"): BackupMani
     typeof m.finishedAt === "string" &&
     typeof m.startedAt === "string" &&
     typeof m.rowCounts === "object" &&
-    m.rowCounts !== null;
+    m.rowCounts !== null &&
+    (m.checksum === undefined ||
+      (m.checksum.scheme === "sha256-blocks" &&
+        Number.isSafeInteger(m.checksum.blockBytes) &&
+        m.checksum.blockBytes > 0));
   if (!ok) {
     throw backupError("corrupt", `${where} is missing fields or has wrong ones`, { hint: "restore an older backup" });
   }

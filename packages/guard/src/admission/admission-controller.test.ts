@@ -180,6 +180,31 @@ describe("AdmissionController", () => {
     running.ticket?.release();
   });
 
+  it("refuses at once, without queueing, what could only wait to be refused", async () => {
+    const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 100 } });
+    const running = track(admission.admit());
+    await turn();
+    assert.equal(admission.refuseNow({ deadline: clock.now() })?.reason, "expired");
+    assert.equal(admission.refuseNow(), undefined, "an empty queue takes new requests");
+    const waiting = [1, 2, 3].map(() => track(admission.admit()));
+    assert.equal(admission.refuseNow(), undefined, "not overloaded yet: the queue may absorb a burst");
+    await clock.advance(101); // non-empty for more than the interval: overloaded
+    const refusal = admission.refuseNow();
+    assert.equal(refusal?.reason, "shed");
+    assert.ok((refusal?.retryAfterMs ?? 0) >= 1000);
+    assert.equal(admission.refuseNow({ priority: "critical" }), undefined, "critical requests always queue");
+    assert.equal(admission.queued, 3, "a refusal now leaves the queue as it was");
+    running.ticket?.release();
+    await turn();
+    // They waited 101 ms > the 5 ms target of an overloaded queue: refused when reached, oldest first.
+    assert.deepEqual(
+      waiting.map((w) => w.reason),
+      ["queue-timeout", "queue-timeout", "queue-timeout"],
+    );
+    admission.drain();
+    assert.equal(admission.refuseNow({ priority: "critical" })?.reason, "draining");
+  });
+
   it("validates its options", () => {
     assert.throws(() => new AdmissionController({ maxQueue: -1 }), /maxQueue must be an integer >= 0/);
     assert.throws(() => new AdmissionController({ limit: 0 }), /limit must be an integer >= 1/);

@@ -170,7 +170,9 @@ export class AdmissionController {
     if (this.#draining) reason = "draining";
     else if (request.deadline !== undefined && request.deadline <= now) reason = "expired";
     else if (priority !== "critical" && this.queued > 0 && this.#codel.overloaded(now)) {
-      const servable = Math.max(1, Math.floor((this.#codel.targetMs / Math.max(this.#serviceMs, 0.05)) * this.#limit.limit));
+      // Before the first request ends, assume one takes the whole target.
+      const serviceMs = this.#serviceMs > 0 ? this.#serviceMs : this.#codel.targetMs;
+      const servable = Math.max(1, Math.floor((this.#codel.targetMs / serviceMs) * this.#limit.limit));
       if (this.queued >= servable) reason = "shed";
     }
     if (reason === undefined) return undefined;

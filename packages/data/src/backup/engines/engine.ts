@@ -1,4 +1,5 @@
 import { requireOption } from "@nines/core";
+import type { ChecksumScheme } from "../block-checksum.js";
 import type { BackupEngineName } from "../manifest.js";
 import type { OnProgress } from "../progress.js";
 
@@ -12,6 +13,8 @@ export interface SnapshotInfo {
   /** SHA-256 and size of the file, when the engine computed them on the way (else the caller does). */
   sha256?: string;
   sizeBytes?: number;
+  /** How `sha256` was computed, when not over the whole file. */
+  checksum?: ChecksumScheme;
 }
 
 /** What checking a restored copy found. */

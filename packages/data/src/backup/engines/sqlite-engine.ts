@@ -4,7 +4,7 @@ import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type Clock, requireOption, systemClock } from "@nines/core";
 import Database from "better-sqlite3";
-import { fileChecksum } from "../checksum.js";
+import { type ChecksumScheme, fileBlockChecksum } from "../block-checksum.js";
 import { backupError } from "../errors.js";
 import type { OnProgress } from "../progress.js";
 import { syncPath } from "../targets/local-dir-target.js";
@@ -117,17 +117,19 @@ export class SqliteEngine implements BackupEngine {
       (source.pragma("page_count", { simple: true }) as number) *
       (source.pragma("page_size", { simple: true }) as number);
     source.close();
-    let checksum: { sha256: string; size: number } | undefined;
+    let checksum: { sha256: string; size: number; checksum: ChecksumScheme } | undefined;
     const snapshot = await snapshotInThread({
       source: options.source,
       file: options.file,
       method: this.method,
       totalBytes,
       clock: this.#clock,
-      // Hash and fsync at the same time (CPU and disk), while the thread counts rows.
+      // Hash (in blocks, on every core) and fsync at the same time, while the thread counts rows.
       onCopied: async () => {
         const [sum] = await Promise.all([
-          fileChecksum(options.file, (done) => options.onProgress?.({ phase: "checksum", done, total: totalBytes })),
+          fileBlockChecksum(options.file, {
+            onBytes: (done) => options.onProgress?.({ phase: "checksum", done, total: totalBytes }),
+          }),
           syncPath(options.file),
         ]);
         checksum = sum;
@@ -150,7 +152,7 @@ export class SqliteEngine implements BackupEngine {
       method: this.method,
       rowCounts: snapshot.rowCounts,
       ...(newestDataAt === undefined ? {} : { newestDataAt }),
-      ...(checksum ? { sha256: checksum.sha256, sizeBytes: checksum.size } : {}),
+      ...(checksum ? { sha256: checksum.sha256, sizeBytes: checksum.size, checksum: checksum.checksum } : {}),
     };
     return info;
   }

@@ -1,4 +1,4 @@
-import { buildSpec } from "../../analysis/testing/build-spec.js";
+import { clicktravelSpec } from "../../analysis/testing/clicktravel.js";
 import type { Spec } from "../../model.js";
 import type { PlanResult } from "../../result.js";
 
@@ -12,120 +12,7 @@ import type { PlanResult } from "../../result.js";
  * const { spec, result } = clicktravelFixture();
  */
 export function clicktravelFixture(): { spec: Spec; result: PlanResult } {
-  const deep = { check: "/ready", dependencies: true, autoheal: true };
-  const retry = { retries: 2, backoff: "exponential" as const, jitter: true, breaker: true };
-  const spec = buildSpec({
-    name: "ClickTravel",
-    regions: {
-      "us-central1": ["us-central1-a", "us-central1-b", "us-central1-f"],
-      "europe-west2": ["europe-west2-a", "europe-west2-b"],
-    },
-    objective: 0.9995,
-    edge: [{ name: "lb", engine: "global-http-lb", availability: 0.9999, location: "global" }],
-    services: [
-      {
-        name: "web",
-        zones: ["us-central1-a", "us-central1-b", "europe-west2-a", "europe-west2-b"],
-        instances: 2,
-        capacity: 500,
-        load: 2000,
-        health: deep,
-        startup: 15,
-        autoscale: { metric: "requests-per-second", target: 350, max: 16, min: null },
-        calls: [
-          { target: "orders", ...retry },
-          { target: "inventory", ...retry },
-          { target: "analytics", optional: true },
-        ],
-      },
-      {
-        name: "orders",
-        zones: ["us-central1-a", "us-central1-b"],
-        instances: 2,
-        capacity: 300,
-        load: 600,
-        health: deep,
-        startup: 20,
-        autoscale: { metric: "cpu", target: 60, max: 8, min: null },
-        calls: [{ target: "orders-db" }],
-      },
-      {
-        name: "inventory",
-        zones: ["us-central1-a", "us-central1-b"],
-        instances: 2,
-        capacity: 400,
-        load: 900,
-        health: deep,
-        startup: 20,
-        autoscale: null,
-        calls: [{ target: "inventory-db" }],
-      },
-      {
-        name: "analytics",
-        zones: ["us-central1-a"],
-        instances: 1,
-        capacity: 200,
-        load: 100,
-        health: { check: "/healthz", dependencies: false, autoheal: true },
-        startup: 60,
-        autoscale: null,
-        calls: [{ target: "analytics-dw" }],
-      },
-    ],
-    stores: [
-      {
-        name: "orders-db",
-        engine: "cloud-sql",
-        managed: true,
-        sla: 0.9995,
-        zone: "us-central1-a",
-        replica: { zone: "us-central1-f", sync: true, lag: 0, failover: 60 },
-        backups: { every: 86_400, at: { kind: "multi-region" }, restore: 1_800, tested: "2026-09-15" },
-        log: { every: 300, at: { kind: "multi-region" } },
-        userData: true,
-        cost: 600,
-      },
-      {
-        name: "inventory-db",
-        engine: "firestore",
-        managed: true,
-        location: "multi-region",
-        sla: 0.99999,
-        backups: { every: 86_400, at: { kind: "multi-region" }, restore: 3_600, tested: null },
-        userData: true,
-        cost: 300,
-      },
-      {
-        name: "analytics-dw",
-        engine: "bigquery",
-        managed: true,
-        location: "multi-region",
-        sla: 0.9999,
-        rebuild: 86_400,
-        cost: 200,
-      },
-    ],
-    journeys: [{ name: "book-trip", via: "lb", entry: "web" }],
-    disasters: [
-      {
-        subject: "inventory-db",
-        scenario: "Programmer deleted all inventory accidentally",
-        kind: "deletion",
-        rpo: 3_600,
-        rto: 3_600,
-      },
-      { subject: "orders-db", scenario: "Orders database crashed", kind: "crash", rpo: 0, rto: 300 },
-      {
-        subject: "analytics-dw",
-        scenario: "User deletes tables",
-        kind: "deletion",
-        rpo: 0,
-        rto: 86_400,
-        priority: "medium",
-      },
-    ],
-    costs: { currency: "USD", instance: 50, downtimePerHour: 20_000 },
-  });
+  const spec = clicktravelSpec();
   spec.file = "examples/clicktravel/nines.yaml";
 
   const journeyAvailability = 0.99961;
