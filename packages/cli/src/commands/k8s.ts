@@ -8,9 +8,9 @@ import {
   loadSpec,
   renderManifestFiles,
   type Spec,
-  writeFileAtomic,
 } from "@nines/planner";
 import { type Command, EXIT } from "../command.js";
+import { writeOutput } from "../write-output.js";
 
 const usage = `Usage: nines k8s FILE --out DIR [options]
 
@@ -37,17 +37,8 @@ Exit status: 0 written, 1 a check failed (nothing written), 2 invalid spec or op
 `;
 
 /** A file that cannot be written: the path given is the problem (exit 2), never a bug. */
-async function write(path: string, shown: string, content: string): Promise<void> {
-  try {
-    await writeFileAtomic(path, content);
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new NinesError("NINES_K8S_WRITE_FAILED", `cannot write ${shown} (${reason})`, {
-      hint: "check that the directory is writable and the path is not a directory",
-      cause,
-      details: { exitCode: EXIT.usage },
-    });
-  }
+function write(path: string, shown: string, content: string): Promise<void> {
+  return writeOutput(path, shown, content, "NINES_K8S_WRITE_FAILED");
 }
 
 function usageError(message: string, hint: string): NinesError {

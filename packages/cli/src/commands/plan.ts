@@ -9,9 +9,9 @@ import {
   renderTerminalReport,
   type Spec,
   useColour,
-  writeFileAtomic,
 } from "@nines/planner";
 import { type Command, EXIT, type Io } from "../command.js";
+import { writeOutput } from "../write-output.js";
 
 const usage = `Usage: nines plan FILE [options]
 
@@ -42,17 +42,8 @@ interface SpecErrorJson {
 }
 
 /** A file that cannot be written: the path given is the problem (exit 2), never a bug. */
-async function write(path: string, shown: string, content: string): Promise<void> {
-  try {
-    await writeFileAtomic(path, content);
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new NinesError("NINES_PLAN_WRITE_FAILED", `cannot write ${shown} (${reason})`, {
-      hint: "check that the directory is writable and the path is not a directory",
-      cause,
-      details: { exitCode: EXIT.usage },
-    });
-  }
+function write(path: string, shown: string, content: string): Promise<void> {
+  return writeOutput(path, shown, content, "NINES_PLAN_WRITE_FAILED");
 }
 
 function usageError(message: string, hint: string): NinesError {

@@ -67,12 +67,12 @@ const SCRIPT = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { openSync, readSync, closeSync } = require("node:fs");
 const { createHash } = require("node:crypto");
-const { file, blockBytes, first, last, size } = workerData;
+const { file, blockBytes, indices, size } = workerData;
 const fd = openSync(file, "r");
 try {
   const buf = Buffer.allocUnsafe(Math.min(blockBytes, 1 << 20));
   const digests = [];
-  for (let i = first; i < last; i++) {
+  for (const i of indices) {
     const h = createHash("sha256");
     let pos = i * blockBytes;
     const end = Math.min(pos + blockBytes, size);
@@ -91,13 +91,13 @@ try {
 }
 `;
 
-function hashRange(
+function hashOnThread(
   file: string,
-  range: { first: number; last: number; size: number; blockBytes: number },
+  job: { indices: number[]; size: number; blockBytes: number },
   onBytes: (n: number) => void,
 ): Promise<Uint8Array[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(SCRIPT, { eval: true, execArgv: [], workerData: { file, ...range } });
+    const worker = new Worker(SCRIPT, { eval: true, execArgv: [], workerData: { file, ...job } });
     worker.on("message", (m: { done?: number; digests?: Uint8Array[] }) => {
       if (m.digests) resolve(m.digests);
       else if (m.done !== undefined) onBytes(m.done);
@@ -124,27 +124,41 @@ export async function fileBlockChecksum(
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   const { size } = await stat(file);
   const blocks = Math.ceil(size / blockBytes);
-  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), blocks));
+  const digests = await hashBlocks(
+    file,
+    Array.from({ length: blocks }, (_, i) => i),
+    { size, blockBytes, ...(options.threads === undefined ? {} : { threads: options.threads }) },
+    options.onBytes,
+  );
+  const outer = createHash("sha256");
+  for (const d of digests.values()) outer.update(d);
+  return { sha256: outer.digest("hex"), size, checksum: { scheme: "sha256-blocks", blockBytes } };
+}
+
+/** Digests of the given blocks (ascending), each thread taking a contiguous share; a Map in index order. */
+async function hashBlocks(
+  file: string,
+  indices: number[],
+  options: { size: number; blockBytes: number; threads?: number },
+  onProgress?: (done: number) => void,
+): Promise<Map<number, Uint8Array>> {
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), indices.length));
   let done = 0;
   const onBytes = (n: number) => {
     done += n;
-    options.onBytes?.(done);
+    onProgress?.(done);
   };
   const runs = await Promise.all(
-    Array.from({ length: threads }, (_, t) =>
-      hashRange(
-        file,
-        {
-          first: Math.floor((t * blocks) / threads),
-          last: Math.floor(((t + 1) * blocks) / threads),
-          size,
-          blockBytes,
-        },
-        onBytes,
-      ),
-    ),
+    Array.from({ length: threads }, (_, t) => {
+      const share = indices.slice(
+        Math.floor((t * indices.length) / threads),
+        Math.floor(((t + 1) * indices.length) / threads),
+      );
+      return hashOnThread(file, { indices: share, size: options.size, blockBytes: options.blockBytes }, onBytes);
+    }),
   );
-  const outer = createHash("sha256");
-  for (const digests of runs) for (const d of digests) outer.update(d);
-  return { sha256: outer.digest("hex"), size, checksum: { scheme: "sha256-blocks", blockBytes } };
+  const result = new Map<number, Uint8Array>();
+  let k = 0;
+  for (const digests of runs) for (const d of digests) result.set(indices[k++] as number, d);
+  return result;
 }
