@@ -18,7 +18,11 @@ function bytes(n: number, seed: number): Buffer {
 function byHand(data: Buffer, blockBytes: number): string {
   const outer = createHash("sha256");
   for (let at = 0; at < data.length; at += blockBytes)
-    outer.update(createHash("sha256").update(data.subarray(at, at + blockBytes)).digest());
+    outer.update(
+      createHash("sha256")
+        .update(data.subarray(at, at + blockBytes))
+        .digest(),
+    );
   return outer.digest("hex");
 }
 

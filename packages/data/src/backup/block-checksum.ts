@@ -16,8 +16,8 @@ export interface ChecksumScheme {
   blockBytes: number;
 }
 
-/** 16 MiB: large enough that the outer hash is negligible, small enough to split work evenly. */
-export const DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024;
+/** 4 MiB: large enough that the outer hash is negligible (32 bytes per block), small enough that little is left to hash after a followed copy. */
+export const DEFAULT_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /**
  * A streaming hasher for a manifest's checksum scheme: feed the bytes in
@@ -135,8 +135,14 @@ export async function fileBlockChecksum(
   return { sha256: outer.digest("hex"), size, checksum: { scheme: "sha256-blocks", blockBytes } };
 }
 
-/** Digests of the given blocks (ascending), each thread taking a contiguous share; a Map in index order. */
-async function hashBlocks(
+/**
+ * Digests of the given blocks (ascending) of a file of `size` bytes, each
+ * thread taking a contiguous share; a Map in index order.
+ *
+ * @example
+ * const digests = await hashBlocks("/tmp/f", [0, 5, 6], { size, blockBytes: DEFAULT_BLOCK_BYTES });
+ */
+export async function hashBlocks(
   file: string,
   indices: number[],
   options: { size: number; blockBytes: number; threads?: number },

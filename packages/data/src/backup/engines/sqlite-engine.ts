@@ -6,6 +6,7 @@ import { type Clock, requireOption, systemClock } from "@nines/core";
 import Database from "better-sqlite3";
 import { type ChecksumScheme, fileBlockChecksum } from "../block-checksum.js";
 import { backupError } from "../errors.js";
+import { followBlockChecksum } from "../follow-block-checksum.js";
 import type { OnProgress } from "../progress.js";
 import { syncPath } from "../targets/local-dir-target.js";
 import {
@@ -118,25 +119,35 @@ export class SqliteEngine implements BackupEngine {
       (source.pragma("page_size", { simple: true }) as number);
     source.close();
     let checksum: { sha256: string; size: number; checksum: ChecksumScheme } | undefined;
-    const snapshot = await snapshotInThread({
-      source: options.source,
-      file: options.file,
-      method: this.method,
-      totalBytes,
-      clock: this.#clock,
-      // Hash (in blocks, on every core) and fsync at the same time, while the thread counts rows.
-      onCopied: async () => {
-        const [sum] = await Promise.all([
-          fileBlockChecksum(options.file, {
-            onBytes: (done) => options.onProgress?.({ phase: "checksum", done, total: totalBytes }),
-          }),
-          syncPath(options.file),
-        ]);
-        checksum = sum;
-      },
-      ...(newest ? { newest } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    const onBytes = (done: number) => options.onProgress?.({ phase: "checksum", done, total: totalBytes });
+    // The backup API writes a fresh file's pages once, in page order (header last): hash blocks as they land,
+    // on the second core, so little is left to hash once the copy is done. VACUUM INTO rewrites pages: after.
+    const follow =
+      this.method === "backup-api" && !existsSync(options.file)
+        ? followBlockChecksum(options.file, { clock: this.#clock, onBytes })
+        : undefined;
+    let snapshot: Awaited<ReturnType<typeof snapshotInThread>>;
+    try {
+      snapshot = await snapshotInThread({
+        source: options.source,
+        file: options.file,
+        method: this.method,
+        totalBytes,
+        clock: this.#clock,
+        // Finish the hash (in blocks, on every core) and fsync at the same time, while the thread counts rows.
+        onCopied: async () => {
+          const [sum] = await Promise.all([
+            follow ? follow.finish() : fileBlockChecksum(options.file, { onBytes }),
+            syncPath(options.file),
+          ]);
+          checksum = sum;
+        },
+        ...(newest ? { newest } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    } finally {
+      await follow?.stop();
+    }
     if (newest && snapshot.newestMissing) {
       throw backupError(
         "tableUnknown",
