@@ -90,7 +90,9 @@ async function startNines(): Promise<void> {
     });
     process.once("exit", () => {
       const s = serverLatencies.sort((a, b) => a - b);
-      process.stderr.write(`server handler ms p50 ${s[Math.floor(s.length / 2)]?.toFixed(2)} p99 ${s[Math.floor(s.length * 0.99)]?.toFixed(2)} n ${s.length}\n`);
+      process.stderr.write(
+        `server handler ms p50 ${s[Math.floor(s.length / 2)]?.toFixed(2)} p99 ${s[Math.floor(s.length * 0.99)]?.toFixed(2)} n ${s.length}\n`,
+      );
     });
   }
   server.listen(0, "127.0.0.1", () => announce((server.address() as AddressInfo).port));

@@ -117,9 +117,20 @@ async function runOnce(
     let done = false;
     const probes = probeLoop(origin, "/livez", 100, 100, () => done);
     // The first second at the new rate is the step response; the steady state is measured after it.
-    const all = await openLoop({ origin, pool, path: "/", rate: capacity * multiple, durationMs: durationMs + stepMs, deadlineMs, seed });
+    const all = await openLoop({
+      origin,
+      pool,
+      path: "/",
+      rate: capacity * multiple,
+      durationMs: durationMs + stepMs,
+      deadlineMs,
+      seed,
+    });
     const records = all.filter((r) => r.sentAt >= stepMs).map((r) => ({ ...r, sentAt: r.sentAt - stepMs }));
-    const stepLatencies = all.filter((r) => r.sentAt < stepMs && r.status === 200).map((r) => r.latencyMs).sort((a, b) => a - b);
+    const stepLatencies = all
+      .filter((r) => r.sentAt < stepMs && r.status === 200)
+      .map((r) => r.latencyMs)
+      .sort((a, b) => a - b);
     done = true;
     const probesAnswered = await probes;
     const result: Result = {

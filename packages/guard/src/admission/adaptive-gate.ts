@@ -2,7 +2,12 @@ import { type Clock, isNinesError, systemClock } from "@nines/core";
 import type { Admission, AdmissionGate, GuardRequestInfo, RejectReason } from "../admission-gate.js";
 import { reject } from "../admission-gate.js";
 import { Quarantine, type QuarantineOptions } from "../quarantine/quarantine.js";
-import { ADMISSION_REJECTED, AdmissionController, type AdmissionOptions, REJECT_MESSAGES } from "./admission-controller.js";
+import {
+  ADMISSION_REJECTED,
+  AdmissionController,
+  type AdmissionOptions,
+  REJECT_MESSAGES,
+} from "./admission-controller.js";
 import { LoadSignals, type LoadSignalsOptions } from "./load-signals.js";
 
 export interface AdaptiveGateOptions extends AdmissionOptions {
@@ -68,7 +73,12 @@ export function adaptiveGate(options: AdaptiveGateOptions = {}): AdmissionGate &
         priority: request.priority,
         ...(request.deadlineAt === undefined ? {} : { deadline: request.deadlineAt }),
       });
-      if (refusal) return reject(refusal.reason === "draining" ? "draining" : "shed", refusal.retryAfterMs, REJECT_MESSAGES[refusal.reason]);
+      if (refusal)
+        return reject(
+          refusal.reason === "draining" ? "draining" : "shed",
+          refusal.retryAfterMs,
+          REJECT_MESSAGES[refusal.reason],
+        );
       return admission
         .admit({
           priority: request.priority,
