@@ -71,6 +71,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       info.sha256 !== undefined && info.sizeBytes !== undefined
         ? { sha256: info.sha256, size: info.sizeBytes, checksum: info.checksum }
         : await fileChecksum(file, (done) => onProgress?.({ phase: "checksum", done }));
+    // Hashed during the copy or after it, say so: people watching a long backup see every phase.
+    if (info.sha256 !== undefined) onProgress?.({ phase: "checksum", done: size, total: size });
     const finished = clock.now();
     const manifest: BackupManifest = {
       format: 1,
