@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isNinesError, NinesError } from "@nines/core";
 import {
@@ -10,6 +10,7 @@ import {
   type Spec,
 } from "@nines/planner";
 import { type Command, EXIT } from "../command.js";
+import { specPath } from "../spec-path.js";
 import { writeOutput } from "../write-output.js";
 
 const usage = `Usage: nines k8s FILE --out DIR [options]
@@ -119,11 +120,6 @@ export const k8s: Command = {
     return EXIT.ok;
   },
 };
-
-/** The spec's path as the user wrote it when it resolves the same, so messages show it unchanged. */
-function specPath(cwd: string, file: string): string {
-  return isAbsolute(file) || cwd === process.cwd() ? file : resolve(cwd, file);
-}
 
 function parse(args: string[]) {
   return parseArgs({

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isNinesError, NinesError } from "@nines/core";
 import {
@@ -11,6 +11,7 @@ import {
   useColour,
 } from "@nines/planner";
 import { type Command, EXIT, type Io } from "../command.js";
+import { specPath } from "../spec-path.js";
 import { writeOutput } from "../write-output.js";
 
 const usage = `Usage: nines plan FILE [options]
@@ -154,11 +155,6 @@ export const plan: Command = {
 
 /** The errors that mean "fix the spec": listed for people, or as `{ errors }` with --json, exit 2. */
 const SPEC_ERRORS = new Set(["NINES_SPEC_INVALID", "NINES_SPEC_UNREADABLE"]);
-
-/** The spec's path as the user wrote it when it resolves the same, so messages show it unchanged. */
-function specPath(cwd: string, file: string): string {
-  return isAbsolute(file) || cwd === process.cwd() ? file : resolve(cwd, file);
-}
 
 function parse(args: string[]) {
   return parseArgs({

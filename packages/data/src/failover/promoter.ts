@@ -1,5 +1,6 @@
 import { type Clock, Events, NinesError, requireOption, systemClock } from "@nines/core";
 import pg from "pg";
+import { pingPostgres } from "../postgres/ping.js";
 
 export interface PromoterOptions {
   /** The primary's connection URL, checked every `intervalMs`. */
@@ -89,7 +90,7 @@ export class Promoter {
 
   async #watch(): Promise<void> {
     while (this.#running && !this.#promoted) {
-      const ok = await this.#check();
+      const ok = await pingPostgres(this.#options.primary, this.#options.checkTimeoutMs);
       const at = this.#clock.now();
       if (ok) {
         this.#failures = 0;
@@ -104,24 +105,6 @@ export class Promoter {
         return;
       }
       await this.#clock.sleep(this.#options.intervalMs);
-    }
-  }
-
-  async #check(): Promise<boolean> {
-    const client = new pg.Client({
-      connectionString: this.#options.primary,
-      connectionTimeoutMillis: this.#options.checkTimeoutMs,
-      query_timeout: this.#options.checkTimeoutMs,
-    });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      await client.query("select 1");
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
     }
   }
 

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { type Clock, NinesError, systemClock } from "@nines/core";
 import pg from "pg";
 import { findPostgresBin } from "./binaries.js";
+import { pingPostgres } from "./ping.js";
 
 const run = promisify(execFile);
 
@@ -203,27 +204,13 @@ export class LocalPostgres {
           details: { log },
         });
       }
-      if (await this.#accepts()) return;
+      if (await pingPostgres(this.url(), 1000)) return;
       if (this.#clock.now() > deadline) {
         throw new NinesError("NINES_DATA_PG_START", `PostgreSQL in ${this.dir} did not accept connections in time`, {
           details: { log },
         });
       }
       await this.#clock.sleep(50);
-    }
-  }
-
-  async #accepts(): Promise<boolean> {
-    const client = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1000 });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      await client.query("select 1");
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
     }
   }
 

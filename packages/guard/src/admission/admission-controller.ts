@@ -165,35 +165,45 @@ export class AdmissionController {
    */
   refuseNow(request: AdmissionRequest = {}): { reason: RejectReason; retryAfterMs: number } | undefined {
     const priority = request.priority ?? "normal";
-    const now = this.#clock.now();
-    let reason: RejectReason | undefined;
-    if (this.#draining) reason = "draining";
-    else if (request.deadline !== undefined && request.deadline <= now) reason = "expired";
-    else if (priority !== "critical" && this.queued > 0 && this.#codel.overloaded(now)) {
-      // Before the first request ends, assume one takes the whole target.
-      const serviceMs = this.#serviceMs > 0 ? this.#serviceMs : this.#codel.targetMs;
-      const servable = Math.max(1, Math.floor((this.#codel.targetMs / serviceMs) * this.#limit.limit));
-      if (this.queued >= servable) reason = "shed";
-    }
+    const reason = this.#refusal(request, priority, this.#clock.now(), true);
     if (reason === undefined) return undefined;
     const retryAfterMs = this.#retryAfterMs();
     this.events.emit("rejected", { priority, reason, retryAfterMs });
     return { reason, retryAfterMs };
   }
 
+  /**
+   * Why a new request is refused before it queues, if it is: the rule behind `refuseNow` and `admit`.
+   * `cutStandingQueue` (refuseNow only) also refuses what an overloaded queue could not serve within
+   * its target; `admit` queues those and lets CoDel refuse them when reached.
+   */
+  #refusal(
+    request: AdmissionRequest,
+    priority: Priority,
+    now: number,
+    cutStandingQueue: boolean,
+  ): RejectReason | undefined {
+    if (this.#draining) return "draining";
+    if (request.signal?.aborted) return "gone";
+    if (request.deadline !== undefined && request.deadline <= now) return "expired";
+    if (priority === "critical" || (this.#inflight < this.#limit.limit && this.queued === 0)) return undefined;
+    // Under pressure, or with a standing queue for sheddable work, refusing now is cheaper than queueing.
+    const overloaded = this.queued > 0 && this.#codel.overloaded(now);
+    if (this.#pressure || (priority === "sheddable" && overloaded)) return "shed";
+    if (!overloaded || !cutStandingQueue) return undefined;
+    // The queue already holds more than can be served within the target. Before the first request ends,
+    // assume one takes the whole target.
+    const serviceMs = this.#serviceMs > 0 ? this.#serviceMs : this.#codel.targetMs;
+    const servable = Math.max(1, Math.floor((this.#codel.targetMs / serviceMs) * this.#limit.limit));
+    return this.queued >= servable ? "shed" : undefined;
+  }
+
   /** Waits for a slot. Rejects with {@link ADMISSION_REJECTED} when refused. */
   admit(request: AdmissionRequest = {}): Promise<Ticket> {
     const priority = request.priority ?? "normal";
-    if (this.#draining) return Promise.reject(this.#error(priority, "draining"));
-    if (request.signal?.aborted) return Promise.reject(this.#error(priority, "gone"));
     const now = this.#clock.now();
-    if (request.deadline !== undefined && request.deadline <= now)
-      return Promise.reject(this.#error(priority, "expired"));
-    const busy = this.#inflight >= this.#limit.limit || this.queued > 0;
-    // Under pressure, or with a standing queue for sheddable work, refusing now is cheaper than queueing.
-    if (busy && priority !== "critical" && (this.#pressure || (priority === "sheddable" && this.overloaded))) {
-      return Promise.reject(this.#error(priority, "shed"));
-    }
+    const refused = this.#refusal(request, priority, now, false);
+    if (refused !== undefined) return Promise.reject(this.#error(priority, refused));
     if (this.queued >= this.#maxQueue && !this.#evictBelow(priority)) {
       return Promise.reject(this.#error(priority, "shed"));
     }
