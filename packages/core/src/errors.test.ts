@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { isNinesError, NinesError, OPTION_INVALID, requireOption } from "./errors.js";
+import { isNinesError, NinesError, OPTION_INVALID, requireKnownOptions, requireOption } from "./errors.js";
 
 describe("NinesError", () => {
   it("carries code, hint, cause and details", () => {
@@ -28,6 +28,41 @@ describe("NinesError", () => {
     assert.throws(
       () => requireOption(false, "retry", "maxAttempts", 0, ">= 1"),
       (e: unknown) => isNinesError(e, OPTION_INVALID) && /maxAttempts must be >= 1, got 0/.test((e as Error).message),
+    );
+  });
+});
+
+describe("error families and option checks", () => {
+  it("a family's name shows in the stack trace, and the brand still matches", () => {
+    class DemoError extends NinesError {
+      override get name(): string {
+        return "DemoError";
+      }
+    }
+    const error = new DemoError("NINES_DEMO", "went wrong");
+    assert.match(error.stack ?? "", /^DemoError: went wrong/);
+    assert.ok(isNinesError(error, "NINES_DEMO"));
+  });
+
+  it("requireOption quotes a string so that '500' is not read as 500", () => {
+    assert.throws(
+      () => requireOption(false, "timeout", "timeoutMs", "500", "a number > 0"),
+      (e: unknown) =>
+        isNinesError(e, OPTION_INVALID) &&
+        (e as Error).name === "OptionError" &&
+        /must be a number > 0, got "500"/.test((e as Error).message) &&
+        (e as NinesError).hint === "set timeoutMs to a number > 0",
+    );
+  });
+
+  it("requireKnownOptions names a misspelt key and the closest known one", () => {
+    assert.doesNotThrow(() => requireKnownOptions("retry", { maxAttempts: 3 }, ["maxAttempts", "clock"]));
+    assert.throws(
+      () => requireKnownOptions("retry", { maxAtempts: 3 }, ["maxAttempts", "clock"]),
+      (e: unknown) =>
+        isNinesError(e, OPTION_INVALID) &&
+        /retry: unknown option maxAtempts/.test((e as Error).message) &&
+        (e as NinesError).hint === "did you mean maxAttempts?",
     );
   });
 });

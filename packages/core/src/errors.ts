@@ -1,3 +1,5 @@
+import { closestName } from "./closest-name.js";
+
 /** The brand that marks nines errors; `Symbol.for` survives duplicate installs. */
 const BRAND = Symbol.for("nines.error");
 
@@ -15,6 +17,11 @@ export interface NinesErrorOptions {
  * match on, a message that says what went wrong, a `hint` that says what to
  * do, and the `cause`. Check with {@link isNinesError}, not `instanceof`,
  * so that errors from a second copy of the package are recognised too.
+ *
+ * Each package throws its own family (a subclass that only overrides
+ * `name`, such as `ResilienceError` or `BackupError`), so that a stack trace
+ * says which part failed; the package's `errors.ts` lists every code it
+ * throws, and a test keeps that list, the sources and the docs in step.
  *
  * @example
  * throw new NinesError("NINES_OPTION_INVALID", "retry: maxAttempts must be >= 1, got 0", {
@@ -53,6 +60,13 @@ export function isNinesError(value: unknown, code?: string): value is NinesError
 /** Error code for an option that fails validation when a policy or part is built. */
 export const OPTION_INVALID = "NINES_OPTION_INVALID";
 
+/** Thrown when an option is invalid; `details` has `part`, `option` and `value`. */
+export class OptionError extends NinesError {
+  override get name(): string {
+    return "OptionError";
+  }
+}
+
 /**
  * Throws {@link OPTION_INVALID} naming the option unless `ok`.
  *
@@ -61,8 +75,28 @@ export const OPTION_INVALID = "NINES_OPTION_INVALID";
  */
 export function requireOption(ok: boolean, part: string, option: string, value: unknown, expected: string): void {
   if (ok) return;
-  throw new NinesError(OPTION_INVALID, `${part}: option ${option} must be ${expected}, got ${String(value)}`, {
-    hint: `set ${option} to a value ${expected}`,
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  throw new OptionError(OPTION_INVALID, `${part}: option ${option} must be ${expected}, got ${shown}`, {
+    hint: `set ${option} to ${expected.startsWith("a ") || expected.startsWith("an ") ? expected : `a value ${expected}`}`,
     details: { part, option, value },
   });
+}
+
+/**
+ * Throws {@link OPTION_INVALID} when `options` has a key not in `known`
+ * (a misspelt `maxAtempts` would otherwise be ignored silently), naming the
+ * closest known key. Call it once when a part is built, not per call.
+ *
+ * @example
+ * requireKnownOptions("retry", options, ["maxAttempts", "backoff", "isFailure", "clock", "random"]);
+ */
+export function requireKnownOptions(part: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = closestName(key, known);
+    throw new OptionError(OPTION_INVALID, `${part}: unknown option ${key}`, {
+      hint: near ? `did you mean ${near}?` : `the options are ${known.join(", ")}`,
+      details: { part, option: key, value: (options as Record<string, unknown>)[key] },
+    });
+  }
 }
