@@ -10,7 +10,9 @@ const allowed: Record<string, string[]> = {
   planner: ["core"],
   data: ["core", "resilience"],
   guard: ["core", "resilience"],
-  cli: ["core", "resilience", "planner", "data", "guard"],
+  drill: ["core", "resilience", "guard", "data", "planner"],
+  sim: ["core", "resilience", "guard", "planner"],
+  cli: ["core", "resilience", "planner", "data", "guard", "drill", "sim"],
 };
 
 const root = new URL("..", import.meta.url).pathname;

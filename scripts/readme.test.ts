@@ -29,6 +29,24 @@ describe("README examples", () => {
     assert.ok((result.journeys[0]?.availability ?? 0) > 0.99);
   });
 
+  it("shows a design that passes: its objective met, no error finding (nines plan exits 0)", () => {
+    const [yaml] = blocks("yaml");
+    const parsed = parseSpec(yaml ?? "", "README.md");
+    assert.ok(parsed.ok);
+    const result = analyze(parsed.spec, { asOf: "2026-11-29" });
+    const journey = result.journeys[0]!;
+    assert.ok(journey.objective !== null && journey.availability >= journey.objective, String(journey.availability));
+    assert.deepEqual(
+      result.findings.filter((f) => f.severity === "error").map((f) => `${f.rule}: ${f.message}`),
+      [],
+    );
+    // The figure the text under the example quotes.
+    assert.match(
+      readme,
+      new RegExp(`checkout is ${(journey.availability * 100).toFixed(2).replace(".", "\\.")}% available`),
+    );
+  });
+
   it("shows TypeScript that type-checks against the packages", () => {
     const [code] = blocks("ts");
     assert.ok(code, "the README has a ts example");

@@ -34,6 +34,9 @@ if (selectors.some((s) => s.endsWith(".ts"))) {
     collect(join(root, "packages", pkg, "src"), files);
     collect(join(root, "packages", pkg, "test"), files);
   }
+  // Examples (examples/<name>/test) run with the packages; `node scripts/test.mjs clicktravel` runs one.
+  const examples = selectors.length > 0 ? selectors : readdirSync(join(root, "examples"));
+  for (const example of examples) collect(join(root, "examples", example, "test"), files);
   collect(join(root, "scripts"), files);
 }
 files = files.map((f) => relative(root, f)).sort();

@@ -1,2 +1,3 @@
-export { type Command, EXIT, type Io } from "./command.js";
+export type { Command, Io } from "./command.js";
+export { CLI_ERRORS, CliError, EXIT } from "./errors.js";
 export { main } from "./main.js";

@@ -1,73 +1,37 @@
 import { readFileSync } from "node:fs";
-import { closestName, isNinesError } from "@nines/core";
-import { type Command, EXIT, type Io } from "./command.js";
+import { wantsJson } from "./args.js";
+import type { Command, Io } from "./command.js";
 import { commands as builtIn } from "./commands/index.js";
+import { EXIT } from "./errors.js";
+import { reportError } from "./report-error.js";
+import { groupUsage, route } from "./router.js";
 
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
   .version;
 
-function help(commands: readonly Command[]): string {
-  const width = Math.max(0, ...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return [
-    "nines: design, build and prove reliable services",
-    "",
-    "Usage: nines <command> [options]",
-    "",
-    "Commands:",
-    ...(lines.length > 0 ? lines : ["  (none yet)"]),
-    "",
-    "Options:",
-    "  -h, --help     show help (also: nines <command> --help)",
-    "  -v, --version  print the version",
-    "",
-  ].join("\n");
-}
+const DESCRIPTION = "nines: design, build and prove reliable services.";
+const OPTIONS = `Options:
+  -h, --help     show help (also: nines <command> --help, nines help <command>)
+  -v, --version  print the version`;
 
 /**
  * Runs `nines` with `argv` (without the node and script paths) and returns
- * the exit status. Never throws and never exits: errors are printed for
- * people, with their hint, and no stack trace unless NINES_DEBUG is set.
+ * the exit status (see `EXIT`). Never throws and never exits: errors are
+ * printed for people (`error CODE: message` and a hint), or as JSON when
+ * `--json` was given, with no stack trace unless NINES_DEBUG is set.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr,
+ *   stdin: process.stdin, env: process.env, cwd: process.cwd() });
  */
 export async function main(argv: string[], io: Io, commands: readonly Command[] = builtIn): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
-    io.stdout.write(help(commands));
-    return first === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (first === "-v" || first === "--version") {
+  if (argv[0] === "-v" || argv[0] === "--version") {
     io.stdout.write(`${version}\n`);
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) {
-    const suggestion = closestName(
-      first,
-      commands.map((c) => c.name),
-    );
-    io.stderr.write(
-      `nines: unknown command '${first}'${suggestion ? `; did you mean '${suggestion}'?` : ""}\n` +
-        "  hint: run 'nines --help' to list the commands\n",
-    );
-    return EXIT.usage;
-  }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout.write(`${command.usage.trimEnd()}\n`);
-    return EXIT.ok;
-  }
   try {
-    return await command.run(rest, io);
+    return await route(commands, argv, io, "nines", groupUsage("nines", DESCRIPTION, commands, OPTIONS));
   } catch (error) {
-    if (isNinesError(error)) {
-      io.stderr.write(`nines ${command.name}: ${error.describe()}\n`);
-      if (io.env["NINES_DEBUG"] && error.stack) io.stderr.write(`${error.stack}\n`);
-      return typeof error.details["exitCode"] === "number" ? error.details["exitCode"] : EXIT.usage;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(
-      `nines ${command.name}: unexpected failure: ${message}\n  hint: this is a bug in nines; rerun with NINES_DEBUG=1 for the stack and report it\n`,
-    );
-    if (io.env["NINES_DEBUG"] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return EXIT.failure;
+    return reportError(error, io, wantsJson(argv));
   }
 }

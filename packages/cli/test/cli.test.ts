@@ -50,13 +50,16 @@ describe("nines main", () => {
   it("suggests the closest command for a typo", async () => {
     const c = capture();
     assert.equal(await main(["explod"], c.io, [failing]), 2);
-    assert.match(c.err(), /unknown command 'explod'; did you mean 'explode'\?/);
+    assert.match(
+      c.err(),
+      /^error NINES_CLI_UNKNOWN_COMMAND: nines: unknown command 'explod'; did you mean 'nines explode'\?\n/,
+    );
   });
 
   it("turns coded errors into a message with a hint and no stack", async () => {
     const c = capture();
     assert.equal(await main(["explode"], c.io, [failing]), 2);
-    assert.equal(c.err(), "nines explode: the spec is missing\n  hint: pass a file\n");
+    assert.equal(c.err(), "error NINES_TEST: the spec is missing\n  hint: pass a file\n");
   });
 
   it("runs as a real process through the bin", () => {

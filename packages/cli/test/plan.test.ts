@@ -22,9 +22,10 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function nines(
   args: string[],
   env: Record<string, string> = {},
+  input = "",
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ["--conditions=source", "--import", "tsx", runner, ...args],
       { cwd: root, env: childEnv(env), timeout: 60_000 },
@@ -33,6 +34,7 @@ function nines(
         resolve({ status, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }
 
@@ -174,7 +176,7 @@ describe("nines plan (a real process)", { concurrency: true }, () => {
     assert.match(date.stderr, /--as-of must be an ISO date.*\n {2}hint: pass e\.g\. --as-of 2026-11-29/);
     const unknown = await nines(["plan", join(dir, "clean.yaml"), "--colour"]);
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /Unknown option '--colour'/);
+    assert.match(unknown.stderr, /^error NINES_CLI_UNKNOWN_OPTION: nines plan: unknown option '--colour'\n/);
   });
 
   it("writes the HTML report atomically with --html and colours only when forced", async () => {
@@ -187,5 +189,30 @@ describe("nines plan (a real process)", { concurrency: true }, () => {
     assert.match(page, /<svg /);
     const leftovers = (await import("node:fs")).readdirSync(join(dir, "out")).filter((f) => f.endsWith(".tmp"));
     assert.deepEqual(leftovers, []);
+  });
+
+  it("prints errors as JSON on stdout with --json, the options' errors included", async () => {
+    const r = await nines(["plan", join(dir, "clean.yaml"), "--json", "--bogus"]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "");
+    assert.deepEqual(JSON.parse(r.stdout), {
+      error: {
+        code: "NINES_CLI_UNKNOWN_OPTION",
+        message: "nines plan: unknown option '--bogus'",
+        hint: "run 'nines plan --help' for the options",
+      },
+    });
+    const typo = await nines(["plan", join(dir, "clean.yaml"), "--jsn"]);
+    assert.match(typo.stderr, /unknown option '--jsn'; did you mean '--json'\?/);
+  });
+
+  it("reads the spec from standard input with -", async () => {
+    const r = await nines(["plan", "-", "--json"], {}, CLEAN);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).name, "Clean");
+    const bad = await nines(["plan", "-"], {}, INVALID);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^<stdin>:8:5: unknown key "instancez"/m);
+    assert.match(bad.stderr, /^error NINES_SPEC_INVALID: <stdin> has \d+ errors\n$/m);
   });
 });

@@ -2,8 +2,8 @@
 // (acknowledged writes lost) and RTO (how long writes were refused).
 // Usage: npm run bench:failover [-- --runs 3] [-- --json]
 import { parseArgs } from "node:util";
-import { runFailoverDrill } from "../src/failover/failover-drill.js";
 import { failoverRetry } from "../src/failover/failover-retry.js";
+import { runFailoverDrill } from "../test/support/failover-drill.js";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "3" }, json: { type: "boolean", default: false } },
@@ -13,7 +13,7 @@ const results = [];
 for (let run = 1; run <= runs; run++) {
   const result = await runFailoverDrill({
     policy: failoverRetry({ idempotent: true }),
-    onProgress: (line) => process.stderr.write(`  run ${run}: ${line}\n`),
+    onProgress: (p) => process.stderr.write(`  run ${run}: ${p.message ?? p.phase}\n`),
   });
   results.push(result);
   const line = {

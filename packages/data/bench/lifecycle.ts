@@ -68,7 +68,10 @@ const SQL = {
     "select c.* from notes as c where c.nines_group = $1 and exists (select 1 as one from notes as l where l.nines_deleted_at is null and l.owner_id = c.owner_id and l.title = c.title)",
   clearNotes: `update notes set ${META_SET} where nines_group = $6`,
   audit:
-    "insert into nines_audit (at, actor, action, table_name, row_key, group_id, row_count, detail) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    "insert into nines_audit (at, actor, action, table_name, row_key, group_id, row_count, detail) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+  auditRows:
+    "insert into nines_audit_rows (audit_id, table_name, row_key) select cast($1 as bigint), 'notes', cast(id as text) from notes where nines_group = $2",
+  auditCount: "update nines_audit set row_count = $1 where id = $2",
 };
 const sqlite = (text: string) => text.replace(/\$\d+/g, "?");
 
@@ -109,7 +112,8 @@ function sqliteHand(file: string): Hand & { close(): void } {
       if (!row || row.owner !== owner) throw new Error("not found");
       const group = `notes:${id}:${now}`;
       const changes = s.mark.run(now, owner, group, now + TRASH, now + TRASH + SOFT, id).changes;
-      s.audit.run(now, owner, "delete", "notes", String(id), group, changes, null);
+      const audit = s.audit.get(now, owner, "delete", "notes", String(id), group, changes, null) as { id: number };
+      s.auditRows.run(audit.id, group);
       db.exec("COMMIT");
       return changes;
     },
@@ -121,9 +125,13 @@ function sqliteHand(file: string): Hand & { close(): void } {
         const group = row.nines_group;
         if (s.orphans.all(group, group, 5).length > 0) throw new Error("parent deleted");
         if (s.clashNotes.all(group).length > 0) throw new Error("conflict");
-        const rows = s.clearNotes.run(null, null, null, null, null, group).changes;
         const detail = JSON.stringify({ phase: "trash", renamed: [] });
-        s.audit.run(now, owner, "restore", "notes", String(id), group, rows, detail);
+        const audit = s.audit.get(now, owner, "restore", "notes", String(id), group, 0, detail) as { id: number };
+        let rows = 0;
+        if (s.auditRows.run(audit.id, group).changes > 0) {
+          rows = s.clearNotes.run(null, null, null, null, null, group).changes;
+        }
+        s.auditCount.run(rows, audit.id);
         db.exec("COMMIT");
         return rows;
       } catch (error) {
@@ -171,7 +179,8 @@ function pgHand(url: string, schema: string): Hand & { close(): Promise<void> } 
         const group = `notes:${id}:${now}`;
         const changes =
           (await client.query(SQL.mark, [now, owner, group, now + TRASH, now + TRASH + SOFT, id])).rowCount ?? 0;
-        await client.query(SQL.audit, [now, owner, "delete", "notes", String(id), group, changes, null]);
+        const audit = await client.query(SQL.audit, [now, owner, "delete", "notes", String(id), group, changes, null]);
+        await client.query(SQL.auditRows, [audit.rows[0].id, group]);
         await client.query("COMMIT");
         return changes;
       } finally {
@@ -191,9 +200,14 @@ function pgHand(url: string, schema: string): Hand & { close(): Promise<void> } 
         const group = row.nines_group;
         if ((await client.query(SQL.orphans, [group, group, 5])).rows.length > 0) throw new Error("parent deleted");
         if ((await client.query(SQL.clashNotes, [group])).rows.length > 0) throw new Error("conflict");
-        const rows = (await client.query(SQL.clearNotes, [null, null, null, null, null, group])).rowCount ?? 0;
         const detail = JSON.stringify({ phase: "trash", renamed: [] });
-        await client.query(SQL.audit, [now, owner, "restore", "notes", String(id), group, rows, detail]);
+        const audit = await client.query(SQL.audit, [now, owner, "restore", "notes", String(id), group, 0, detail]);
+        const auditId = audit.rows[0].id;
+        let rows = 0;
+        if (((await client.query(SQL.auditRows, [auditId, group])).rowCount ?? 0) > 0) {
+          rows = (await client.query(SQL.clearNotes, [null, null, null, null, null, group])).rowCount ?? 0;
+        }
+        await client.query(SQL.auditCount, [rows, auditId]);
         await client.query("COMMIT");
         return rows;
       } catch (error) {
@@ -208,7 +222,7 @@ function pgHand(url: string, schema: string): Hand & { close(): Promise<void> } 
 }
 
 async function seed(connection: DataConnection): Promise<void> {
-  const id = connection.dialect === "postgres" ? "serial primary key" : "integer primary key";
+  const id = connection.dialect.name === "postgres" ? "serial primary key" : "integer primary key";
   await connection.executor.run({
     sql: `create table folders (id ${id}, owner_id text not null, name text not null)`,
     parameters: [],
@@ -218,7 +232,7 @@ async function seed(connection: DataConnection): Promise<void> {
     parameters: [],
   });
   await LifecycleStore.open({ connection, declaration: DECLARATION });
-  const ph = connection.dialect === "postgres" ? (i: number) => `$${i}` : () => "?";
+  const ph = connection.dialect.name === "postgres" ? (i: number) => `$${i}` : () => "?";
   await connection.executor.transaction(async (tx) => {
     let folder = 0;
     for (let u = 0; u < USERS; u++) {
@@ -237,7 +251,7 @@ async function seed(connection: DataConnection): Promise<void> {
       }
     }
   });
-  if (connection.dialect === "postgres") {
+  if (connection.dialect.name === "postgres") {
     await connection.executor.run({ sql: "select setval('folders_id_seq', 100000)", parameters: [] });
     await connection.executor.run({ sql: "analyze", parameters: [] });
   }
@@ -342,7 +356,7 @@ async function compare(
   let handNext = Math.floor(notes / 2) + 1;
   const writes = Math.min(Math.ceil(n / 4), Math.floor(notes / 10));
   await add(
-    "delete (mark + audit, 1 transaction)",
+    "delete (mark + audit naming its rows, 1 transaction)",
     writes,
     () => {
       const id = storeNext++;
@@ -356,7 +370,7 @@ async function compare(
   storeNext = 1;
   handNext = Math.floor(notes / 2) + 1;
   await add(
-    "restore from trash (checks + clear + audit)",
+    "restore from trash (checks + audit naming its rows + clear)",
     writes,
     () => {
       const id = storeNext++;

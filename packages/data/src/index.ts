@@ -1,59 +1,65 @@
-export { type BackupCatalog, fetchBackup, findBackup, listBackups } from "./backup/catalog.js";
+export type { BackupEngine, RestoredCheck, SnapshotInfo } from "./backup/backup-engine.js";
+export type { BackupChecksum, ChecksumScheme } from "./backup/block-checksum.js";
+export { type BackupCatalog, findBackup, listBackups } from "./backup/catalog.js";
 export { type CreateBackupOptions, type CreateBackupResult, createBackup } from "./backup/create-backup.js";
-export type { BackupEngine, RestoredCheck, SnapshotInfo } from "./backup/engines/engine.js";
-export { engineFor, isPostgresUrl } from "./backup/engines/engine-for.js";
-export { PostgresEngine, type PostgresEngineOptions } from "./backup/engines/postgres-engine.js";
-export { type SqliteBackupMethod, SqliteEngine, type SqliteEngineOptions } from "./backup/engines/sqlite-engine.js";
-export { BACKUP_ERRORS, type BackupErrorCode } from "./backup/errors.js";
-export { type BackupEngineName, type BackupManifest, parseManifest } from "./backup/manifest.js";
-export type { OnProgress, Progress } from "./backup/progress.js";
+export { BACKUP_ERRORS, BackupError, type BackupErrorCode } from "./backup/errors.js";
+export { fetchBackup } from "./backup/fetch-backup.js";
+export { type BackupManifest, parseManifest } from "./backup/manifest.js";
 export { type RestoreBackupOptions, type RestoreBackupResult, restoreBackup } from "./backup/restore-backup.js";
 export {
-  type OwnerConflictMode,
   type RestoreOwnerRowsOptions,
   type RestoreOwnerRowsResult,
   restoreOwnerRows,
 } from "./backup/restore-owner-rows.js";
-export { applyRetention, deleteBackup } from "./backup/retention/apply-retention.js";
+export { applyRetention, deleteBackup, type RetentionResult } from "./backup/retention/apply-retention.js";
 export {
   planRetention,
   type RetentionItem,
   type RetentionPlan,
   type RetentionPolicy,
 } from "./backup/retention/plan-retention.js";
-export { LocalDirTarget } from "./backup/targets/local-dir-target.js";
+export type { StagingInfo } from "./backup/staging/sweep-staging.js";
+export { LocalDirTarget, type LocalDirTargetOptions } from "./backup/targets/local-dir-target.js";
 export { type OpenTargetOptions, openTarget } from "./backup/targets/open-target.js";
-export { S3Target, type S3TargetOptions } from "./backup/targets/s3-target.js";
+export { type S3Credentials, S3Target, type S3TargetOptions } from "./backup/targets/s3-target.js";
 export type { BackupTarget, TargetBody } from "./backup/targets/target.js";
 export { checkVerificationAge, lastVerified } from "./backup/verify/check-verification-age.js";
-export { listVerifications, type VerificationRecord } from "./backup/verify/verification-record.js";
-export { type VerifyBackupOptions, verifyBackup } from "./backup/verify/verify-backup.js";
-export type { EngineDialect, Executor, Statement } from "./connection/executor.js";
 export {
-  type DataConnection,
-  DB_MISSING,
-  DB_OPEN,
-  isPostgresTarget,
-  type OpenDatabaseOptions,
-  openDatabase,
-} from "./connection/open-database.js";
-export { PostgresExecutor } from "./connection/postgres-executor.js";
-export { SqliteExecutor } from "./connection/sqlite-executor.js";
-export { isFailoverError } from "./failover/classify.js";
+  listVerifications,
+  type VerificationRecord,
+  verificationStatus,
+} from "./backup/verify/verification-record.js";
+export { type VerifyBackupOptions, type VerifyBackupResult, verifyBackup } from "./backup/verify/verify-backup.js";
+export { DATABASE_ERRORS, DatabaseError, type DatabaseErrorCode } from "./connection/errors.js";
+export type { Executor, Statement } from "./connection/executor.js";
+export { type DataConnection, type OpenDatabaseOptions, openDatabase } from "./connection/open-database.js";
+export type {
+  CopiedRows,
+  CopyOwnerRowsOptions,
+  Dialect,
+  EngineName,
+  OwnerConflictMode,
+  OwnerTable,
+  Scratch,
+} from "./dialect/dialect.js";
+export { dialectFor, dialectNamed } from "./dialect/dialect-for.js";
+export { PostgresDialect, type PostgresDialectOptions } from "./dialect/postgres/postgres-dialect.js";
+export type { SqliteBackupMethod } from "./dialect/sqlite/sqlite-backup-engine.js";
+export { SqliteDialect, type SqliteDialectOptions } from "./dialect/sqlite/sqlite-dialect.js";
+export { isPrimaryLost } from "./failover/classify.js";
+export { FAILOVER_ERRORS, FailoverError, type FailoverErrorCode } from "./failover/errors.js";
 export {
-  AMBIGUOUS_COMMIT,
   FailoverClient,
   type FailoverClientOptions,
   type FailoverEvents,
   isRetryableFailover,
-  NO_PRIMARY,
 } from "./failover/failover-client.js";
-export { type FailoverDrillOptions, type FailoverDrillResult, runFailoverDrill } from "./failover/failover-drill.js";
 export { type FailoverRetryOptions, failoverRetry } from "./failover/failover-retry.js";
 export { Promoter, type PromoterEvents, type PromoterOptions } from "./failover/promoter.js";
 export { type ReplicationStatus, readReplicationStatus, type StandbyStatus } from "./failover/replication-status.js";
-export type { Actor } from "./lifecycle/actor.js";
-export type { AuditAction, AuditRecord } from "./lifecycle/audit.js";
+export { type Actor, checkActor, isAdmin } from "./lifecycle/actor.js";
+export type { AdminRow, DeletedOptions } from "./lifecycle/admin-rows.js";
+export type { AuditAction, AuditRecord, AuditRow } from "./lifecycle/audit.js";
 export {
   type Declaration,
   type DeclaredTable,
@@ -64,10 +70,11 @@ export {
   type TableDeclaration,
   type UniqueKeyDeclaration,
 } from "./lifecycle/declaration.js";
-export { LIFECYCLE_ERRORS, type LifecycleErrorCode } from "./lifecycle/errors.js";
+export type { DeleteResult, ForgetResult } from "./lifecycle/deletion.js";
+export { LIFECYCLE_ERRORS, LifecycleError, type LifecycleErrorCode } from "./lifecycle/errors.js";
 export {
   type AggregateFunction,
-  type DeleteResult,
+  type AuditOptions,
   LifecycleStore,
   type LifecycleStoreOptions,
   type ListOptions,
@@ -76,17 +83,52 @@ export {
   type RestoreResult,
   type Row,
 } from "./lifecycle/lifecycle-store.js";
-export type { DeletedRow } from "./lifecycle/list-deleted.js";
 export { META, type Phase, type PhaseStamps, phaseAt } from "./lifecycle/phase.js";
-export { AUDIT_TABLE, checkSchema, ensureSchema, schemaStatements } from "./lifecycle/schema.js";
+export type { Renamed } from "./lifecycle/restore-group.js";
+export { AUDIT_ROWS_TABLE, AUDIT_TABLE, checkSchema, ensureSchema, schemaStatements } from "./lifecycle/schema.js";
+export type { TrashGroup, TrashOptions } from "./lifecycle/trash-groups.js";
 export { visible } from "./lifecycle/visible.js";
+export { type BaseBackupResult, type TakeBaseBackupOptions, takeBaseBackup } from "./postgres/base-backup.js";
 export { findPostgresBin } from "./postgres/binaries.js";
+export { POSTGRES_SERVER_ERRORS, PostgresServerError, type PostgresServerErrorCode } from "./postgres/errors.js";
 export { LocalPostgres, type LocalPostgresOptions } from "./postgres/local-postgres.js";
 export {
   type PointInTimeRestoreOptions,
+  type PointInTimeRestoreResult,
   type RecoveryTarget,
   restoreToPointInTime,
-  takeBaseBackup,
-  walArchiving,
 } from "./postgres/point-in-time.js";
-export { type PurgeGuard, type PurgeOptions, type PurgeProgress, type PurgeResult, purge } from "./purge/purge.js";
+export { restoreCommand, walArchiving } from "./postgres/wal-archiving.js";
+export { type PurgeGuard, type PurgeOptions, type PurgeResult, purge } from "./purge/purge.js";
+export type { ReplicaCompression } from "./replicate/codec/compression.js";
+export { loadReplicaKey, parseReplicaKey, REPLICA_KEY_ENV, replicaKeyId } from "./replicate/codec/replica-key.js";
+export { REPLICA_ERRORS, ReplicaError, type ReplicaErrorCode } from "./replicate/errors.js";
+export {
+  type GenerationInfo,
+  isReplica,
+  listReplica,
+  type ReplicaCatalog,
+  type ReplicaGeneration,
+  type ReplicaObjectRef,
+} from "./replicate/layout/replica-catalog.js";
+export { replicate } from "./replicate/replicate.js";
+export type { ReplicaRetention, ReplicateOptions } from "./replicate/replicator/replicate-options.js";
+export { Replicator } from "./replicate/replicator/replicator.js";
+export type { ReplicatorEvents } from "./replicate/replicator/replicator-events.js";
+export {
+  type RestoreReplicaOptions,
+  type RestoreReplicaResult,
+  restoreReplica,
+} from "./replicate/restore/restore-replica.js";
+export {
+  applyReplicaRetention,
+  type ReplicaRetentionResult,
+} from "./replicate/retention/apply-replica-retention.js";
+export { planReplicaRetention, type ReplicaRetentionPlan } from "./replicate/retention/plan-replica-retention.js";
+export { MultipartS3Target, type MultipartS3TargetOptions } from "./replicate/targets/multipart-s3-target.js";
+export { openReplicaTarget } from "./replicate/targets/open-replica-target.js";
+export {
+  type VerifyReplicaOptions,
+  type VerifyReplicaResult,
+  verifyReplica,
+} from "./replicate/verify/verify-replica.js";

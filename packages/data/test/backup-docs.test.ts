@@ -1,19 +1,71 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { it } from "node:test";
-import { BACKUP_ERRORS } from "../src/backup/errors.js";
+import { fileURLToPath } from "node:url";
+import { isNinesError, type NinesError } from "@nines/core";
+import { BACKUP_ERRORS, BackupError, backupError } from "../src/backup/errors.js";
+import { DATABASE_ERRORS, DatabaseError, databaseError } from "../src/connection/errors.js";
+import { FAILOVER_ERRORS, FailoverError, failoverError } from "../src/failover/errors.js";
+import { POSTGRES_SERVER_ERRORS, PostgresServerError, postgresServerError } from "../src/postgres/errors.js";
+
+function doc(name: string): string {
+  return readFileSync(new URL(`../../../docs/${name}`, import.meta.url), "utf8");
+}
 
 /** The "## Backups and restores" section of docs/data.md. */
 function backupDocs(): string {
-  const text = readFileSync(new URL("../../../docs/data.md", import.meta.url), "utf8");
+  const text = doc("data.md");
   const start = text.indexOf("\n## Backups and restores");
   assert.ok(start >= 0, "docs/data.md has a '## Backups and restores' section");
   const end = text.indexOf("\n## ", start + 1);
   return text.slice(start, end < 0 ? undefined : end);
 }
 
-it("every backup error code is listed in the docs", () => {
+it("every code of each family is documented", () => {
   const docs = backupDocs();
-  for (const code of Object.values(BACKUP_ERRORS)) assert.ok(docs.includes(`\`${code}\``), `${code} is not documented`);
+  for (const code of Object.values(BACKUP_ERRORS)) assert.ok(docs.includes(`\`${code}\``), `${code} is not in data.md`);
   assert.match(docs, /`tested:` in `nines\.yaml` means/);
+  const data = doc("data.md");
+  for (const code of Object.values(DATABASE_ERRORS))
+    assert.ok(data.includes(`\`${code}\``), `${code} is not in data.md`);
+  const failover = doc("failover.md");
+  for (const code of [...Object.values(FAILOVER_ERRORS), ...Object.values(POSTGRES_SERVER_ERRORS)]) {
+    assert.ok(failover.includes(`\`${code}\``), `${code} is not in failover.md`);
+  }
+});
+
+it("each family says its name in a stack trace and keeps the code", () => {
+  const cases: [NinesError, new (...args: never[]) => NinesError, string, string][] = [
+    [backupError("corrupt", "x"), BackupError, "BackupError", BACKUP_ERRORS.corrupt],
+    [databaseError("missing", "x"), DatabaseError, "DatabaseError", DATABASE_ERRORS.missing],
+    [failoverError("noPrimary", "x"), FailoverError, "FailoverError", FAILOVER_ERRORS.noPrimary],
+    [postgresServerError("start", "x"), PostgresServerError, "PostgresServerError", POSTGRES_SERVER_ERRORS.start],
+  ];
+  for (const [error, family, name, code] of cases) {
+    assert.ok(error instanceof family);
+    assert.equal(error.name, name);
+    assert.match(String(error.stack), new RegExp(`^${name}: x`));
+    assert.ok(isNinesError(error, code));
+  }
+});
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+it("writes no error code inline: each family's errors.ts is its one list", () => {
+  const src = fileURLToPath(new URL("../src/", import.meta.url));
+  const folders = ["backup", "connection", "dialect", "failover", "postgres"].map((f) => join(src, f));
+  for (const file of folders.flatMap(sources)) {
+    if (file.endsWith("errors.ts")) continue;
+    // Environment variables (env["NINES_PG_BIN"]) share the prefix and are not codes.
+    const text = readFileSync(file, "utf8").replace(/env\["NINES_[A-Z_]+"\]/g, "");
+    assert.doesNotMatch(text, /"NINES_[A-Z_]+"/, `${file} writes a code inline`);
+    assert.doesNotMatch(text, /new NinesError\(/, `${file} throws a NinesError outside its family`);
+  }
 });

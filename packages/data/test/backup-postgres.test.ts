@@ -6,12 +6,12 @@ import { after, before, describe, it } from "node:test";
 import { isNinesError, systemClock } from "@nines/core";
 import pg from "pg";
 import { createBackup } from "../src/backup/create-backup.js";
-import { PostgresEngine } from "../src/backup/engines/postgres-engine.js";
 import { BACKUP_ERRORS } from "../src/backup/errors.js";
 import { restoreBackup } from "../src/backup/restore-backup.js";
 import { restoreOwnerRows } from "../src/backup/restore-owner-rows.js";
 import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
 import { verifyBackup } from "../src/backup/verify/verify-backup.js";
+import { declareTables } from "../src/lifecycle/declaration.js";
 
 /** PostgreSQL from NINES_PG_URL: a failure in CI when missing, a loud skip elsewhere. */
 function postgresUrlOrSkip(): { skip: false } | { skip: string } {
@@ -84,7 +84,6 @@ describe("PostgreSQL backups with pg_dump (custom format)", postgresUrlOrSkip(),
     })();
     const { manifest } = await createBackup({
       source,
-      engine: new PostgresEngine(),
       targets: [target],
       newestColumn: "notes.created_at",
     });
@@ -132,7 +131,7 @@ describe("PostgreSQL backups with pg_dump (custom format)", postgresUrlOrSkip(),
   });
 
   it("verifies the newest dump in a scratch database on a server and drops it afterwards", async () => {
-    const record = await verifyBackup({ target, scratch: server });
+    const { record } = await verifyBackup({ target, scratch: server });
     assert.equal(record.ok, true, record.problems.join("; "));
     assert.equal(record.rpoBasis, "newest-data");
     assert.ok(record.rtoMs > 0);
@@ -143,14 +142,15 @@ describe("PostgreSQL backups with pg_dump (custom format)", postgresUrlOrSkip(),
   it("restores one owner's rows into the live database without touching the rest", async () => {
     await sql(source, "DELETE FROM notes WHERE owner = 'alice' AND id <= 100");
     await sql(source, "UPDATE notes SET body = 'edited' WHERE owner = 'bob'");
-    const result = await restoreOwnerRows({ from: target, to: source, table: "notes", owner: "alice" });
+    const declaration = declareTables({ tables: { notes: { key: "id", owner: "owner" } } });
+    const result = await restoreOwnerRows({ from: target, to: source, declaration, owner: "alice" });
     assert.equal(result.inBackup, 250);
     assert.equal(result.restored, 50);
     assert.equal(result.skipped, 200);
     const bob = await sql(source, "SELECT COUNT(*) AS n FROM notes WHERE owner = 'bob' AND body <> 'edited'");
     assert.equal(Number(bob.rows[0].n), 0, "bob's rows are untouched");
     await assert.rejects(
-      restoreOwnerRows({ from: target, to: source, table: "notes", owner: "alice", onConflict: "fail" }),
+      restoreOwnerRows({ from: target, to: source, declaration, owner: "alice", onConflict: "fail" }),
       (e: unknown) => isNinesError(e, BACKUP_ERRORS.ownerConflict),
     );
   });

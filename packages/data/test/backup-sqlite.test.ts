@@ -4,16 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { isNinesError, ManualClock, SeededRandom, systemClock } from "@nines/core";
+import { isNinesError, ManualClock, OPTION_INVALID, type Progress, SeededRandom, systemClock } from "@nines/core";
 import Database from "better-sqlite3";
 import { listBackups } from "../src/backup/catalog.js";
 import { createBackup } from "../src/backup/create-backup.js";
-import { SqliteEngine } from "../src/backup/engines/sqlite-engine.js";
 import { BACKUP_ERRORS } from "../src/backup/errors.js";
-import type { Progress } from "../src/backup/progress.js";
 import { restoreBackup } from "../src/backup/restore-backup.js";
 import { restoreOwnerRows } from "../src/backup/restore-owner-rows.js";
 import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
+import { SqliteDialect } from "../src/dialect/sqlite/sqlite-dialect.js";
+import { declareTables } from "../src/lifecycle/declaration.js";
 import { checkBank, createBank, startWriter } from "./support/backup-fixtures.js";
 
 let root = "";
@@ -29,7 +29,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
   });
 }
 
-for (const method of ["backup-api", "vacuum-into"] as const) {
+for (const method of ["file-copy", "backup-api", "vacuum-into"] as const) {
   it(`${method}: the backup is consistent while a second process keeps writing`, async () => {
     const dir = mkdtempSync(join(root, `${method}-`));
     const db = join(dir, "bank.db");
@@ -49,7 +49,7 @@ for (const method of ["backup-api", "vacuum-into"] as const) {
       setImmediate(spin);
       const { manifest } = await createBackup({
         source: db,
-        engine: new SqliteEngine({ method }),
+        dialect: new SqliteDialect({ backupMethod: method }),
         targets: [target],
         onProgress: (p) => {
           if (p.phase === "checksum") snapshotting = false;
@@ -96,7 +96,6 @@ describe("backup, restore and fallback", () => {
       await clock.advance(3_600_000);
       const { manifest } = await createBackup({
         source: db,
-        engine: new SqliteEngine(),
         targets: [target],
         clock,
         random: new SeededRandom(round),
@@ -119,7 +118,8 @@ describe("backup, restore and fallback", () => {
     assert.match(newest.engineVersion, /^3\.\d+\.\d+$/);
     assert.equal(newest.rowCounts["notes"], 30);
     assert.equal(newest.sizeBytes, statSync(join(dir, "backups", newest.id, "data.sqlite")).size);
-    assert.match(newest.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(newest.checksum.scheme, "sha256-blocks");
+    assert.match(newest.checksum.value, /^[0-9a-f]{64}$/);
     assert.equal(newest.newestData?.at, new Date(Date.UTC(2026, 10, 29, 8, 0)).toISOString());
     assert.equal(newest.startedAt, new Date(Date.UTC(2026, 10, 29, 9, 0)).toISOString());
     assert.equal(newest.durationMs, 0, "time is taken on the injected clock");
@@ -151,14 +151,15 @@ describe("backup, restore and fallback", () => {
 
   it("refuses a missing or non-database source", async () => {
     await rejectsWith(
-      createBackup({ source: join(dir, "missing.db"), engine: new SqliteEngine(), targets: [target] }),
+      createBackup({ source: join(dir, "missing.db"), targets: [target] }),
       BACKUP_ERRORS.sourceMissing,
     );
     const junk = join(dir, "junk.db");
     writeFileSync(junk, "this is not a database, just some text long enough to be read as a header");
-    await rejectsWith(
-      createBackup({ source: junk, engine: new SqliteEngine(), targets: [target] }),
-      BACKUP_ERRORS.sourceInvalid,
+    await rejectsWith(createBackup({ source: junk, targets: [target] }), BACKUP_ERRORS.sourceInvalid);
+    await assert.rejects(
+      createBackup({ source: db, targets: [target], newestColum: "notes.created_at" } as never),
+      (e: unknown) => isNinesError(e, OPTION_INVALID) && /did you mean newestColumn/.test(e.hint ?? ""),
     );
     assert.equal((await listBackups(target)).backups.length, 3, "no backup was added");
   });
@@ -204,7 +205,8 @@ describe("backup, restore and fallback", () => {
       15 - (live.prepare("SELECT COUNT(*) AS n FROM notes WHERE owner = 'alice'").get() as { n: number }).n;
     live.close();
 
-    const skip = await restoreOwnerRows({ from: target, to: db, table: "notes", owner: "alice" });
+    const declaration = declareTables({ tables: { notes: { key: "id", owner: "owner" } } });
+    const skip = await restoreOwnerRows({ from: target, to: db, declaration, owner: "alice" });
     assert.equal(skip.inBackup, 15);
     assert.equal(skip.restored, aliceLost);
     assert.equal(skip.skipped, 15 - aliceLost);
@@ -214,13 +216,13 @@ describe("backup, restore and fallback", () => {
     check.close();
 
     await rejectsWith(
-      restoreOwnerRows({ from: target, to: db, table: "notes", owner: "alice", onConflict: "fail" }),
+      restoreOwnerRows({ from: target, to: db, declaration, owner: "alice", onConflict: "fail" }),
       BACKUP_ERRORS.ownerConflict,
     );
     const replace = await restoreOwnerRows({
       from: target,
       to: db,
-      table: "notes",
+      declaration,
       owner: "alice",
       onConflict: "replace",
     });
@@ -231,11 +233,12 @@ describe("backup, restore and fallback", () => {
     final.close();
 
     await rejectsWith(
-      restoreOwnerRows({ from: target, to: db, table: "nope", owner: "alice" }),
+      restoreOwnerRows({ from: target, to: db, declaration, tables: ["nope"], owner: "alice" }),
       BACKUP_ERRORS.tableUnknown,
     );
+    const wrongOwner = declareTables({ tables: { notes: { key: "id", owner: "user_id" } } });
     await rejectsWith(
-      restoreOwnerRows({ from: target, to: db, table: "notes", owner: "alice", ownerColumn: "user_id" }),
+      restoreOwnerRows({ from: target, to: db, declaration: wrongOwner, owner: "alice" }),
       BACKUP_ERRORS.tableUnknown,
     );
   });

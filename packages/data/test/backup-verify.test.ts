@@ -7,14 +7,14 @@ import { isNinesError, ManualClock, SeededRandom } from "@nines/core";
 import Database from "better-sqlite3";
 import { listBackups } from "../src/backup/catalog.js";
 import { createBackup } from "../src/backup/create-backup.js";
-import { SqliteEngine } from "../src/backup/engines/sqlite-engine.js";
 import { BACKUP_ERRORS } from "../src/backup/errors.js";
+import type { BackupManifest } from "../src/backup/manifest.js";
 import { restoreBackup } from "../src/backup/restore-backup.js";
 import { applyRetention } from "../src/backup/retention/apply-retention.js";
 import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
 import { S3Target } from "../src/backup/targets/s3-target.js";
 import { checkVerificationAge, lastVerified } from "../src/backup/verify/check-verification-age.js";
-import { listVerifications } from "../src/backup/verify/verification-record.js";
+import { listVerifications, verificationStatus } from "../src/backup/verify/verification-record.js";
 import { verifyBackup } from "../src/backup/verify/verify-backup.js";
 import { S3RVER_CREDENTIALS, startS3rver } from "./support/s3rver.js";
 
@@ -41,20 +41,25 @@ describe("restore verification", () => {
     makeDb(db, 100, clock.now());
     const target = new LocalDirTarget(join(dir, "backups"));
 
+    // No folder yet: a wrong path, not "untested".
     await assert.rejects(checkVerificationAge({ target, maxAgeMs: 7 * DAY, clock }), (e: unknown) =>
-      isNinesError(e, BACKUP_ERRORS.verifyStale),
+      isNinesError(e, BACKUP_ERRORS.locationMissing),
     );
     await clock.advance(2 * 3_600_000); // the newest row is two hours old when the backup is taken
     const { manifest } = await createBackup({
       source: db,
-      engine: new SqliteEngine(),
       targets: [target],
       clock,
       random: new SeededRandom(1),
       newestColumn: "events.at",
     });
+    await assert.rejects(checkVerificationAge({ target, maxAgeMs: 7 * DAY, clock }), (e: unknown) => {
+      assert.ok(isNinesError(e, BACKUP_ERRORS.verifyStale));
+      assert.match(e.message, /untested/);
+      return true;
+    });
     await clock.advance(DAY);
-    const record = await verifyBackup({ target, clock });
+    const { record } = await verifyBackup({ target, clock });
     assert.equal(record.ok, true, record.problems.join("; "));
     assert.equal(record.backupId, manifest.id);
     assert.equal(record.rpoBasis, "newest-data");
@@ -73,7 +78,6 @@ describe("restore verification", () => {
     await assert.rejects(checkVerificationAge({ target, maxAgeMs: 7 * DAY, clock }), (e: unknown) => {
       assert.ok(isNinesError(e, BACKUP_ERRORS.verifyStale));
       assert.match(e.message, /8\.0 days ago/);
-      assert.equal(e.details["exitCode"], 1);
       return true;
     });
   });
@@ -83,10 +87,10 @@ describe("restore verification", () => {
     const db = join(dir, "app.db");
     makeDb(db, 10, 0);
     const target = new LocalDirTarget(join(dir, "backups"));
-    const { manifest } = await createBackup({ source: db, engine: new SqliteEngine(), targets: [target] });
+    const { manifest } = await createBackup({ source: db, targets: [target] });
     const file = join(dir, "backups", manifest.id, "data.sqlite");
     writeFileSync(file, readFileSync(file).subarray(0, 4096));
-    const record = await verifyBackup({ target });
+    const { record } = await verifyBackup({ target });
     assert.equal(record.ok, false);
     assert.match(record.problems[0] ?? "", /truncated/);
     assert.equal(await lastVerified(target), undefined, "a failed verification proves nothing");
@@ -97,15 +101,20 @@ describe("restore verification", () => {
     const db = join(dir, "app.db");
     makeDb(db, 10, 0);
     const target = new LocalDirTarget(join(dir, "backups"));
-    const { manifest } = await createBackup({ source: db, engine: new SqliteEngine(), targets: [target] });
+    const { manifest } = await createBackup({ source: db, targets: [target] });
     // A manifest that lies about the data (checksum still right): verification must notice.
     const key = `${manifest.id}/manifest.json`;
     await target.put(key, {
       bytes: new TextEncoder().encode(JSON.stringify({ ...manifest, rowCounts: { events: 11 } })),
     });
-    const record = await verifyBackup({ target });
+    const { record } = await verifyBackup({ target });
     assert.equal(record.ok, false);
     assert.match(record.problems.join("\n"), /manifest says 11 rows, restored copy has 10/);
+    await target.put(key, {
+      bytes: new TextEncoder().encode(JSON.stringify({ ...manifest, rowCounts: { events: 1 } })),
+    });
+    const again = await verifyBackup({ target });
+    assert.match(again.record.problems.join("\n"), /manifest says 1 row, restored copy has 10/);
   });
 });
 
@@ -116,15 +125,12 @@ it("keeps the backup in the targets that work when another fails, and says which
   const local = new LocalDirTarget(join(dir, "region-b"));
   // Nothing listens on port 1 of loopback: the S3 target fails with connection refused.
   const broken = new S3Target({ bucket: "backups", endpoint: "http://127.0.0.1:1", credentials: S3RVER_CREDENTIALS });
-  await assert.rejects(
-    createBackup({ source: db, engine: new SqliteEngine(), targets: [broken, local] }),
-    (e: unknown) => {
-      assert.ok(isNinesError(e, BACKUP_ERRORS.targetFailed));
-      assert.match(e.message, /1 of 2 targets/);
-      assert.deepEqual(e.details["stored"], [local.location]);
-      return true;
-    },
-  );
+  await assert.rejects(createBackup({ source: db, targets: [broken, local] }), (e: unknown) => {
+    assert.ok(isNinesError(e, BACKUP_ERRORS.targetFailed));
+    assert.match(e.message, /1 of 2 targets/);
+    assert.deepEqual(e.details["stored"], [local.location]);
+    return true;
+  });
   await broken.close();
   assert.equal((await listBackups(local)).backups.length, 1);
   await restoreBackup({ from: local, to: join(dir, "restored.db") });
@@ -146,7 +152,7 @@ it("backs up to a local directory and S3 at once, restores from S3, and applies 
     const random = new SeededRandom(7);
     for (let day = 0; day < 5; day++) {
       makeDb(db, 10, clock.now());
-      await createBackup({ source: db, engine: new SqliteEngine(), targets: [local, remote], clock, random });
+      await createBackup({ source: db, targets: [local, remote], clock, random });
       await clock.advance(DAY);
     }
     const fromS3 = await listBackups(remote);
@@ -160,7 +166,10 @@ it("backs up to a local directory and S3 at once, restores from S3, and applies 
 
     // Verify the second-newest only, so the last good backup is not the newest one.
     const verified = fromS3.backups[1]?.id as string;
-    assert.equal((await verifyBackup({ target: remote, id: verified, clock })).ok, true);
+    // Verified from the local copy, recorded beside both copies: the same backup (id and checksum) in S3 counts.
+    const verification = await verifyBackup({ target: local, copies: [remote], id: verified, clock });
+    assert.equal(verification.record.ok, true);
+    assert.deepEqual(verification.recordedIn, [local.location, remote.location]);
     const plan = await applyRetention(remote, { keepLast: 2, keepDaily: 0, keepWeekly: 0 });
     const left = (await listBackups(remote)).backups.map((b) => b.id);
     assert.deepEqual(left, [verified, ...fromS3.backups.slice(3).map((b) => b.id)]);
@@ -169,4 +178,46 @@ it("backs up to a local directory and S3 at once, restores from S3, and applies 
   } finally {
     await s3.stop();
   }
+});
+
+describe("verification records are about the backup, not the place", () => {
+  it("a verification in one target counts for the same backup in another, and a failure is shown", async () => {
+    const dir = mkdtempSync(join(root, "copies-"));
+    const db = join(dir, "app.db");
+    makeDb(db, 20, 0);
+    const clock = new ManualClock(Date.UTC(2026, 10, 1));
+    const a = new LocalDirTarget(join(dir, "region-a"));
+    const b = new LocalDirTarget(join(dir, "region-b"));
+    const { manifest } = await createBackup({ source: db, targets: [a, b], clock, random: new SeededRandom(3) });
+    // A different backup under the same id in a third place: a record of the first must not count for it.
+    const c = new LocalDirTarget(join(dir, "region-c"));
+    makeDb(db, 5, 0);
+    const other = await createBackup({ source: db, targets: [c], clock, random: new SeededRandom(3) });
+    assert.equal(other.manifest.id, manifest.id, "same clock and seed: same id");
+    assert.notEqual(other.manifest.checksum.value, manifest.checksum.value);
+
+    await clock.advance(60_000);
+    const { record, recordedIn } = await verifyBackup({ target: a, copies: [b, c], clock });
+    assert.equal(record.ok, true, record.problems.join("; "));
+    assert.deepEqual(record.checksum, manifest.checksum);
+    assert.deepEqual(recordedIn, [a.location, b.location], "not recorded beside the other backup with that id");
+    const inB = verificationStatus(await listVerifications(b), (await listBackups(b)).backups[0] as BackupManifest);
+    assert.equal(inB.lastOk?.verifiedAt, record.verifiedAt, "the copy in region-b counts as verified");
+    assert.equal(await lastVerified(c), undefined);
+
+    // A record about the same id with other bytes is ignored when matched against this backup.
+    const foreign = { ...record, checksum: other.manifest.checksum };
+    assert.equal(verificationStatus([foreign], manifest).lastOk, undefined);
+
+    // A failed verification of the copy in b is recorded and shown as the newest failure.
+    await clock.advance(60_000);
+    const file = join(dir, "region-b", manifest.id, "data.sqlite");
+    writeFileSync(file, readFileSync(file).subarray(0, 1024));
+    const failed = await verifyBackup({ target: b, clock });
+    assert.equal(failed.record.ok, false);
+    const status = verificationStatus(await listVerifications(b), manifest);
+    assert.equal(status.lastFailed?.verifiedAt, failed.record.verifiedAt);
+    assert.match(status.lastFailed?.problems[0] ?? "", /truncated/);
+    assert.equal(status.lastOk?.verifiedAt, record.verifiedAt);
+  });
 });

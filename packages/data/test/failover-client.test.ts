@@ -4,9 +4,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { isNinesError } from "@nines/core";
-import { FailoverClient, NO_PRIMARY } from "../src/failover/failover-client.js";
+import { isNinesError, OPTION_INVALID } from "@nines/core";
+import { FAILOVER_ERRORS, FailoverError } from "../src/failover/errors.js";
+import { FailoverClient } from "../src/failover/failover-client.js";
 import { failoverRetry } from "../src/failover/failover-retry.js";
+import { Promoter } from "../src/failover/promoter.js";
 import { LocalPostgres } from "../src/postgres/local-postgres.js";
 import { postgresBinariesOrSkip } from "./support/server-binaries.js";
 
@@ -41,7 +43,7 @@ describe("FailoverClient against a real server", postgresBinariesOrSkip(), () =>
   it("finds the writable primary among servers that are down", async () => {
     const client = new FailoverClient({ hosts: [dead, server.url()], policy: failoverRetry({ maxElapsedMs: 2000 }) });
     const primaries: string[] = [];
-    client.events.on("primary", (e) => primaries.push(e.host));
+    client.on("primary", (e) => primaries.push(e.host));
     try {
       const result = await client.query<{ n: number }>("select 41 + 1 as n");
       assert.equal(result.rows[0]?.n, 42);
@@ -73,16 +75,31 @@ describe("FailoverClient against a real server", postgresBinariesOrSkip(), () =>
   it("gives up with a coded error when no server is a primary within the deadline", async () => {
     const client = new FailoverClient({ hosts: [dead], policy: failoverRetry({ maxElapsedMs: 300 }) });
     try {
-      await assert.rejects(client.query("select 1"), (e: unknown) => isNinesError(e, NO_PRIMARY));
+      await assert.rejects(client.query("select 1"), (e: unknown) => {
+        assert.ok(e instanceof FailoverError, "a FailoverError, named so in a stack trace");
+        assert.equal(e.name, "FailoverError");
+        assert.match(e.message, /^the server is not a writable primary/);
+        return isNinesError(e, FAILOVER_ERRORS.noPrimary);
+      });
+      await client.close();
+      await assert.rejects(client.query("select 1"), (e: unknown) => isNinesError(e, FAILOVER_ERRORS.clientClosed));
     } finally {
       await client.close();
     }
   });
 
-  it("refuses to be built without hosts", () => {
+  it("refuses to be built without hosts, or with a misspelt option", () => {
     assert.throws(
       () => new FailoverClient({ hosts: [], policy: failoverRetry() }),
-      (e: unknown) => isNinesError(e, "NINES_OPTION_INVALID"),
+      (e: unknown) => isNinesError(e, OPTION_INVALID),
+    );
+    assert.throws(
+      () => new FailoverClient({ hosts: [dead], policy: failoverRetry(), poolsize: 3 } as never),
+      (e: unknown) => isNinesError(e, OPTION_INVALID) && /did you mean poolSize/.test(e.hint ?? ""),
+    );
+    assert.throws(
+      () => new Promoter({ primary: dead, standby: dead, failAfter: 3 } as never),
+      (e: unknown) => isNinesError(e, OPTION_INVALID) && /failAfter/.test(e.message),
     );
   });
 });

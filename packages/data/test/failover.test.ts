@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { SeededRandom } from "@nines/core";
-import { type FailoverDrillResult, runFailoverDrill } from "../src/failover/failover-drill.js";
 import { failoverRetry } from "../src/failover/failover-retry.js";
+import { type FailoverDrillResult, runFailoverDrill } from "./support/failover-drill.js";
 import { postgresBinariesOrSkip } from "./support/server-binaries.js";
 
 describe("failover of a synchronous primary/standby pair", postgresBinariesOrSkip(), () => {
@@ -14,7 +14,7 @@ describe("failover of a synchronous primary/standby pair", postgresBinariesOrSki
       policy: failoverRetry({ idempotent: true, random: new SeededRandom(7) }),
       writesBeforeCrash: 200,
       writesAfterFailover: 100,
-      onProgress: (line) => progress.push(line),
+      onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.message ?? ""}`),
     });
   });
 

@@ -2,35 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isNinesError } from "@nines/core";
 import { LIFECYCLE_ERRORS } from "../src/lifecycle/errors.js";
-import type { LifecycleStore } from "../src/lifecycle/lifecycle-store.js";
 import { META } from "../src/lifecycle/phase.js";
 import { visible } from "../src/lifecycle/visible.js";
-import { ENGINES, engineSkip, freshStore } from "./support/lifecycle-engines.js";
-
-const DAY = 86_400_000;
-const alice = { id: "alice" };
-const bob = { id: "bob" };
-const admin = { id: "ops", admin: true };
-
-async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (error) => {
-    assert.ok(isNinesError(error, code), `expected ${code}, got ${String((error as Error).message)}`);
-    return true;
-  });
-}
-
-/** alice: folder "work" (id 1) with notes a, b (b tagged); folder "home" with note c; bob: folder and note. */
-async function seed(store: LifecycleStore) {
-  const work = await store.insert(alice, "folders", { name: "work" });
-  const home = await store.insert(alice, "folders", { name: "home" });
-  const a = await store.insert(alice, "notes", { folder_id: work["id"], title: "a", words: 10 });
-  const b = await store.insert(alice, "notes", { folder_id: work["id"], title: "b", words: 20 });
-  const c = await store.insert(alice, "notes", { folder_id: home["id"], title: "c", words: 40 });
-  const tag = await store.insert(alice, "tags", { note_id: b["id"], label: "urgent" });
-  const bobs = await store.insert(bob, "folders", { name: "work" });
-  const bobNote = await store.insert(bob, "notes", { folder_id: bobs["id"], title: "a", words: 1 });
-  return { work, home, a, b, c, tag, bobs, bobNote };
-}
+import { admin, alice, bob, DAY, ENGINES, engineSkip, freshStore, rejects, seed } from "./support/lifecycle-engines.js";
 
 for (const engine of ENGINES) {
   describe(`lifecycle contract on ${engine}`, { skip: engineSkip(engine) }, () => {
@@ -95,7 +69,7 @@ for (const engine of ENGINES) {
         await clock.advanceTo(softAt);
         assert.equal(await store.phase(admin, "notes", s.a["id"]), "soft");
         assert.equal((await store.trash(alice)).length, 0, "out of the owner's trash at softAt exactly");
-        await rejects(store.restore(alice, "notes", s.a["id"]), LIFECYCLE_ERRORS.forbidden);
+        await rejects(store.restore(alice, "notes", s.a["id"]), LIFECYCLE_ERRORS.notFound);
         assert.deepEqual(
           (await store.deleted(admin, { phase: "soft" })).map((r) => r.key),
           [s.a["id"]],
@@ -120,9 +94,9 @@ for (const engine of ENGINES) {
         assert.equal((await store.get(alice, "notes", s.a["id"]))?.["title"], "a");
         await store.delete(alice, "notes", s.a["id"]);
         const emptied = await store.emptyTrash(alice);
-        assert.deepEqual(emptied, { groups: 1, rows: 1 });
+        assert.deepEqual(emptied, { groups: 1, rows: 1, purgeAt: clock.now() + 30 * DAY });
         assert.equal(await store.phase(admin, "notes", s.a["id"]), "soft");
-        await rejects(store.restore(alice, "notes", s.a["id"]), LIFECYCLE_ERRORS.forbidden);
+        await rejects(store.restore(alice, "notes", s.a["id"]), LIFECYCLE_ERRORS.notFound);
         await clock.advance(29 * DAY);
         await store.restore(admin, "notes", s.a["id"]);
         assert.equal(await store.count(alice, "notes"), 3);
@@ -143,7 +117,8 @@ for (const engine of ENGINES) {
         assert.equal(group.rows, 5, "work, sub, b, b's tag, deep");
         assert.equal(await store.count(alice, "tags"), 0);
         // The note deleted earlier cannot come back while its folder is deleted.
-        await rejects(store.restore(alice, "notes", s.a["id"]), LIFECYCLE_ERRORS.parentDeleted);
+        const orphan = await rejects(store.restore(alice, "notes", s.a["id"]), LIFECYCLE_ERRORS.parentDeleted);
+        assert.match(orphan.message, /^cannot restore: notes \S+ belongs to a deleted folders$/);
         const restored = await store.restore(alice, "folders", s.work["id"]);
         assert.equal(restored.rows, 5);
         assert.ok(await store.get(alice, "notes", deep["id"]));
@@ -167,6 +142,7 @@ for (const engine of ENGINES) {
         const auditBefore = (await store.audit(admin)).length;
         await assert.rejects(store.restore(alice, "notes", s.a["id"]), (error) => {
           assert.ok(isNinesError(error, LIFECYCLE_ERRORS.restoreConflict));
+          assert.match(error.message, /^cannot restore: 1 notes row holds \(/);
           assert.deepEqual(
             (error.details["conflicts"] as { key: unknown }[]).map((c) => c.key),
             [s.a["id"]],
@@ -192,7 +168,7 @@ for (const engine of ENGINES) {
         const s = await seed(store);
         assert.equal(await store.get(bob, "notes", s.a["id"]), undefined, "bob does not see alice's rows");
         assert.equal(await store.count(bob, "notes"), 1);
-        await rejects(store.delete(bob, "notes", s.a["id"]), LIFECYCLE_ERRORS.forbidden);
+        await rejects(store.delete(bob, "notes", s.a["id"]), LIFECYCLE_ERRORS.notFound);
         await rejects(store.update(bob, "notes", s.a["id"], { words: 0 }), LIFECYCLE_ERRORS.notFound);
         await rejects(store.insert(bob, "notes", { owner_id: "alice", title: "x" }), LIFECYCLE_ERRORS.forbidden);
         await rejects(
@@ -200,7 +176,7 @@ for (const engine of ENGINES) {
           LIFECYCLE_ERRORS.parentDeleted,
         );
         await store.delete(alice, "notes", s.a["id"]);
-        await rejects(store.restore(bob, "notes", s.a["id"]), LIFECYCLE_ERRORS.forbidden);
+        await rejects(store.restore(bob, "notes", s.a["id"]), LIFECYCLE_ERRORS.notFound);
         await rejects(store.hold(alice, "notes", s.a["id"], "case"), LIFECYCLE_ERRORS.forbidden);
         await rejects(store.deleted(alice), LIFECYCLE_ERRORS.forbidden);
         await rejects(store.delete(alice, "notes", 999_999), LIFECYCLE_ERRORS.notFound);

@@ -22,7 +22,7 @@ async function populate(connection: DataConnection): Promise<void> {
   const meta = "nines_deleted_at, nines_deleted_by, nines_group, nines_soft_at, nines_purge_at";
   const stamps = `${LONG_AGO}, 'alice', 'folders:' || g || ':${LONG_AGO}', ${LONG_AGO + 1}, ${LONG_AGO + 2}`;
   const series =
-    connection.dialect === "postgres"
+    connection.dialect.name === "postgres"
       ? (n: number) => `generate_series(1, ${n}) as s(g)`
       : (n: number) =>
           `(with recursive s(g) as (select 1 union all select g + 1 from s where g < ${n}) select g from s)`;
@@ -96,7 +96,7 @@ for (const engine of ENGINES) {
       try {
         await populate(connection);
         const schema =
-          connection.dialect === "postgres"
+          connection.dialect.name === "postgres"
             ? (await connection.executor.all<{ s: string }>({ sql: "select current_schema() as s", parameters: [] }))[0]
                 ?.s
             : undefined;
@@ -124,6 +124,11 @@ for (const engine of ENGINES) {
           before.rows,
           "every purged row is in exactly one committed audit record",
         );
+        const named = await connection.executor.all<{ n: unknown }>({
+          sql: "select count(*) as n from nines_audit_rows r join nines_audit a on a.id = r.audit_id where a.action = 'purge'",
+          parameters: [],
+        });
+        assert.equal(Number(named[0]?.n), before.rows, "and named in it exactly once");
       } finally {
         await cleanup();
       }

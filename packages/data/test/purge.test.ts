@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { isNinesError } from "@nines/core";
+import { isNinesError, ManualClock, OPTION_INVALID, type Progress } from "@nines/core";
 import { LIFECYCLE_ERRORS } from "../src/lifecycle/errors.js";
 import type { LifecycleStore } from "../src/lifecycle/lifecycle-store.js";
 import { purge } from "../src/purge/purge.js";
@@ -36,15 +36,21 @@ for (const engine of ENGINES) {
         await clock.advance(60 * DAY);
         const dry = await purge(store, { actor: admin, dryRun: true, guard: { minRows: 1000 } });
         assert.deepEqual([dry.eligibleRows, dry.heldRows, dry.totalRows, dry.purgedRows], [12, 3, 35, 0]);
-        const progress: number[] = [];
+        const progress: Progress[] = [];
         const run = await purge(store, {
           actor: admin,
           batchGroups: 3,
           guard: { minRows: 1000 },
-          onProgress: (p) => progress.push(p.purgedRows),
+          onProgress: (p) => progress.push(p),
         });
-        assert.deepEqual([run.purgedRows, run.purgedGroups, run.batches], [12, 4, 2]);
-        assert.deepEqual(progress, [9, 12]);
+        assert.deepEqual([run.purgedRows, run.purgedGroups, run.batches, run.keptGroups], [12, 4, 2, 1]);
+        assert.deepEqual(
+          progress.map((p) => [p.phase, p.done, p.total, p.unit]),
+          [
+            ["purge", 9, 12, "rows"],
+            ["purge", 12, 12, "rows"],
+          ],
+        );
         assert.equal(await store.phase(admin, "folders", keys[0]), "purged", "held: still there, still invisible");
         assert.equal(await store.phase(admin, "folders", keys[1]), undefined, "gone");
         const again = await purge(store, { actor: admin, guard: { minRows: 1000 } });
@@ -84,6 +90,31 @@ for (const engine of ENGINES) {
         );
         const confirmed = await purge(store, { actor: admin, confirm: true, guard: { maxShare: 0.1, minRows: 10 } });
         assert.equal(confirmed.purgedRows, 15);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it("takes its time from options.clock and refuses a misspelt option", async () => {
+      const { store, clock, cleanup } = await freshStore(engine);
+      try {
+        await deletedFolders(store, 2);
+        const later = new ManualClock(clock.now() + 60 * DAY);
+        assert.equal(
+          (await purge(store, { actor: admin, confirm: true })).purgedRows,
+          0,
+          "not due on the store's clock",
+        );
+        assert.equal((await purge(store, { actor: admin, confirm: true, clock: later })).purgedRows, 6);
+        const typo = { actor: admin, batchGroup: 10 } as Parameters<typeof purge>[1];
+        await assert.rejects(purge(store, typo), (error) => {
+          assert.ok(isNinesError(error, OPTION_INVALID));
+          assert.match(error.hint ?? "", /did you mean batchGroups/);
+          return true;
+        });
+        await assert.rejects(purge(store, { actor: admin, guard: { maxShare: 2 } }), (error) =>
+          isNinesError(error, OPTION_INVALID),
+        );
       } finally {
         await cleanup();
       }

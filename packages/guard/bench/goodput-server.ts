@@ -63,10 +63,10 @@ async function startNines(): Promise<void> {
   });
   if (process.env["NINES_BENCH_DEBUG"]) {
     const counts: Record<string, number> = {};
-    gate.admission.events.on("rejected", (e) => {
+    gate.admission.on("rejected", (e) => {
       counts[e.reason] = (counts[e.reason] ?? 0) + 1;
     });
-    gate.admission.events.on("admitted", (e) => {
+    gate.admission.on("admitted", (e) => {
       counts["admitted"] = (counts["admitted"] ?? 0) + 1;
       counts["queuedMsTotal"] = (counts["queuedMsTotal"] ?? 0) + e.queuedMs;
     });

@@ -105,11 +105,11 @@ export async function closedLoop(
   return done / (durationMs / 1000);
 }
 
-/** Probes `path` every `everyMs`: the fraction answered with 2xx within `withinMs`. */
+/** Probes `path` every `intervalMs`: the fraction answered with 2xx within `withinMs`. */
 export async function probeLoop(
   origin: string,
   path: string,
-  everyMs: number,
+  intervalMs: number,
   withinMs: number,
   until: () => boolean,
 ): Promise<number> {
@@ -126,7 +126,7 @@ export async function probeLoop(
         })
         .catch(() => false),
     );
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const answered = await Promise.all(results);
   await pool.close();

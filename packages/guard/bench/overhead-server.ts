@@ -6,7 +6,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
-import { createGuard, expressGuard, fastifyGuard, fixedLimitGate, guardHttpServer } from "../src/index.js";
+import { expressGuard } from "../src/express.js";
+import { fastifyGuard } from "../src/fastify.js";
+import { createGuard, fixedLimitGate, guardHttpServer } from "../src/index.js";
 
 const subject = process.argv[2] ?? "node";
 const [framework, withGuard] = subject.split("+") as [string, string | undefined];

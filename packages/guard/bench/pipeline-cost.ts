@@ -5,7 +5,8 @@
 // end-to-end run on a busy machine, and it isolates exactly what the guard adds.
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createGuard, fixedLimitGate, guardNodeRequest } from "../src/index.js";
+import { guardNodeRequest } from "../src/adapters/node-pipeline.js";
+import { createGuard, fixedLimitGate } from "../src/index.js";
 
 class FakeResponse extends EventEmitter {
   statusCode = 200;

@@ -1,17 +1,21 @@
 /**
  * The seam between the guard's request pipeline and whatever decides whether
- * a request may run now: a pass-through, a fixed concurrency limit (both
- * here), or the adaptive admission queue and the query-of-death quarantine
- * (`src/admission/`, `src/quarantine/`). The pipeline calls `admit` once per
+ * a request may run now: the gates in `src/gates/` (pass-through, a fixed
+ * concurrency limit, the adaptive admission queue with the query-of-death
+ * quarantine) or one of your own. The pipeline calls `admit` once per
  * application request (never for health or metrics endpoints), then either
  * runs the handler and calls `ticket.release(outcome)` exactly once when the
- * response ends, or answers the rejection with a fast 503.
+ * response ends, or answers the rejection with a fast 503. These are the
+ * only admission values: the admission controller speaks them too.
  */
 
 /** How important a request is: `critical` is shed last, `sheddable` first. */
 export type RequestPriority = "critical" | "normal" | "sheddable";
 
-/** Why a request was refused without running. */
+/**
+ * Why a request was refused without running (the `x-nines-rejected` header);
+ * the finer cause, when there is one, is the rejection's `detail`.
+ */
 export type RejectReason = "shed" | "quarantined" | "draining";
 
 /** How a request ended, as counted in `nines_http_requests_total{outcome}`. */
@@ -42,6 +46,8 @@ export interface RequestOutcome {
   readonly status: number;
   /** From admission to the end of the response, in ms on the guard's clock. */
   readonly latencyMs: number;
+  /** The handler threw or its promise rejected (counted as a quarantine strike of kind `error`). */
+  readonly threw?: boolean;
 }
 
 /** Permission to run; release it exactly once (extra calls are ignored). */
@@ -56,10 +62,21 @@ export interface AdmissionRejection {
   readonly reason: RejectReason;
   /** When the client may try again (rounded up to whole seconds in `Retry-After`). */
   readonly retryAfterMs: number;
-  /** Shown in the response body, for people (for example the quarantined fingerprint). */
+  /**
+   * The finer cause, shown in the response body: for the admission
+   * controller one of `gone`, `expired`, `queue-timeout`, `queue-full`,
+   * `overloaded`, `pressure`; for the quarantine the refused fingerprint.
+   */
   readonly detail?: string;
 }
 
+/**
+ * What a gate answers: a ticket, or a rejection.
+ *
+ * @example
+ * const admission = await gate.admit(request, signal);
+ * if (!admission.admitted) return answer503(admission.reason, admission.retryAfterMs);
+ */
 export type Admission = AdmissionTicket | AdmissionRejection;
 
 /** What the gate reports to `/metrics` at scrape time. */
@@ -106,49 +123,4 @@ export function reject(reason: RejectReason, retryAfterMs: number, detail?: stri
   return detail === undefined
     ? { admitted: false, reason, retryAfterMs }
     : { admitted: false, reason, retryAfterMs, detail };
-}
-
-/**
- * Admits everything; counts what runs (so `/metrics` still shows in-flight).
- *
- * @example
- * const guard = createGuard({ gate: passThroughGate() });
- */
-export function passThroughGate(): AdmissionGate {
-  const counter = new InflightCounter();
-  return {
-    admit: () => new CountedTicket(counter),
-    snapshot: () => ({ inflight: counter.inflight, queueLength: 0, limit: Number.POSITIVE_INFINITY }),
-    needsSignal: false,
-  };
-}
-
-/** A count of admitted, unreleased requests (for simple gates). */
-export class InflightCounter {
-  inflight = 0;
-}
-
-/**
- * A ticket that counts itself in an {@link InflightCounter} until released
- * (once). A class, not a closure: one small allocation per request.
- *
- * @example
- * const counter = new InflightCounter();
- * const ticket = new CountedTicket(counter); // counter.inflight === 1
- * ticket.release(outcome);                   // counter.inflight === 0
- */
-export class CountedTicket implements AdmissionTicket {
-  readonly admitted = true as const;
-  #counter: InflightCounter | undefined;
-
-  constructor(counter: InflightCounter) {
-    counter.inflight++;
-    this.#counter = counter;
-  }
-
-  release(): void {
-    if (this.#counter === undefined) return;
-    this.#counter.inflight--;
-    this.#counter = undefined;
-  }
 }

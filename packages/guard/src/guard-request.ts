@@ -1,3 +1,4 @@
+import type { Clock } from "@nines/core";
 import type {
   Admission,
   AdmissionTicket,
@@ -6,10 +7,32 @@ import type {
   RequestOutcomeKind,
   RequestPriority,
 } from "./admission-gate.js";
-import type { Guard } from "./guard.js";
 
 /** Request headers by lower-case name, as Node parses them. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** What the guard's `priorityOf` and `deadlineOf` see: the request before it has a priority and a deadline. */
+export type UnclassifiedRequest = Pick<GuardRequestInfo, "method" | "path" | "route" | "receivedAt" | "header">;
+
+/**
+ * What a request needs from its guard, and all it may reach: the clock,
+ * how to classify it, admission, and where to report its end. The guard
+ * hands each request this narrow view instead of itself.
+ *
+ * @example
+ * const host: RequestHost = { clock, priorityOf: undefined, deadlineOf: undefined, admit, failed, finished };
+ */
+export interface RequestHost {
+  readonly clock: Clock;
+  readonly priorityOf: ((request: UnclassifiedRequest) => RequestPriority) | undefined;
+  readonly deadlineOf: ((request: UnclassifiedRequest) => number | undefined) | undefined;
+  /** The gate's answer, or a `draining` refusal once the servers stopped accepting. */
+  admit(request: GuardRequestInfo, signal: AbortSignal | undefined): Admission | Promise<Admission>;
+  /** The handler threw or rejected (reported once per error). */
+  failed(request: GuardRequest, error: unknown): void;
+  /** Called exactly once per request, when it ends. */
+  finished(request: GuardRequest, outcome: RequestOutcomeKind, durationMs: number): void;
+}
 
 /**
  * The outcome a status code stands for (0: the connection ended without a response).
@@ -36,7 +59,7 @@ export function outcomeOfRejection(reason: RejectReason): RequestOutcomeKind {
 /**
  * One application request as the guard follows it: asks the gate, then
  * ends exactly once (releasing the ticket, counting the outcome, and
- * letting a drain know). Adapters drive it; applications rarely see it.
+ * letting a drain know). Adapters drive it; applications never see it.
  *
  * @example
  * const request = guard.begin("GET", "/users/7", "/users/:id", req.headers);
@@ -51,22 +74,23 @@ export class GuardRequest implements GuardRequestInfo {
   readonly receivedAt: number;
   readonly priority: RequestPriority;
   readonly deadlineAt: number | undefined;
-  readonly #guard: Guard;
+  readonly #host: RequestHost;
   readonly #headers: RequestHeaders;
   #ticket: AdmissionTicket | undefined;
   #admittedAt = 0;
   #rejected: RejectReason | undefined;
+  #threw = false;
   #ended = false;
 
-  constructor(guard: Guard, method: string, path: string, route: string, headers: RequestHeaders) {
-    this.#guard = guard;
+  constructor(host: RequestHost, method: string, path: string, route: string, headers: RequestHeaders) {
+    this.#host = host;
     this.method = method;
     this.path = path;
     this.route = route;
     this.#headers = headers;
-    this.receivedAt = guard.clock.now();
-    this.priority = guard.priorityOf ? guard.priorityOf(this) : "normal";
-    this.deadlineAt = guard.deadlineOf ? guard.deadlineOf(this) : undefined;
+    this.receivedAt = host.clock.now();
+    this.priority = host.priorityOf ? host.priorityOf(this) : "normal";
+    this.deadlineAt = host.deadlineOf ? host.deadlineOf(this) : undefined;
   }
 
   header(name: string): string | undefined {
@@ -81,10 +105,20 @@ export class GuardRequest implements GuardRequestInfo {
 
   /** Asks the gate (or refuses with `draining` once the server stopped accepting). */
   admit(signal: AbortSignal | undefined): Admission | Promise<Admission> {
-    const draining = this.#guard.drainingRejection();
-    const admission = draining ?? this.#guard.gate.admit(this, signal);
+    const admission = this.#host.admit(this, signal);
     if (admission instanceof Promise) return admission.then((a) => this.#took(a));
     return this.#took(admission);
+  }
+
+  /**
+   * The handler threw or its promise rejected. The request is then counted
+   * as a `server_error` unless it still ended with a success or a client
+   * error (a framework that maps the error to a 4xx), and the gate hears
+   * `threw` (a quarantine strike).
+   */
+  fail(error: unknown): void {
+    this.#threw = true;
+    this.#host.failed(this, error);
   }
 
   /**
@@ -94,11 +128,17 @@ export class GuardRequest implements GuardRequestInfo {
   end(status: number, kind?: RequestOutcomeKind): void {
     if (this.#ended) return;
     this.#ended = true;
-    const now = this.#guard.clock.now();
-    const outcome = kind ?? (this.#rejected ? outcomeOfRejection(this.#rejected) : outcomeOfStatus(status));
-    if (this.#ticket !== undefined) this.#ticket.release({ kind: outcome, status, latencyMs: now - this.#admittedAt });
-    this.#guard.metrics.record(this.route, this.method, outcome, now - this.receivedAt);
-    this.#guard.ended();
+    const now = this.#host.clock.now();
+    const threw = this.#threw && (status === 0 || status >= 500);
+    const outcome =
+      kind ?? (this.#rejected ? outcomeOfRejection(this.#rejected) : threw ? "server_error" : outcomeOfStatus(status));
+    if (this.#ticket !== undefined)
+      this.#ticket.release(
+        threw
+          ? { kind: outcome, status, latencyMs: now - this.#admittedAt, threw }
+          : { kind: outcome, status, latencyMs: now - this.#admittedAt },
+      );
+    this.#host.finished(this, outcome, now - this.receivedAt);
   }
 
   #took(admission: Admission): Admission {
@@ -106,7 +146,7 @@ export class GuardRequest implements GuardRequestInfo {
       if (this.#ended) admission.release({ kind: "client_error", status: 0, latencyMs: 0 });
       else {
         this.#ticket = admission;
-        this.#admittedAt = this.#guard.clock.now();
+        this.#admittedAt = this.#host.clock.now();
       }
     } else this.#rejected = admission.reason;
     return admission;

@@ -31,6 +31,11 @@ describe("createGuard", () => {
       [{ metrics: { buckets: [1, 0.5] } }, /buckets/],
       [{ server: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } }, /headersTimeoutMs must be <= requestTimeoutMs/],
       [{ server: { maxHeaderSize: 0 } }, /maxHeaderSize/],
+      [{ handlerTimeout: 5 }, /guard: unknown option handlerTimeout/],
+      [{ drain: { graceMS: 5 } }, /guard drain: unknown option graceMS/],
+      [{ server: { headerTimeoutMs: 5 } }, /guard server: unknown option headerTimeoutMs/],
+      [{ metrics: { maxRoute: 5 } }, /guard metrics: unknown option maxRoute/],
+      [{ readiness: [{ name: "db", check: () => 1, timeout: 5 }] }, /health check "db": unknown option timeout/],
     ];
     for (const [options, message] of bad)
       assert.throws(

@@ -1,15 +1,17 @@
 import type { Server } from "node:http";
-import { type Clock, requireOption, systemClock } from "@nines/core";
 import {
-  type AdmissionGate,
-  type AdmissionRejection,
-  type GuardRequestInfo,
-  passThroughGate,
-  type RequestPriority,
-  reject,
-} from "./admission-gate.js";
+  type Clock,
+  Events,
+  type Listener,
+  requireKnownOptions,
+  requireOption,
+  systemClock,
+  type Unsubscribe,
+} from "@nines/core";
+import { type AdmissionGate, type AdmissionRejection, type RequestPriority, reject } from "./admission-gate.js";
 import { type CleanupHook, Drainer, type DrainOptions, type DrainReport } from "./drain/drainer.js";
-import { GuardRequest, type RequestHeaders } from "./guard-request.js";
+import { passThroughGate } from "./gates/pass-through-gate.js";
+import { GuardRequest, type RequestHeaders, type RequestHost, type UnclassifiedRequest } from "./guard-request.js";
 import { Health, type HealthOptions } from "./health/health.js";
 import { hardenedServerOptions, hardenServer, type ServerHardeningOptions } from "./http/harden-server.js";
 import { GuardMetrics, type GuardMetricsOptions } from "./metrics/guard-metrics.js";
@@ -26,7 +28,7 @@ export interface GuardPaths {
 export interface GuardOptions extends HealthOptions {
   /** Time source (default the system clock; tests pass a `ManualClock`). */
   clock?: Clock;
-  /** Admission in front of the handlers (default {@link passThroughGate}). */
+  /** Admission in front of the handlers (default `passThroughGate()`). */
   gate?: AdmissionGate;
   /** Endpoint paths (default `/livez`, `/readyz`, `/startupz`, `/metrics`). */
   paths?: GuardPaths;
@@ -39,19 +41,30 @@ export interface GuardOptions extends HealthOptions {
   /** A response not started within this many ms is answered 503 and counted `timed_out` (default: off). */
   handlerTimeoutMs?: number;
   /** Priority of a request, for gates that shed by priority (default `normal`). */
-  priorityOf?: (request: { method: string; path: string; header(name: string): string | undefined }) => RequestPriority;
+  priorityOf?: (request: UnclassifiedRequest) => RequestPriority;
   /**
    * When the client stops waiting, as clock time in ms (gates drop requests
    * whose deadline passed), e.g. from a header the caller sets:
    * `(r) => { const ms = Number(r.header("x-request-timeout-ms")); return ms > 0 ? r.receivedAt + ms : undefined; }`.
    */
-  deadlineOf?: (request: {
-    method: string;
-    path: string;
-    receivedAt: number;
-    header(name: string): string | undefined;
-  }) => number | undefined;
+  deadlineOf?: (request: UnclassifiedRequest) => number | undefined;
 }
+
+const OPTION_KEYS = [
+  "clock",
+  "gate",
+  "paths",
+  "metrics",
+  "drain",
+  "server",
+  "maxBodyBytes",
+  "handlerTimeoutMs",
+  "priorityOf",
+  "deadlineOf",
+  "readiness",
+  "liveness",
+  "startup",
+] as const;
 
 /** Which guard endpoint a path names. */
 export type GuardEndpoint = "liveness" | "readiness" | "startup" | "metrics";
@@ -65,6 +78,16 @@ export interface EndpointResponse {
 
 /** Where the guard is in its life. */
 export type GuardPhase = "serving" | "draining" | "closing";
+
+/** Events of {@link Guard}. */
+export interface GuardEvents {
+  /**
+   * A handler threw or its promise rejected. The guard answered 500 (when
+   * nothing was sent yet) and kept serving; log the error here: the library
+   * never logs.
+   */
+  handlerError: { error: unknown; method: string; path: string; route: string };
+}
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -84,38 +107,46 @@ export class Guard {
   readonly gate: AdmissionGate;
   readonly health: Health;
   readonly metrics: GuardMetrics;
-  readonly drainer: Drainer;
   readonly maxBodyBytes: number;
   readonly handlerTimeoutMs: number | undefined;
-  readonly priorityOf: GuardOptions["priorityOf"];
-  readonly deadlineOf: GuardOptions["deadlineOf"];
   readonly serverOptions: ServerHardeningOptions;
+  readonly #events = new Events<GuardEvents>();
+  readonly #drainer: Drainer;
+  readonly #host: RequestHost;
   readonly #endpoints = new Map<string, GuardEndpoint>();
   readonly #servers = new Set<Server>();
   #phase: GuardPhase = "serving";
   #inflight = 0;
   #idle: (() => void)[] = [];
-  #drainingRejection: AdmissionRejection;
 
   constructor(options: GuardOptions = {}) {
     requireOption(typeof options === "object" && options !== null, "guard", "options", options, "an object");
+    requireKnownOptions("guard", options, OPTION_KEYS);
     this.clock = options.clock ?? systemClock;
     this.gate = options.gate ?? passThroughGate();
     requireOption(typeof this.gate.admit === "function", "guard", "gate", this.gate, "an AdmissionGate");
-    this.health = new Health(options, this.clock);
-    this.metrics = new GuardMetrics(options.metrics ?? {}, this.health, () => this.gate.snapshot());
-    this.drainer = new Drainer(options.drain ?? {}, this.clock, {
-      markDraining: () => {
-        this.#phase = "draining";
-        this.health.markDraining();
-      },
-      stopAccepting: () => this.#stopAccepting(),
-      inflight: () => this.#inflight,
-      whenIdle: () => (this.#inflight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))),
-      closeAll: () => {
-        for (const server of this.#servers) server.closeAllConnections();
-      },
+    this.health = new Health({
+      ...(options.readiness === undefined ? {} : { readiness: options.readiness }),
+      ...(options.liveness === undefined ? {} : { liveness: options.liveness }),
+      ...(options.startup === undefined ? {} : { startup: options.startup }),
+      clock: this.clock,
     });
+    this.metrics = new GuardMetrics(options.metrics ?? {}, this.health, () => this.gate.snapshot());
+    this.#drainer = new Drainer(
+      { ...options.drain, clock: this.clock },
+      {
+        markDraining: () => {
+          this.#phase = "draining";
+          this.health.markDraining();
+        },
+        stopAccepting: () => this.#stopAccepting(),
+        inflight: () => this.#inflight,
+        whenIdle: () => (this.#inflight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))),
+        closeAll: () => {
+          for (const server of this.#servers) server.closeAllConnections();
+        },
+      },
+    );
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     requireOption(this.maxBodyBytes >= 0, "guard", "maxBodyBytes", this.maxBodyBytes, ">= 0");
     this.handlerTimeoutMs = options.handlerTimeoutMs;
@@ -126,8 +157,6 @@ export class Guard {
       this.handlerTimeoutMs,
       "> 0",
     );
-    this.priorityOf = options.priorityOf;
-    this.deadlineOf = options.deadlineOf;
     this.serverOptions = Object.freeze({ ...options.server });
     hardenedServerOptions(this.serverOptions); // validates now, not when a server is attached
     const paths: Required<GuardPaths> = {
@@ -155,7 +184,36 @@ export class Guard {
       );
       this.#endpoints.set(path, endpoint);
     }
-    this.#drainingRejection = reject("draining", this.drainer.delayMs + this.drainer.graceMs);
+    const draining: AdmissionRejection = reject("draining", this.#drainer.delayMs + this.#drainer.graceMs);
+    this.#host = {
+      clock: this.clock,
+      priorityOf: options.priorityOf,
+      deadlineOf: options.deadlineOf,
+      admit: (request, signal) => (this.#phase === "closing" ? draining : this.gate.admit(request, signal)),
+      failed: (request, error) => {
+        if (this.#events.has("handlerError"))
+          this.#events.emit("handlerError", {
+            error,
+            method: request.method,
+            path: request.path,
+            route: request.route,
+          });
+      },
+      finished: (request, outcome, durationMs) => {
+        this.metrics.record(request.route, request.method, outcome, durationMs);
+        this.#ended();
+      },
+    };
+  }
+
+  /**
+   * Subscribes to the guard's events (`handlerError`).
+   *
+   * @example
+   * guard.on("handlerError", (e) => logger.error({ err: e.error, route: e.route }, "handler failed"));
+   */
+  on<K extends keyof GuardEvents>(type: K, listener: Listener<GuardEvents[K]>): Unsubscribe {
+    return this.#events.on(type, listener);
   }
 
   get phase(): GuardPhase {
@@ -194,27 +252,10 @@ export class Guard {
     return { status: httpStatus, contentType: JSON_TYPE, body: JSON.stringify(rest) };
   }
 
-  /** Starts tracking an application request (adapters call this; see `GuardRequest`). */
+  /** Starts following an application request; adapters call this once per request and end it once. */
   begin(method: string, path: string, route: string, headers: RequestHeaders): GuardRequest {
     this.#inflight++;
-    return new GuardRequest(this, method, path, route, headers);
-  }
-
-  /** @internal The rejection given while closing, or undefined. */
-  drainingRejection(): AdmissionRejection | undefined {
-    return this.#phase === "closing" ? this.#drainingRejection : undefined;
-  }
-
-  /** @internal Called once per request that `begin` started. */
-  ended(): void {
-    this.#inflight--;
-    if (this.#inflight === 0 && this.#idle.length > 0) {
-      const waiting = this.#idle;
-      this.#idle = [];
-      for (const resolve of waiting) resolve();
-    }
-    // Sockets that just finished their last response are idle now: close them.
-    if (this.#phase === "closing") for (const server of this.#servers) server.closeIdleConnections();
+    return new GuardRequest(this.#host, method, path, route, headers);
   }
 
   /**
@@ -245,7 +286,7 @@ export class Guard {
    * guard.onCleanup("db", () => pool.end(), { timeoutMs: 3000 });
    */
   onCleanup(name: string, run: CleanupHook["run"], options: { timeoutMs?: number } = {}): void {
-    this.drainer.onCleanup({ name, run, ...options });
+    this.#drainer.onCleanup({ name, run, ...options });
   }
 
   /**
@@ -258,7 +299,18 @@ export class Guard {
    * if (!report.ok) console.error(report.hooks);
    */
   drain(reason?: string): Promise<DrainReport> {
-    return this.drainer.drain(reason);
+    return this.#drainer.drain(reason);
+  }
+
+  #ended(): void {
+    this.#inflight--;
+    if (this.#inflight === 0 && this.#idle.length > 0) {
+      const waiting = this.#idle;
+      this.#idle = [];
+      for (const resolve of waiting) resolve();
+    }
+    // Sockets that just finished their last response are idle now: close them.
+    if (this.#phase === "closing") for (const server of this.#servers) server.closeIdleConnections();
   }
 
   #stopAccepting(): void {
@@ -272,7 +324,7 @@ export class Guard {
 }
 
 /**
- * Builds a {@link Guard}, validating every option.
+ * Builds a {@link Guard}, validating every option (a misspelt key is refused with the closest name).
  *
  * @example
  * const guard = createGuard({
@@ -286,5 +338,3 @@ export class Guard {
 export function createGuard(options: GuardOptions = {}): Guard {
   return new Guard(options);
 }
-
-export type { GuardRequestInfo };

@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { isNinesError } from "@nines/core";
-import { BODY_TOO_LARGE, createGuard, type Guard, guardHttpServer, readBody } from "../src/index.js";
+import { createGuard, GUARD_ERRORS, type Guard, guardHttpServer, readBody } from "../src/index.js";
 import { get, sample } from "./subjects.js";
 
 /** Sends `parts` on a fresh socket and collects everything until the server closes it (or `limitMs`). */
@@ -30,6 +30,38 @@ function exchange(
     socket.on("error", () => {});
     socket.on("connect", () => {
       for (const part of parts) socket.write(part);
+    });
+  });
+}
+
+/**
+ * Sends a request head and a body of `bytes` (chunked, or with its
+ * content-length) and reads the answer only once everything is written, as
+ * many clients do: an answer the server sent early is lost if the server
+ * resets the connection before the client reads it.
+ */
+function uploadThenRead(port: number, path: string, bytes: number, chunked: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    let error = "";
+    socket.pause();
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      error = e.code ?? "error";
+    });
+    socket.on("close", () => {
+      const status = statusOf(Buffer.concat(chunks).toString("latin1"));
+      resolve(status === 0 ? `no answer (${error || "closed"})` : String(status));
+    });
+    socket.on("connect", () => {
+      const piece = 64 * 1024;
+      const length = chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${bytes}`;
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${length}\r\n\r\n`);
+      const data = "y".repeat(piece);
+      for (let sent = 0; sent < bytes; sent += piece)
+        socket.write(chunked ? `${piece.toString(16)}\r\n${data}\r\n` : data);
+      socket.write(chunked ? "0\r\n\r\n" : "", () => socket.resume());
     });
   });
 }
@@ -66,7 +98,7 @@ describe("bad input", () => {
           const body = await readBody(req, { limitBytes: 64 * 1024 });
           res.end(`got ${body.length}`);
         } catch (e) {
-          if (!isNinesError(e, BODY_TOO_LARGE)) throw e;
+          if (!isNinesError(e, GUARD_ERRORS.bodyTooLarge)) throw e;
           res.writeHead(413, { connection: "close", "content-type": "application/json" });
           res.end(JSON.stringify({ error: e.code, message: e.message }));
         }
@@ -118,6 +150,38 @@ describe("bad input", () => {
     assert.match(chunked.text, /larger than 65536 bytes/);
     const small = await get(port, "/upload", { method: "POST", body: "z".repeat(100) });
     assert.equal(small.body, "got 100");
+  });
+
+  it("lets a client that is still uploading read the 413 instead of a reset, every time", async () => {
+    const answers: Record<string, number> = {};
+    const count = (answer: string) => {
+      answers[answer] = (answers[answer] ?? 0) + 1;
+    };
+    for (let i = 0; i < 20; i++)
+      count(`2 MiB chunked to readBody: ${await uploadThenRead(port, "/upload", 2 << 20, true)}`);
+    for (let i = 0; i < 5; i++)
+      count(`8 MiB chunked to readBody: ${await uploadThenRead(port, "/upload", 8 << 20, true)}`);
+    for (let i = 0; i < 5; i++)
+      count(`8 MiB over maxBodyBytes: ${await uploadThenRead(port, "/hello", 8 << 20, false)}`);
+    assert.deepEqual(answers, {
+      "2 MiB chunked to readBody: 413": 20,
+      "8 MiB chunked to readBody: 413": 5,
+      "8 MiB over maxBodyBytes: 413": 5,
+    });
+    assert.equal((await get(port, "/hello")).body, "hello");
+  });
+
+  it("applies maxHeaderSize as Node counts it: names, values and the URL, not separators or blanks", async () => {
+    const oneHeader = await exchange(port, [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(9000)}\r\n\r\n`]);
+    assert.equal(statusOf(oneHeader.text), 431, "9,000 counted bytes > 8,192");
+    const longUrl = await exchange(port, [`GET /${"u".repeat(9000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
+    assert.equal(statusOf(longUrl.text), 431, "the URL counts");
+    // 5,000 headers "a:" are a 20,000-byte head on the wire but 5,000 counted bytes (docs/guard.md says so).
+    const manyShort = `GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${"a:\r\n".repeat(5000)}\r\n`;
+    assert.ok(Buffer.byteLength(manyShort) > 2 * 8192);
+    assert.equal(statusOf((await exchange(port, [manyShort])).text), 200);
+    const blanks = `GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-A: ${" ".repeat(30_000)}v\r\n\r\n`;
+    assert.equal(statusOf((await exchange(port, [blanks])).text), 200, "blanks before a value are not counted");
   });
 
   it("survives a probe flood: 300 concurrent readiness probes run the dependency check once, others are still served", async () => {

@@ -62,12 +62,14 @@ describe("drain on SIGTERM (child process)", () => {
     assert.equal(await exitCode(child), 0);
     assert.match(stderr(), /cleanup flush ran/);
     assert.match(stderr(), /report \{"ok":true,"inflightAtStop":1,"abandoned":0\}/);
+    assert.doesNotMatch(stderr(), /nines guard:/, "without a log option the library prints nothing");
   });
 
-  it("cuts off a hung cleanup hook and reports it by exit status 1", async () => {
-    const { child, stderr } = await startChild({ HANG: "quiet" });
+  it("cuts off a hung cleanup hook, reports it by exit status 1 and through the app's log", async () => {
+    const { child, stderr } = await startChild({ HANG: "quiet", LOG: "stderr" });
     child.kill("SIGTERM");
     assert.equal(await exitCode(child), 1);
+    assert.match(stderr(), /nines guard: SIGTERM received, draining/);
     assert.match(stderr(), /cleanup hook "stuck" timed_out/);
     assert.match(stderr(), /cleanup FAILED/);
   });

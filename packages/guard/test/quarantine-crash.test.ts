@@ -23,8 +23,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function start(): Promise<Started> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", fixture, journal], {
+async function start(args: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", fixture, journal, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -64,8 +64,10 @@ describe("query-of-death quarantine across real crashes", () => {
       assert.ok(fine !== "reset" && fine.status === 200, `crash ${crash}: a normal request is served`);
       assert.equal(await get(server.port, "poison"), "reset", `crash ${crash}: the poison request kills the process`);
       assert.notEqual(await server.exited, 0);
+      // The second start found the first crash in the journal; without a `log` option it says nothing.
+      assert.doesNotMatch(server.stderr(), /nines guard:/, `crash ${crash}: the library prints nothing by default`);
     }
-    const server = await start();
+    const server = await start(["--log"]);
     const refused = await get(server.port, "poison");
     assert.ok(refused !== "reset", "the third try is answered, not crashed");
     assert.equal(refused.status, 503);
@@ -74,6 +76,7 @@ describe("query-of-death quarantine across real crashes", () => {
     assert.match(refused.body, /GET \/docs\|doc=poison/);
     const fine = await get(server.port, "fine");
     assert.ok(fine !== "reset" && fine.status === 200, "other requests are still served");
+    assert.match(server.stderr(), /request "GET \/docs\|doc=poison" was running when the process died/);
     assert.match(server.stderr(), /quarantined query of death "GET \/docs\|doc=poison"/);
     server.child.kill("SIGTERM");
   });

@@ -14,7 +14,7 @@ describe("guard rejections seen through @nines/resilience", () => {
     const subject = await startSubject("node", guard);
     try {
       const call = httpFetch();
-      const policy = timeout({ ms: 5000 });
+      const policy = timeout({ timeoutMs: 5000 });
       const held = fetch(`http://127.0.0.1:${subject.port}/slow`).then((r) => r.text());
       await until(() => subject.held() === 1, "the slow request to hold the only slot");
       const error = await policy

@@ -4,7 +4,9 @@ import { request as httpRequest, type IncomingMessage, type Server } from "node:
 import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
-import { expressGuard, fastifyGuard, type Guard, guardHttpServer } from "../src/index.js";
+import { expressGuard, expressGuardErrors } from "../src/express.js";
+import { fastifyGuard } from "../src/fastify.js";
+import { type Guard, guardHttpServer } from "../src/index.js";
 
 export type SubjectKind = "node" | "fastify" | "express";
 export const SUBJECT_KINDS: SubjectKind[] = ["node", "fastify", "express"];
@@ -19,7 +21,11 @@ export interface Subject {
   close(): Promise<void>;
 }
 
-/** Starts the app: GET /hello, GET /users/:id, GET /boom (500), GET /slow (held until released). */
+/**
+ * Starts the app: GET /hello, GET /users/:id, GET /boom (answers 500), GET /slow (held until released),
+ * GET /throw (the handler throws), GET /reject (its promise rejects), GET /invalid (an error with a 400
+ * status, in the framework's convention; node:http answers 400 itself).
+ */
 export async function startSubject(kind: SubjectKind, guard: Guard): Promise<Subject> {
   const waiting: (() => void)[] = [];
   const hold = () => new Promise<void>((resolve) => waiting.push(resolve));
@@ -27,9 +33,19 @@ export async function startSubject(kind: SubjectKind, guard: Guard): Promise<Sub
   let closeApp: () => Promise<void>;
   if (kind === "node") {
     server = guardHttpServer(
-      (req, res) => {
+      (req, res): undefined | Promise<never> => {
         const path = (req.url ?? "/").split("?")[0] ?? "/";
-        if (path === "/hello") res.end("hello");
+        if (path === "/throw") throw new Error("bug: secret detail");
+        if (path === "/reject") return Promise.reject(new Error("async bug: secret detail"));
+        if (path === "/half") {
+          res.writeHead(200, { "content-length": "100" });
+          res.write("partial");
+          throw new Error("bug after the answer started");
+        }
+        if (path === "/invalid") {
+          res.statusCode = 400;
+          res.end("invalid");
+        } else if (path === "/hello") res.end("hello");
         else if (path.startsWith("/users/")) {
           res.setHeader("content-type", "application/json");
           res.end(JSON.stringify({ id: path.slice(7) }));
@@ -41,6 +57,7 @@ export async function startSubject(kind: SubjectKind, guard: Guard): Promise<Sub
           res.statusCode = 404;
           res.end("not found");
         }
+        return undefined;
       },
       guard,
       { routeBefore: (req) => (req.url?.startsWith("/users/") ? "/users/:id" : undefined) },
@@ -57,6 +74,16 @@ export async function startSubject(kind: SubjectKind, guard: Guard): Promise<Sub
       await hold();
       return "slow done";
     });
+    app.get("/throw", () => {
+      throw new Error("bug: secret detail");
+    });
+    app.get("/reject", async () => {
+      await Promise.resolve();
+      throw new Error("async bug: secret detail");
+    });
+    app.get("/invalid", async () => {
+      throw Object.assign(new Error("invalid input"), { statusCode: 400 });
+    });
     await app.listen({ port: 0, host: "127.0.0.1" });
     server = app.server;
     closeApp = async () => {
@@ -64,6 +91,7 @@ export async function startSubject(kind: SubjectKind, guard: Guard): Promise<Sub
     };
   } else {
     const app = express();
+    app.set("env", "test"); // Express's final handler logs errors to stderr in any other env
     app.use(expressGuard(guard));
     app.get("/hello", (_req, res) => {
       res.send("hello");
@@ -77,6 +105,17 @@ export async function startSubject(kind: SubjectKind, guard: Guard): Promise<Sub
     app.get("/slow", (_req, res) => {
       void hold().then(() => res.send("slow done"));
     });
+    app.get("/throw", () => {
+      throw new Error("bug: secret detail");
+    });
+    app.get("/reject", async () => {
+      await Promise.resolve();
+      throw new Error("async bug: secret detail");
+    });
+    app.get("/invalid", (_req, _res, next) => {
+      next(Object.assign(new Error("invalid input"), { status: 400, statusCode: 400 }));
+    });
+    app.use(expressGuardErrors());
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });

@@ -1,6 +1,6 @@
 import { SeededRandom } from "@nines/core";
-import { buildSpec, type ServiceInput, type StoreInput } from "../src/analysis/testing/build-spec.js";
 import type { Spec } from "../src/model.js";
+import { buildSpec, type ServiceInput, type StoreInput } from "../test/support/build-spec.js";
 
 export interface GenerateOptions {
   services: number;
@@ -70,8 +70,13 @@ export function generateSpec(options: GenerateOptions): Spec {
           : {
               name,
               zone: home,
-              replica: { zone: zones[1]!, sync: true, lag: 0, failover: 60 },
-              backups: { every: 86_400, at: { kind: "multi-region" }, restore: 1800, tested: "2026-10-01" },
+              replica: { zone: zones[1]!, sync: true, lagMs: 0, failoverMs: 60_000 },
+              backups: {
+                intervalMs: 86_400_000,
+                at: { kind: "multi-region" },
+                restoreMs: 1_800_000,
+                tested: "2026-10-01",
+              },
               userData: true,
             },
       );
@@ -91,7 +96,7 @@ export function generateSpec(options: GenerateOptions): Spec {
     services,
     stores,
     journeys,
-    disasters: stores.slice(0, 5).map((s) => ({ subject: s.name, kind: "crash", rpo: 0, rto: 300 })),
+    disasters: stores.slice(0, 5).map((s) => ({ subject: s.name, kind: "crash", rpoMs: 0, rtoMs: 300_000 })),
   });
 }
 

@@ -6,9 +6,9 @@
 import { analyze } from "../src/analysis/analyze.js";
 import { componentModel } from "../src/analysis/availability/component-model.js";
 import { estimateAvailability, failureDomains } from "../src/analysis/availability/estimate.js";
-import { clicktravelSpec } from "../src/analysis/testing/clicktravel.js";
 import { Topology } from "../src/analysis/topology/topology.js";
 import type { Spec } from "../src/model.js";
+import { clicktravelSpec } from "../test/support/clicktravel.js";
 import { generateDenseSpec, generateSpec } from "./generate-spec.js";
 
 const json = process.argv.includes("--json");

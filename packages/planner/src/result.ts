@@ -1,7 +1,9 @@
 /**
- * What `analyze(spec)` returns and `nines plan --json` prints (`spec.md`,
- * "Output"). Availability is a fraction; durations are seconds; money is in
- * the spec's currency. Reports and exporters read this and the model only.
+ * What `analyze(spec)` returns and `nines plan --json` prints (docs/plan.md,
+ * "--json"). Availability is a fraction in [0, 1]; durations are seconds,
+ * as that JSON gives them (the model holds milliseconds;
+ * `result-seconds.ts` converts); money is in the spec's currency. Reports
+ * and exporters read this and the model only.
  */
 
 export type Severity = "error" | "warning" | "info";
@@ -91,16 +93,29 @@ export interface DisasterResult {
     | "spare-capacity"
     | "restart"
     | "standby"
+    | "replication"
     | null;
   met: boolean;
+  /** The latest drill of this scenario (`analyze`'s `evidence`), measured next to the plan; absent without one. */
+  measured?: {
+    date: string;
+    /** The drill scenario's name. */
+    scenario: string;
+    /** Acknowledged writes lost. */
+    lostWrites: number;
+    /** Seconds; null when it did not recover within the drill. */
+    rto: number | null;
+    verdict: "met" | "missed";
+  };
 }
 
 export interface CostAlternative {
   name: "as-written" | "single-zone" | "multi-zone" | "multi-region";
+  /** 0 for every row when the spec has no costs. */
   monthly: number;
   availability: number;
   downtimeCostPerYear: number;
-  /** True on the row with the smallest 12 x monthly + downtimeCostPerYear. */
+  /** True on the row with the smallest 12 x monthly + downtimeCostPerYear; false on every row when the spec has no costs. */
   cheapest: boolean;
   /** Instances in all, for the table. */
   instances: number;
@@ -119,7 +134,8 @@ export interface PlanResult {
   components: ComponentResult[];
   findings: Finding[];
   disasters: DisasterResult[];
-  costs: { currency: string; alternatives: CostAlternative[] };
+  /** `priced` is false when the spec gives no cost at all (no `costs` figures, no `cost` fields): then no money is shown. */
+  costs: { currency: string; priced?: boolean; alternatives: CostAlternative[] };
   /** Per store: what protects it against each threat and the achievable RPO (course key metric 2). */
   durability?: DurabilityResult[];
   /** Per service: headroom at peak and autoscaling limits against load (course key metric 3). */
@@ -138,6 +154,8 @@ export interface DurabilityResult {
   /** Backups with `at` as written ("multi-region", a region name...); seconds. */
   backups: { every: number; at: string; restore: number; tested: string | null } | null;
   log: { every: number; at: string } | null;
+  /** Continuous replication: where, its interval and its restore time (seconds). */
+  replicate: { at: string[]; interval: number; restore: number } | null;
   lazyDeletion: { trash: number; soft: number; restore: number } | null;
   rebuild: number | null;
   threats: {
@@ -148,7 +166,7 @@ export interface DurabilityResult {
     mechanism: DisasterResult["mechanism"];
     rpo: number | null;
     rto: number | null;
-    /** Every mechanism that applies, in the preference order of spec.md. */
+    /** Every mechanism that applies, in the preference order of docs/planner-model.md. */
     mechanisms: { mechanism: NonNullable<DisasterResult["mechanism"]>; rpo: number; rto: number }[];
   }[];
 }

@@ -41,7 +41,7 @@ async function contend(clients: number, jitter: Jitter, seed: number): Promise<{
     random,
     idempotent: true,
     maxAttempts: Number.POSITIVE_INFINITY,
-    handle: (error) => error instanceof Conflict,
+    isFailure: (error) => error instanceof Conflict,
     backoff: { initialDelayMs: baseMs, multiplier: 2, maxDelayMs: capMs, jitter },
   });
   let version = 0;

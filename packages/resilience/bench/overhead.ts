@@ -69,14 +69,14 @@ async function main(): Promise<void> {
 
   add("bare", "await", noop);
 
-  const consecutive: CircuitBreakerOptions = { window: { kind: "consecutive", threshold: 5 }, openMs: 10_000 };
+  const consecutive: CircuitBreakerOptions = { window: { kind: "consecutive", failureThreshold: 5 }, openMs: 10_000 };
   const ninesRetryBreaker = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker(consecutive));
   add("nines", "retry+breaker", () => ninesRetryBreaker.execute(noop));
   const ninesPipeline = wrap(
     retry({ maxAttempts: 3, idempotent: true }),
     circuitBreaker(consecutive),
     bulkhead({ maxConcurrent: 10, maxQueue: 100 }),
-    timeout({ ms: 1000, mode: "aggressive" }),
+    timeout({ timeoutMs: 1000, mode: "aggressive" }),
   );
   add("nines", "pipeline", () => ninesPipeline.execute(noop));
 

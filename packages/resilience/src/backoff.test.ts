@@ -110,8 +110,9 @@ describe("exponentialBackoff: properties", () => {
         backoffOptions,
         fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 50 }),
         (o, retries) => {
-          const maxDelayMs = o.initialDelayMs + o.extra;
-          const backoff = exponentialBackoff({ ...o, maxDelayMs, random: new SeededRandom(o.seed) });
+          const { extra, seed, ...options } = o;
+          const maxDelayMs = o.initialDelayMs + extra;
+          const backoff = exponentialBackoff({ ...options, maxDelayMs, random: new SeededRandom(seed) });
           let previous = 0;
           for (const n of retries) {
             const delay = backoff.delayMs(n, previous);
@@ -133,6 +134,7 @@ describe("exponentialBackoff: properties", () => {
         fc.integer({ min: 0, max: 500 }),
         async (o, maxElapsedMs, minAttemptMs) => {
           const clock = new ManualClock();
+          const { extra, seed, ...options } = o;
           const starts: number[] = [];
           const policy = retry({
             clock,
@@ -140,7 +142,7 @@ describe("exponentialBackoff: properties", () => {
             maxAttempts: 30,
             maxElapsedMs,
             minAttemptMs,
-            backoff: { ...o, maxDelayMs: o.initialDelayMs + o.extra, random: new SeededRandom(o.seed) },
+            backoff: { ...options, maxDelayMs: o.initialDelayMs + extra, random: new SeededRandom(seed) },
           });
           const done = policy
             .execute(() => {

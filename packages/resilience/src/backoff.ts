@@ -1,6 +1,11 @@
-import { type Random, requireOption, systemRandom } from "@nines/core";
+import { type Random, requireKnownOptions, requireOption, systemRandom } from "@nines/core";
 
-/** How a backoff spreads its delays; see {@link exponentialBackoff}. */
+/**
+ * How a backoff spreads its delays; see {@link exponentialBackoff}.
+ *
+ * @example
+ * const jitter: Jitter = "full";
+ */
 export type Jitter = "none" | "full" | "equal" | "decorrelated";
 
 /**
@@ -19,7 +24,12 @@ export interface Backoff {
   delayMs(retry: number, previousMs: number): number;
 }
 
-/** Options of {@link exponentialBackoff}. */
+/**
+ * Options of {@link exponentialBackoff}.
+ *
+ * @example
+ * const options: ExponentialBackoffOptions = { initialDelayMs: 100, maxDelayMs: 5000, jitter: "equal" };
+ */
 export interface ExponentialBackoffOptions {
   /** The delay before the first retry, before jitter (default 100 ms). */
   initialDelayMs?: number;
@@ -34,6 +44,14 @@ export interface ExponentialBackoffOptions {
 }
 
 const JITTERS: readonly Jitter[] = ["none", "full", "equal", "decorrelated"];
+/** The keys of {@link ExponentialBackoffOptions} (retry checks its `backoff` option against them too). */
+export const EXPONENTIAL_BACKOFF_OPTIONS: readonly string[] = [
+  "initialDelayMs",
+  "multiplier",
+  "maxDelayMs",
+  "jitter",
+  "random",
+];
 
 /**
  * Truncated exponential backoff with the jitters of the AWS Architecture Blog
@@ -56,14 +74,34 @@ const JITTERS: readonly Jitter[] = ["none", "full", "equal", "decorrelated"];
  * backoff.delayMs(20, 0);  // in [0, 10000)
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Backoff {
+  requireOption(typeof options === "object" && options !== null, "exponentialBackoff", "options", options, "an object");
+  requireKnownOptions("exponentialBackoff", options, EXPONENTIAL_BACKOFF_OPTIONS);
   const initial = options.initialDelayMs ?? 100;
   const multiplier = options.multiplier ?? 2;
   const max = options.maxDelayMs ?? 30_000;
   const jitter = options.jitter ?? "full";
   const random = options.random ?? systemRandom;
-  requireOption(Number.isFinite(initial) && initial >= 0, "exponentialBackoff", "initialDelayMs", initial, ">= 0");
-  requireOption(Number.isFinite(multiplier) && multiplier >= 1, "exponentialBackoff", "multiplier", multiplier, ">= 1");
-  requireOption(Number.isFinite(max) && max >= initial, "exponentialBackoff", "maxDelayMs", max, ">= initialDelayMs");
+  requireOption(
+    isFiniteNumber(initial) && initial >= 0,
+    "exponentialBackoff",
+    "initialDelayMs",
+    initial,
+    "a number >= 0",
+  );
+  requireOption(
+    isFiniteNumber(multiplier) && multiplier >= 1,
+    "exponentialBackoff",
+    "multiplier",
+    multiplier,
+    "a number >= 1",
+  );
+  requireOption(
+    isFiniteNumber(max) && max >= initial,
+    "exponentialBackoff",
+    "maxDelayMs",
+    max,
+    "a finite number >= initialDelayMs",
+  );
   requireOption(JITTERS.includes(jitter), "exponentialBackoff", "jitter", jitter, "none, full, equal or decorrelated");
   requireOption(typeof random?.next === "function", "exponentialBackoff", "random", random, "a Random");
 
@@ -105,6 +143,10 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
  * retry({ maxAttempts: 5, backoff: constantBackoff(200), idempotent: true });
  */
 export function constantBackoff(delayMs: number): Backoff {
-  requireOption(Number.isFinite(delayMs) && delayMs >= 0, "constantBackoff", "delayMs", delayMs, ">= 0");
+  requireOption(isFiniteNumber(delayMs) && delayMs >= 0, "constantBackoff", "delayMs", delayMs, "a finite number >= 0");
   return { delayMs: () => delayMs };
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }

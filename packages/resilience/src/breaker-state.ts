@@ -1,4 +1,4 @@
-import { NinesError, OPTION_INVALID } from "@nines/core";
+import { OPTION_INVALID, OptionError } from "@nines/core";
 import type { FailureWindowJSON } from "./failure-window.js";
 
 /**
@@ -7,6 +7,9 @@ import type { FailureWindowJSON } from "./failure-window.js";
  * - `open`: every call is rejected fast until the open duration ends.
  * - `halfOpen`: up to `halfOpenProbes` probe calls run; others are rejected fast.
  * - `isolated`: opened by hand with `isolate()`; rejected until `reset()`.
+ *
+ * @example
+ * if (breaker.state === "open") serveFromCache();
  */
 export type CircuitState = "closed" | "open" | "halfOpen" | "isolated";
 
@@ -22,8 +25,8 @@ export type CircuitState = "closed" | "open" | "halfOpen" | "isolated";
 export interface CircuitBreakerJSON {
   version: 1;
   state: CircuitState;
-  /** When `open`: the time the next probe is allowed. */
-  openUntil?: number;
+  /** When `open`: the instant from which the next call is a probe. */
+  halfOpenAt?: number;
   /** How many times the circuit opened since it last closed (drives a growing open duration). */
   openings: number;
   /** The last open duration in ms (a growing backoff continues from it). */
@@ -36,7 +39,7 @@ export interface CircuitBreakerJSON {
 const STATES: readonly string[] = ["closed", "open", "halfOpen", "isolated"];
 
 function invalid(what: string, value: unknown): never {
-  throw new NinesError(
+  throw new OptionError(
     OPTION_INVALID,
     `circuitBreaker: option initialState.${what} is invalid, got ${JSON.stringify(value)}`,
     {
@@ -67,7 +70,7 @@ export function parseCircuitBreakerJSON(value: unknown): CircuitBreakerJSON {
   if (v.version !== 1) invalid("version", v.version);
   if (typeof v.state !== "string" || !STATES.includes(v.state)) invalid("state", v.state);
   if (!isCount(v.openings)) invalid("openings", v.openings);
-  if (v.state === "open" && !isTime(v.openUntil)) invalid("openUntil", v.openUntil);
+  if (v.state === "open" && !isTime(v.halfOpenAt)) invalid("halfOpenAt", v.halfOpenAt);
   if (v.lastOpenMs !== undefined && !(isTime(v.lastOpenMs) && v.lastOpenMs >= 0)) invalid("lastOpenMs", v.lastOpenMs);
   if (v.rampStartedAt !== undefined && !isTime(v.rampStartedAt)) invalid("rampStartedAt", v.rampStartedAt);
   const w = v.window as Record<string, unknown> | null | undefined;
@@ -81,7 +84,8 @@ export function parseCircuitBreakerJSON(value: unknown): CircuitBreakerJSON {
         invalid("window.outcomes", w.outcomes);
       break;
     case "time":
-      if (!isTime(w.bucketMs) || !isTime(w.headStart)) invalid("window.bucketMs", w.bucketMs);
+      if (!isTime(w.bucketMs)) invalid("window.bucketMs", w.bucketMs);
+      if (!isTime(w.headStartedAt)) invalid("window.headStartedAt", w.headStartedAt);
       if (
         !Array.isArray(w.buckets) ||
         !w.buckets.every((b) => Array.isArray(b) && b.length === 3 && b.every((n: unknown) => isCount(n)))

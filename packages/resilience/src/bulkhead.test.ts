@@ -53,7 +53,12 @@ describe("bulkhead", () => {
     const pool = bulkhead({ maxConcurrent: 1 });
     const { op, finish } = gate();
     const a = pool.execute(op("a"));
-    await assert.rejects(pool.execute(op("b")), (e) => isNinesError(e, RESILIENCE_ERRORS.bulkheadFull));
+    await assert.rejects(
+      pool.execute(op("b")),
+      (e) =>
+        isNinesError(e, RESILIENCE_ERRORS.bulkheadFull) &&
+        e.message === "bulkhead: 1 call running (maxConcurrent 1) and 0 queued (maxQueue 0); call rejected",
+    );
     await finish("a");
     await a;
   });

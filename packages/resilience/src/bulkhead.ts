@@ -1,10 +1,16 @@
-import { Events, type Listener, NinesError, requireOption, type Unsubscribe } from "@nines/core";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import { Events, type Listener, requireKnownOptions, requireOption, type Unsubscribe } from "@nines/core";
+import { RESILIENCE_ERRORS, ResilienceError } from "./errors.js";
 import { Execution } from "./execution-context.js";
+import { forwardFailures } from "./forwarding.js";
 import { Pipeline } from "./pipeline.js";
 import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage } from "./policy.js";
 
-/** Options of {@link bulkhead}. */
+/**
+ * Options of {@link bulkhead}.
+ *
+ * @example
+ * const options: BulkheadOptions = { maxConcurrent: 10, maxQueue: 50 };
+ */
 export interface BulkheadOptions {
   /** Calls that may run at once (an integer >= 1). */
   maxConcurrent: number;
@@ -12,7 +18,14 @@ export interface BulkheadOptions {
   maxQueue?: number;
 }
 
-/** Events a bulkhead emits. */
+const KNOWN_OPTIONS = ["maxConcurrent", "maxQueue"];
+
+/**
+ * Events a bulkhead emits.
+ *
+ * @example
+ * pool.on("rejected", ({ active, queued }) => metrics.bulkheadFull.inc({ active, queued }));
+ */
 export interface BulkheadEvents {
   /** A call was rejected with NINES_RESILIENCE_BULKHEAD_FULL. */
   rejected: { active: number; queued: number };
@@ -45,8 +58,6 @@ interface Waiter {
 export class Bulkhead implements PipelineStage {
   readonly maxConcurrent: number;
   readonly maxQueue: number;
-  /** Honours `run`'s `onFailure` (one promise hop with a retry right above). */
-  readonly forwardsFailure = true;
   readonly #queue: Waiter[] = [];
   readonly #events = new Events<BulkheadEvents>();
   #active = 0;
@@ -54,6 +65,7 @@ export class Bulkhead implements PipelineStage {
 
   constructor(options: BulkheadOptions) {
     requireOption(typeof options === "object" && options !== null, "bulkhead", "options", options, "an object");
+    requireKnownOptions("bulkhead", options, KNOWN_OPTIONS);
     const max = options.maxConcurrent;
     requireOption(Number.isInteger(max) && max >= 1, "bulkhead", "maxConcurrent", max, "an integer >= 1");
     const queue = options.maxQueue ?? 0;
@@ -61,6 +73,7 @@ export class Bulkhead implements PipelineStage {
     requireOption(Number.isInteger(queue) && queue >= 0, "bulkhead", "maxQueue", queue, "an integer >= 0 (a bound)");
     this.maxConcurrent = max;
     this.maxQueue = queue;
+    forwardFailures(this, (next, context, onFailure) => this.#run(next, context, onFailure));
   }
 
   /** Calls running now. */
@@ -82,10 +95,14 @@ export class Bulkhead implements PipelineStage {
     return this.#alone.execute(operation, signal, options);
   }
 
-  run<T>(
+  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    return this.#run(next, context, undefined);
+  }
+
+  #run<T>(
     next: (context: ExecutionContext) => Promise<T>,
     context: ExecutionContext,
-    onFailure?: (error: unknown) => Promise<T>,
+    onFailure: ((error: unknown) => Promise<T>) | undefined,
   ): Promise<T> {
     // A slot is free when active < maxConcurrent; a queue place when queued < maxQueue.
     if (this.#active < this.maxConcurrent) {
@@ -98,9 +115,9 @@ export class Bulkhead implements PipelineStage {
     }
     if (this.#events.has("rejected"))
       this.#events.emit("rejected", { active: this.#active, queued: this.#queue.length });
-    const full = new NinesError(
+    const full = new ResilienceError(
       RESILIENCE_ERRORS.bulkheadFull,
-      `bulkhead: ${this.#active} calls running (maxConcurrent ${this.maxConcurrent}) and ${this.#queue.length} queued (maxQueue ${this.maxQueue}); call rejected`,
+      `bulkhead: ${this.#active} ${this.#active === 1 ? "call" : "calls"} running (maxConcurrent ${this.maxConcurrent}) and ${this.#queue.length} queued (maxQueue ${this.maxQueue}); call rejected`,
       {
         hint: "raise maxConcurrent or maxQueue if the dependency can take it, or shed load before this point",
         details: { maxConcurrent: this.maxConcurrent, maxQueue: this.maxQueue },

@@ -5,17 +5,18 @@ import { constantBackoff } from "./backoff.js";
 import { bulkhead } from "./bulkhead.js";
 import { circuitBreaker } from "./circuit-breaker.js";
 import { RESILIENCE_ERRORS } from "./errors.js";
+import { forwardingRunOf } from "./forwarding.js";
 import { wrap } from "./pipeline.js";
 import { type GiveUpReason, retry } from "./retry.js";
 import { adaptiveThrottle } from "./throttle.js";
 import { timeout } from "./timeout.js";
 
-/** The breaker and the throttle composed with R1's pipeline, bulkhead and timeout. */
+/** The breaker and the throttle composed with the pipeline, bulkhead and timeout. */
 describe("breaker in a pipeline", () => {
   test("a bulkhead rejection inside the breaker never counts; a per-attempt timeout does", async () => {
     const clock = new ManualClock(0);
-    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", threshold: 2 }, openMs: 1000 });
-    const policy = wrap(breaker, bulkhead({ maxConcurrent: 1 }), timeout({ clock, ms: 100 }));
+    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", failureThreshold: 2 }, openMs: 1000 });
+    const policy = wrap(breaker, bulkhead({ maxConcurrent: 1 }), timeout({ clock, timeoutMs: 100 }));
     const hang = ({ signal }: { signal: AbortSignal }) =>
       new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
     const first = assert.rejects(policy.execute(hang), (e) => isNinesError(e, RESILIENCE_ERRORS.timeout));
@@ -36,8 +37,8 @@ describe("breaker in a pipeline", () => {
 
   test("a caller abort through the pipeline is not a failure", async () => {
     const clock = new ManualClock(0);
-    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", threshold: 1 } });
-    const policy = wrap(breaker, timeout({ clock, ms: 1000 }));
+    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", failureThreshold: 1 } });
+    const policy = wrap(breaker, timeout({ clock, timeoutMs: 1000 }));
     const controller = new AbortController();
     const pending = policy.execute(
       ({ signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
@@ -51,7 +52,7 @@ describe("breaker in a pipeline", () => {
 
   test("throttle outside the breaker: overload rejections raise the local rejection probability, breaker stays closed", async () => {
     const clock = new ManualClock(0);
-    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", threshold: 1 } });
+    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", failureThreshold: 1 } });
     const throttle = adaptiveThrottle({ clock, random: new SeededRandom(11) });
     const policy = wrap(throttle, breaker);
     let sent = 0;
@@ -73,18 +74,18 @@ describe("breaker in a pipeline", () => {
 
 /**
  * The breaker right below a retry takes the retry's failure continuation
- * (`forwardsFailure`): every failure must still be recorded by the breaker
+ * (an internal fast path, forwarding.ts): every failure must still be recorded by the breaker
  * and reach the retry, on the fast path (closed, nobody listens) and on the
  * tracked path (listeners, slow calls, half-open probes).
  */
-describe("breaker right below a retry (forwardsFailure)", () => {
-  function setup(threshold: number, openMs = 1000) {
+describe("breaker right below a retry (failure forwarding)", () => {
+  function setup(failureThreshold: number, openMs = 1000) {
     const clock = new ManualClock(0);
     const breaker = circuitBreaker({
       clock,
       window: { kind: "count", size: 10, minimumCalls: 10, failureRateThreshold: 1 },
     });
-    const consecutive = circuitBreaker({ clock, window: { kind: "consecutive", threshold }, openMs });
+    const consecutive = circuitBreaker({ clock, window: { kind: "consecutive", failureThreshold }, openMs });
     const policy = retry({ clock, maxAttempts: 3, backoff: constantBackoff(10), idempotent: true });
     const giveUps: GiveUpReason[] = [];
     policy.on("giveUp", ({ reason }) => giveUps.push(reason));
@@ -100,16 +101,17 @@ describe("breaker right below a retry (forwardsFailure)", () => {
     };
   }
 
-  test("the breaker says it forwards failures and the retry hands it the continuation", async () => {
+  test("the breaker registers a forwarding run that hands a failure to the continuation", async () => {
     const { breaker } = setup(5);
-    assert.equal(breaker.forwardsFailure, true);
+    const run = forwardingRunOf(breaker);
+    assert.ok(run !== undefined);
     let got: unknown;
-    const result = await breaker.run(
+    const result = await run(
       () => Promise.reject(new Error("x")),
       {
         attempt: 1,
-        deadline: Number.POSITIVE_INFINITY,
-        remaining: () => Number.POSITIVE_INFINITY,
+        deadlineAt: Number.POSITIVE_INFINITY,
+        remainingMs: () => Number.POSITIVE_INFINITY,
         signal: new AbortController().signal,
       },
       (error) => {

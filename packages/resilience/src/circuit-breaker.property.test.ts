@@ -8,7 +8,7 @@ import { RESILIENCE_ERRORS } from "./errors.js";
 import type { FailureWindowOptions } from "./failure-window.js";
 
 const windowArb: fc.Arbitrary<FailureWindowOptions> = fc.oneof(
-  fc.record({ kind: fc.constant("consecutive" as const), threshold: fc.integer({ min: 1, max: 5 }) }),
+  fc.record({ kind: fc.constant("consecutive" as const), failureThreshold: fc.integer({ min: 1, max: 5 }) }),
   fc.integer({ min: 1, max: 8 }).chain((size) =>
     fc.record({
       kind: fc.constant("count" as const),
@@ -20,7 +20,7 @@ const windowArb: fc.Arbitrary<FailureWindowOptions> = fc.oneof(
   ),
   fc.record({
     kind: fc.constant("time" as const),
-    durationMs: fc.integer({ min: 10, max: 1000 }),
+    windowMs: fc.integer({ min: 10, max: 1000 }),
     buckets: fc.integer({ min: 1, max: 10 }),
     minimumCalls: fc.integer({ min: 1, max: 6 }),
     failureRateThreshold: fc.double({ min: 0.05, max: 1, noNaN: true }),
@@ -83,7 +83,7 @@ test("breaker invariants hold for any sequence of calls, outcomes and time steps
         ...(o.slowCallMs === undefined ? {} : { slowCallMs: o.slowCallMs }),
       };
       const breaker = circuitBreaker(options);
-      const minimumCalls = o.window.kind === "consecutive" ? o.window.threshold : (o.window.minimumCalls ?? 1);
+      const minimumCalls = o.window.kind === "consecutive" ? o.window.failureThreshold : (o.window.minimumCalls ?? 1);
       let episode = 0;
       const probesRunning = new Map<number, number>();
       breaker.on("stateChange", () => episode++);

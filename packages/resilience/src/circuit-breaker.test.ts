@@ -45,7 +45,7 @@ async function rejected(breaker: CircuitBreaker): Promise<NinesError> {
 
 describe("circuit breaker: consecutive failures", () => {
   test("opens after exactly `threshold` consecutive failures; a success resets the streak", async () => {
-    const { breaker, ok, fail } = setup({ window: { kind: "consecutive", threshold: 3 }, openMs: 5000 });
+    const { breaker, ok, fail } = setup({ window: { kind: "consecutive", failureThreshold: 3 }, openMs: 5000 });
     await fail();
     await fail();
     assert.equal(await ok(), "ok");
@@ -60,7 +60,7 @@ describe("circuit breaker: consecutive failures", () => {
   });
 
   test("the probe is allowed at exactly the open duration, not 1 ms earlier; other callers are rejected fast", async () => {
-    const { clock, breaker, fail } = setup({ window: { kind: "consecutive", threshold: 1 }, openMs: 5000 });
+    const { clock, breaker, fail } = setup({ window: { kind: "consecutive", failureThreshold: 1 }, openMs: 5000 });
     await fail();
     await clock.advance(4999);
     assert.equal((await rejected(breaker)).details.retryAfterMs, 1);
@@ -72,6 +72,10 @@ describe("circuit breaker: consecutive failures", () => {
     const other = await rejected(breaker);
     assert.equal(other.details.state, "halfOpen");
     assert.equal(other.details.retryAfterMs, 5000);
+    assert.equal(
+      other.message,
+      'circuit breaker "circuit" is half-open and its probe is running; if it fails, the next probe is allowed in about 5000 ms (the last open duration)',
+    );
     release();
     assert.equal(await probe, "probe");
     assert.equal(breaker.state, "closed");
@@ -81,7 +85,7 @@ describe("circuit breaker: consecutive failures", () => {
 describe("circuit breaker: half-open probes and open backoff", () => {
   test("admits exactly halfOpenProbes probes; all must succeed to close", async () => {
     const { clock, breaker, fail, ok } = setup({
-      window: { kind: "consecutive", threshold: 1 },
+      window: { kind: "consecutive", failureThreshold: 1 },
       openMs: 1000,
       halfOpenProbes: 2,
     });
@@ -91,7 +95,7 @@ describe("circuit breaker: half-open probes and open backoff", () => {
     const probes = [1, 2].map(() => breaker.execute(() => new Promise<void>((r) => gates.push(r))));
     await clock.flush();
     assert.equal(gates.length, 2);
-    await rejected(breaker);
+    assert.match((await rejected(breaker)).message, /half-open and its 2 probes are running; if they fail, the next/);
     gates[0]?.();
     await probes[0];
     assert.equal(breaker.state, "halfOpen", "one of two probes succeeded: still half-open");
@@ -104,7 +108,7 @@ describe("circuit breaker: half-open probes and open backoff", () => {
 
   test("a failed probe reopens with a growing open duration: 1000, 2000, 4000, 8000, 8000; closing resets it", async () => {
     const { clock, breaker, fail, ok } = setup({
-      window: { kind: "consecutive", threshold: 1 },
+      window: { kind: "consecutive", failureThreshold: 1 },
       openMs: exponentialBackoff({ initialDelayMs: 1000, multiplier: 2, maxDelayMs: 8000, jitter: "none" }),
     });
     const durations: number[] = [];
@@ -125,7 +129,7 @@ describe("circuit breaker: half-open probes and open backoff", () => {
     const random = new SeededRandom(7);
     const twin = new SeededRandom(7);
     const { clock, breaker, fail } = setup({
-      window: { kind: "consecutive", threshold: 1 },
+      window: { kind: "consecutive", failureThreshold: 1 },
       openMs: exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 10_000, jitter: "equal", random }),
     });
     const durations: number[] = [];
@@ -176,7 +180,7 @@ describe("circuit breaker: failure-rate windows", () => {
 
   test("time window: failures older than the window no longer count", async () => {
     const { clock, breaker, ok, fail } = setup({
-      window: { kind: "time", durationMs: 10_000, buckets: 10, minimumCalls: 4, failureRateThreshold: 0.5 },
+      window: { kind: "time", windowMs: 10_000, buckets: 10, minimumCalls: 4, failureRateThreshold: 0.5 },
     });
     await fail();
     await fail();
@@ -194,7 +198,7 @@ describe("circuit breaker: failure-rate windows", () => {
 
   test("time window: a bucket leaves once it is `buckets` buckets old", async () => {
     const { clock, breaker, fail, ok } = setup({
-      window: { kind: "time", durationMs: 1000, buckets: 4, minimumCalls: 1, failureRateThreshold: 1 },
+      window: { kind: "time", windowMs: 1000, buckets: 4, minimumCalls: 1, failureRateThreshold: 1 },
     });
     await ok(); // t = 1_000_000, bucket [1_000_000, 1_000_250)
     await clock.advance(999);
@@ -220,7 +224,7 @@ describe("circuit breaker: failure-rate windows", () => {
 
   test("slow calls in a consecutive window count towards the streak; a slow probe fails", async () => {
     const { clock, breaker, slowCall } = setup({
-      window: { kind: "consecutive", threshold: 2 },
+      window: { kind: "consecutive", failureThreshold: 2 },
       slowCallMs: 10,
       openMs: 100,
     });
@@ -235,7 +239,7 @@ describe("circuit breaker: failure-rate windows", () => {
 
 describe("circuit breaker: what never counts", () => {
   test("bulkhead full, overloaded, aborted, throttled and caller aborts are ignored; timeouts count", async () => {
-    const { breaker, fail } = setup({ window: { kind: "consecutive", threshold: 1 } });
+    const { breaker, fail } = setup({ window: { kind: "consecutive", failureThreshold: 1 } });
     const ignored: unknown[] = [];
     breaker.on("ignored", (e) => ignored.push(e.error));
     for (const code of [
@@ -264,11 +268,11 @@ describe("circuit breaker: what never counts", () => {
   });
 
   test("a context aborted by a timeout counts the resulting AbortError as a failure, a caller abort does not", async () => {
-    const { breaker } = setup({ window: { kind: "consecutive", threshold: 1 } });
+    const { breaker } = setup({ window: { kind: "consecutive", failureThreshold: 1 } });
     const context = (reason: unknown) => {
       const controller = new AbortController();
       controller.abort(reason);
-      return { signal: controller.signal, attempt: 1, deadline: Number.POSITIVE_INFINITY, remaining: () => 1 };
+      return { signal: controller.signal, attempt: 1, deadlineAt: Number.POSITIVE_INFINITY, remainingMs: () => 1 };
     };
     const abortError = () => Promise.reject(new DOMException("aborted", "AbortError"));
     await assert.rejects(breaker.run(abortError, context(new DOMException("caller gave up", "AbortError"))));
@@ -279,7 +283,7 @@ describe("circuit breaker: what never counts", () => {
 
   test("isFailure false ignores an error; an ignored probe frees its slot", async () => {
     const { clock, breaker, fail, ok } = setup({
-      window: { kind: "consecutive", threshold: 1 },
+      window: { kind: "consecutive", failureThreshold: 1 },
       openMs: 10,
       isFailure: (e) => !(e instanceof RangeError),
     });
@@ -294,7 +298,7 @@ describe("circuit breaker: what never counts", () => {
   });
 
   test("a call admitted while closed that fails after the circuit opened is not taken as a probe", async () => {
-    const { clock, breaker, fail } = setup({ window: { kind: "consecutive", threshold: 1 }, openMs: 10 });
+    const { clock, breaker, fail } = setup({ window: { kind: "consecutive", failureThreshold: 1 }, openMs: 10 });
     let failLate = () => {};
     const late = breaker.execute(() => new Promise<void>((_, reject) => (failLate = () => reject(new Error("late")))));
     await clock.flush();
@@ -312,7 +316,7 @@ describe("circuit breaker: ramp-up after closing", () => {
     const random = new SeededRandom(42);
     const twin = new SeededRandom(42);
     const { clock, breaker, fail, ok } = setup({
-      window: { kind: "consecutive", threshold: 1 },
+      window: { kind: "consecutive", failureThreshold: 1 },
       openMs: 100,
       rampUpMs: 10_000,
       random,
@@ -346,7 +350,7 @@ describe("circuit breaker: ramp-up after closing", () => {
 
 describe("circuit breaker: isolate, reset, events", () => {
   test("isolate rejects everything until reset; the error has no retryAfterMs", async () => {
-    const { clock, breaker, ok } = setup({ window: { kind: "consecutive", threshold: 1 } });
+    const { clock, breaker, ok } = setup({ window: { kind: "consecutive", failureThreshold: 1 } });
     const states: string[] = [];
     breaker.on("stateChange", (e) => states.push(`${e.from}->${e.to}`));
     breaker.isolate();
@@ -361,7 +365,7 @@ describe("circuit breaker: isolate, reset, events", () => {
   });
 
   test("emits the lifecycle in order", async () => {
-    const { clock, breaker, ok, fail } = setup({ window: { kind: "consecutive", threshold: 2 }, openMs: 50 });
+    const { clock, breaker, ok, fail } = setup({ window: { kind: "consecutive", failureThreshold: 2 }, openMs: 50 });
     const log: string[] = [];
     for (const type of ["open", "halfOpen", "closed", "success", "failure", "rejection"] as const)
       breaker.on(type, () => log.push(type));
@@ -411,12 +415,12 @@ describe("circuit breaker: JSON state", () => {
     assert.throws(
       () =>
         parseCircuitBreakerJSON({ version: 1, state: "open", openings: 1, window: { kind: "consecutive", streak: 0 } }),
-      (e) => isNinesError(e, "NINES_OPTION_INVALID") && /initialState\.openUntil/.test(e.message),
+      (e) => isNinesError(e, "NINES_OPTION_INVALID") && /initialState\.halfOpenAt/.test(e.message),
     );
     assert.throws(
       () =>
         circuitBreaker({
-          window: { kind: "consecutive", threshold: 1 },
+          window: { kind: "consecutive", failureThreshold: 1 },
           initialState: { version: 2 } as never,
         }),
       (e) => isNinesError(e, "NINES_OPTION_INVALID") && /initialState\.version/.test(e.message),
@@ -426,21 +430,21 @@ describe("circuit breaker: JSON state", () => {
 
 describe("circuit breaker: options", () => {
   const bad: Array<[string, Partial<CircuitBreakerOptions>]> = [
-    ["window.threshold", { window: { kind: "consecutive", threshold: 0 } }],
+    ["window.failureThreshold", { window: { kind: "consecutive", failureThreshold: 0 } }],
     ["window.size", { window: { kind: "count", size: 0, failureRateThreshold: 0.5 } }],
     ["window.minimumCalls", { window: { kind: "count", size: 5, minimumCalls: 6, failureRateThreshold: 0.5 } }],
     ["window.failureRateThreshold", { window: { kind: "count", size: 5, failureRateThreshold: 1.5 } }],
-    ["window.failureRateThreshold", { window: { kind: "time", durationMs: 1000, failureRateThreshold: 0 } }],
+    ["window.failureRateThreshold", { window: { kind: "time", windowMs: 1000, failureRateThreshold: 0 } }],
     [
       "window.slowCallRateThreshold",
       { window: { kind: "count", size: 5, failureRateThreshold: 1, slowCallRateThreshold: -1 } },
     ],
-    ["window.durationMs", { window: { kind: "time", durationMs: -1, failureRateThreshold: 0.5 } }],
-    ["openMs", { window: { kind: "consecutive", threshold: 1 }, openMs: -5 }],
-    ["halfOpenProbes", { window: { kind: "consecutive", threshold: 1 }, halfOpenProbes: 0 }],
-    ["rampUpMs", { window: { kind: "consecutive", threshold: 1 }, rampUpMs: -1 }],
-    ["rampUpStartFraction", { window: { kind: "consecutive", threshold: 1 }, rampUpStartFraction: 2 }],
-    ["slowCallMs", { window: { kind: "consecutive", threshold: 1 }, slowCallMs: -1 }],
+    ["window.windowMs", { window: { kind: "time", windowMs: -1, failureRateThreshold: 0.5 } }],
+    ["openMs", { window: { kind: "consecutive", failureThreshold: 1 }, openMs: -5 }],
+    ["halfOpenProbes", { window: { kind: "consecutive", failureThreshold: 1 }, halfOpenProbes: 0 }],
+    ["rampUpMs", { window: { kind: "consecutive", failureThreshold: 1 }, rampUpMs: -1 }],
+    ["rampUpStartFraction", { window: { kind: "consecutive", failureThreshold: 1 }, rampUpStartFraction: 2 }],
+    ["slowCallMs", { window: { kind: "consecutive", failureThreshold: 1 }, slowCallMs: -1 }],
   ];
   for (const [option, options] of bad) {
     test(`rejects a bad ${option}`, () => {
@@ -455,7 +459,7 @@ describe("circuit breaker: options", () => {
 describe("circuit breaker: snapshot (docs/resilience.md, Snapshot)", () => {
   test("window counts since the last open/close, openings since the last close, retryAfterMs, admittedFraction", async () => {
     const { clock, breaker, ok, fail } = setup({
-      window: { kind: "consecutive", threshold: 2 },
+      window: { kind: "consecutive", failureThreshold: 2 },
       openMs: 100,
       rampUpMs: 1000,
       random: new SeededRandom(1),

@@ -83,12 +83,12 @@ describe("events for metrics", () => {
 
   test("breaker: isolate and reset emit isolated, rejection and stateChange once each", async () => {
     const clock = new ManualClock(0);
-    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", threshold: 3 } });
+    const breaker = circuitBreaker({ clock, window: { kind: "consecutive", failureThreshold: 3 } });
     const log: string[] = [];
     breaker.on("stateChange", ({ from, to }) => log.push(`${from}->${to}`));
     breaker.on("isolated", () => log.push("isolated"));
     breaker.on("rejection", ({ state }) => log.push(`rejection ${state}`));
-    breaker.on("closed", ({ rampUntil }) => log.push(`closed ramp=${rampUntil}`));
+    breaker.on("closed", ({ rampEndsAt }) => log.push(`closed ramp=${rampEndsAt}`));
     breaker.isolate();
     breaker.isolate();
     await assert.rejects(breaker.execute(() => 1));

@@ -1,5 +1,5 @@
-import { type Clock, isNinesError, NinesError } from "@nines/core";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import { type Clock, isNinesError, type NinesError } from "@nines/core";
+import { RESILIENCE_ERRORS, ResilienceError } from "./errors.js";
 import type { ExecutionContext, Operation } from "./policy.js";
 
 /** A signal that never aborts, shared by every execution that has no caller signal and nothing that can abort it. */
@@ -15,8 +15,8 @@ const NEVER: AbortSignal = new AbortController().signal;
  * controller.abort();
  * abortedError(controller.signal).code; // "NINES_RESILIENCE_ABORTED"
  */
-export function abortedError(signal: AbortSignal): NinesError {
-  return new NinesError(RESILIENCE_ERRORS.aborted, "resilience: the caller aborted the execution", {
+export function abortedError(signal: AbortSignal): ResilienceError {
+  return new ResilienceError(RESILIENCE_ERRORS.aborted, "resilience: the caller aborted the execution", {
     hint: "nothing to fix if the abort was intended; otherwise check who aborts the signal passed to execute()",
     cause: signal.reason,
   });
@@ -36,14 +36,14 @@ export function abortedError(signal: AbortSignal): NinesError {
  * @example
  * const root = Execution.root(() => 42, undefined, undefined);
  * const child = root.withDeadline(clock.now() + 500, clock); // can abort on its own
- * child.abort(new NinesError("NINES_RESILIENCE_TIMEOUT", "too slow"));
+ * child.abort(new ResilienceError(RESILIENCE_ERRORS.timeout, "too slow"));
  * child.signal.aborted; // true
  * root.signal.aborted;  // false
  * child.dispose();
  */
 export class Execution implements ExecutionContext {
   readonly attempt: number;
-  readonly deadline: number;
+  readonly deadlineAt: number;
   /** Per-execute idempotency: undefined when the caller did not say (policies then use their own option). */
   readonly idempotent: boolean | undefined;
   /** The user's operation; the innermost step of a pipeline calls it. */
@@ -52,7 +52,7 @@ export class Execution implements ExecutionContext {
   readonly #parent: Execution | undefined;
   /** Root only: the caller's signal. */
   readonly #callerSignal: AbortSignal | undefined;
-  /** Root adopted from a foreign context: its `remaining()` is asked. */
+  /** Root adopted from a foreign context: its `remainingMs()` is asked. */
   readonly #foreign: ExecutionContext | undefined;
   /** True when a stage may abort this context without aborting its parent. */
   readonly #own: boolean;
@@ -67,7 +67,7 @@ export class Execution implements ExecutionContext {
     callerSignal: AbortSignal | undefined,
     own: boolean,
     attempt: number,
-    deadline: number,
+    deadlineAt: number,
     clock: Clock | undefined,
     idempotent: boolean | undefined,
     foreign: ExecutionContext | undefined,
@@ -77,7 +77,7 @@ export class Execution implements ExecutionContext {
     this.#callerSignal = callerSignal;
     this.#own = own;
     this.attempt = attempt;
-    this.deadline = deadline;
+    this.deadlineAt = deadlineAt;
     this.#clock = clock;
     this.idempotent = idempotent;
     this.#foreign = foreign;
@@ -102,7 +102,7 @@ export class Execution implements ExecutionContext {
     );
   }
 
-  /** The context itself when it is an {@link Execution}, else an adopted copy (signal, attempt, deadline kept). */
+  /** The context itself when it is an {@link Execution}, else an adopted copy (signal, attempt, deadlineAt kept). */
   static of(context: ExecutionContext): Execution {
     if (context instanceof Execution) return context;
     return new Execution(
@@ -111,7 +111,7 @@ export class Execution implements ExecutionContext {
       context.signal,
       false,
       context.attempt,
-      context.deadline,
+      context.deadlineAt,
       undefined,
       undefined,
       context,
@@ -179,21 +179,21 @@ export class Execution implements ExecutionContext {
   }
 
   /**
-   * Milliseconds left until `deadline`. A getter that returns a function so
-   * that `({ remaining }) => remaining()` works too; built only when read.
+   * Milliseconds left until `deadlineAt`. A getter that returns a function so
+   * that `({ remainingMs }) => remainingMs()` works too; built only when read.
    */
-  get remaining(): () => number {
-    return () => this.#remaining();
+  get remainingMs(): () => number {
+    return () => this.#remainingMs();
   }
 
-  #remaining(): number {
-    if (this.deadline === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  #remainingMs(): number {
+    if (this.deadlineAt === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
     if (this.#clock === undefined) {
       // An adopted context (or a retry's attempt below one) asks the context it came from.
-      if (this.#foreign !== undefined) return this.#foreign.remaining();
-      return this.#parent === undefined ? 0 : this.#parent.#remaining();
+      if (this.#foreign !== undefined) return this.#foreign.remainingMs();
+      return this.#parent === undefined ? 0 : this.#parent.#remainingMs();
     }
-    const left = this.deadline - this.#clock.now();
+    const left = this.deadlineAt - this.#clock.now();
     return Math.max(left, 0);
   }
 
@@ -205,7 +205,7 @@ export class Execution implements ExecutionContext {
       undefined,
       false,
       attempt,
-      this.deadline,
+      this.deadlineAt,
       this.#clock,
       this.idempotent,
       undefined,
@@ -214,18 +214,18 @@ export class Execution implements ExecutionContext {
 
   /**
    * A child that can be aborted on its own (timeouts, hedges), with the
-   * earlier of its parent's deadline and `deadline`. Call {@link dispose}
+   * earlier of its parent's deadline and `deadlineAt`. Call {@link dispose}
    * when the child's work is over.
    */
-  withDeadline(deadline: number, clock: Clock, attempt = this.attempt): Execution {
-    const earlier = deadline < this.deadline;
+  withDeadline(deadlineAt: number, clock: Clock, attempt = this.attempt): Execution {
+    const earlier = deadlineAt < this.deadlineAt;
     return new Execution(
       this.operation,
       this,
       undefined,
       true,
       attempt,
-      earlier ? deadline : this.deadline,
+      earlier ? deadlineAt : this.deadlineAt,
       earlier || this.#clock === undefined ? clock : this.#clock,
       this.idempotent,
       undefined,
@@ -253,14 +253,20 @@ export class Execution implements ExecutionContext {
   }
 }
 
-/** Aborts `controller` when `signal` aborts (anonymous: see pipeline.ts on keepNames). */
+/** The listener that makes a child's controller follow its parent's signal. */
 function follow(controller: AbortController, signal: AbortSignal): () => void {
   return () => controller.abort(signal.reason);
 }
 
-/** An adopted context has no operation: only a pipeline's own root carries one (a bug in a stage otherwise). */
+/** An adopted context has no operation: only a pipeline's own contexts carry one. */
 function unreachableOperation(): never {
-  throw new TypeError("resilience: the innermost step got a context that carries no operation");
+  throw new ResilienceError(
+    RESILIENCE_ERRORS.foreignContext,
+    "resilience: the innermost step of a pipeline got a context that no pipeline made, so it has no operation to call",
+    {
+      hint: "a custom stage must pass to next() the context it received, or one derived with Execution.of(context).withAttempt() or .withDeadline()",
+    },
+  );
 }
 
 /**

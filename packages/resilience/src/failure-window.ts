@@ -1,4 +1,4 @@
-import { requireOption } from "@nines/core";
+import { requireKnownOptions, requireOption } from "@nines/core";
 
 /**
  * How a circuit breaker decides to open while closed. Thresholds are ratios
@@ -6,19 +6,19 @@ import { requireOption } from "@nines/core";
  * (as in resilience4j); a rate is only computed once `minimumCalls` calls are
  * in the window (`>=`).
  *
- * - `consecutive`: opens when `threshold` calls in a row failed (or were
- *   slow, when the breaker has `slowCallMs`); a good call resets the streak.
+ * - `consecutive`: opens when `failureThreshold` calls in a row failed (or
+ *   were slow, when the breaker has `slowCallMs`); a good call resets the streak.
  * - `count`: the last `size` calls (a ring buffer).
- * - `time`: the calls of the last `durationMs`, kept in `buckets` buckets of
- *   `durationMs / buckets` ms, aligned on multiples of the bucket length; a
+ * - `time`: the calls of the last `windowMs`, kept in `buckets` buckets of
+ *   `windowMs / buckets` ms, aligned on multiples of the bucket length; a
  *   call leaves the window when its bucket is `buckets` buckets old, so the
- *   window covers between `durationMs - bucketMs` and `durationMs`.
+ *   window covers between `windowMs - bucketMs` and `windowMs`.
  *
  * @example
  * const window: FailureWindowOptions = { kind: "count", size: 20, minimumCalls: 10, failureRateThreshold: 0.5 };
  */
 export type FailureWindowOptions =
-  | { kind: "consecutive"; threshold: number }
+  | { kind: "consecutive"; failureThreshold: number }
   | {
       kind: "count";
       size: number;
@@ -30,7 +30,7 @@ export type FailureWindowOptions =
     }
   | {
       kind: "time";
-      durationMs: number;
+      windowMs: number;
       /** Number of buckets (default 10). */
       buckets?: number;
       /** Calls needed before a rate counts (default 10). */
@@ -40,10 +40,20 @@ export type FailureWindowOptions =
       slowCallRateThreshold?: number;
     };
 
-/** Why a window asks the breaker to open. */
+/**
+ * Why a window asks the breaker to open.
+ *
+ * @example
+ * breaker.on("open", ({ reason }) => reason === "slowCallRate" && log.warn("dependency slow"));
+ */
 export type OpenReason = "consecutiveFailures" | "failureRate" | "slowCallRate";
 
-/** What a window holds now: calls, failed calls, slow calls (slow failed calls count in both). */
+/**
+ * What a window holds now: calls, failed calls, slow calls (slow failed calls count in both).
+ *
+ * @example
+ * const { calls, failures } = breaker.snapshot().window;
+ */
 export interface WindowSnapshot {
   calls: number;
   failures: number;
@@ -54,7 +64,7 @@ export interface WindowSnapshot {
 export type FailureWindowJSON =
   | { kind: "consecutive"; streak: number }
   | { kind: "count"; outcomes: number[] }
-  | { kind: "time"; bucketMs: number; headStart: number; buckets: [number, number, number][] };
+  | { kind: "time"; bucketMs: number; headStartedAt: number; buckets: [number, number, number][] };
 
 /**
  * The breaker's record of recent calls. `record` is O(1) (amortised O(1) for
@@ -84,19 +94,40 @@ function checkRatio(value: number | undefined, option: string): void {
   );
 }
 
-/** Builds the window the options describe, validating them. */
+/** The keys each window kind takes (a misspelt key is rejected, not ignored). */
+const KNOWN_KEYS: Record<FailureWindowOptions["kind"], readonly string[]> = {
+  consecutive: ["kind", "failureThreshold"],
+  count: ["kind", "size", "minimumCalls", "failureRateThreshold", "slowCallRateThreshold"],
+  time: ["kind", "windowMs", "buckets", "minimumCalls", "failureRateThreshold", "slowCallRateThreshold"],
+};
+
+/**
+ * Builds the window the options describe, validating them.
+ *
+ * @example
+ * const window = createFailureWindow({ kind: "consecutive", failureThreshold: 5 });
+ */
 export function createFailureWindow(options: FailureWindowOptions): FailureWindow {
   requireOption(typeof options === "object" && options !== null, "circuitBreaker", "window", options, "an object");
+  const kind = options.kind;
+  requireOption(
+    Object.hasOwn(KNOWN_KEYS, kind),
+    "circuitBreaker",
+    "window.kind",
+    kind,
+    '"consecutive", "count" or "time"',
+  );
+  requireKnownOptions("circuitBreaker window", options, KNOWN_KEYS[kind]);
   switch (options.kind) {
     case "consecutive":
       requireOption(
-        Number.isInteger(options.threshold) && options.threshold >= 1,
+        Number.isInteger(options.failureThreshold) && options.failureThreshold >= 1,
         "circuitBreaker",
-        "window.threshold",
-        options.threshold,
+        "window.failureThreshold",
+        options.failureThreshold,
         "an integer >= 1",
       );
-      return new ConsecutiveWindow(options.threshold);
+      return new ConsecutiveWindow(options.failureThreshold);
     case "count": {
       requireOption(
         Number.isInteger(options.size) && options.size >= 1,
@@ -129,12 +160,12 @@ export function createFailureWindow(options: FailureWindowOptions): FailureWindo
         options.slowCallRateThreshold ?? 1,
       );
     }
-    case "time": {
+    default: {
       requireOption(
-        Number.isFinite(options.durationMs) && options.durationMs > 0,
+        typeof options.windowMs === "number" && Number.isFinite(options.windowMs) && options.windowMs > 0,
         "circuitBreaker",
-        "window.durationMs",
-        options.durationMs,
+        "window.windowMs",
+        options.windowMs,
         "a number > 0",
       );
       const buckets = options.buckets ?? 10;
@@ -163,22 +194,13 @@ export function createFailureWindow(options: FailureWindowOptions): FailureWindo
       checkRatio(options.failureRateThreshold, "window.failureRateThreshold");
       checkRatio(options.slowCallRateThreshold, "window.slowCallRateThreshold");
       return new TimeWindow(
-        options.durationMs / buckets,
+        options.windowMs / buckets,
         buckets,
         minimumCalls,
         options.failureRateThreshold,
         options.slowCallRateThreshold ?? 1,
       );
     }
-    default:
-      requireOption(
-        false,
-        "circuitBreaker",
-        "window.kind",
-        (options as { kind: unknown }).kind,
-        '"consecutive", "count" or "time"',
-      );
-      throw new Error("unreachable");
   }
 }
 
@@ -187,7 +209,7 @@ class ConsecutiveWindow implements FailureWindow {
   #calls = 0;
   #failures = 0;
   #slow = 0;
-  constructor(readonly threshold: number) {}
+  constructor(readonly failureThreshold: number) {}
 
   record(failed: boolean, slow: boolean): OpenReason | undefined {
     this.#calls++;
@@ -198,7 +220,7 @@ class ConsecutiveWindow implements FailureWindow {
       return undefined;
     }
     this.#streak++;
-    return this.#streak >= this.threshold ? "consecutiveFailures" : undefined;
+    return this.#streak >= this.failureThreshold ? "consecutiveFailures" : undefined;
   }
 
   /** Counts since the last reset (the streak itself is in the saved JSON). */
@@ -220,7 +242,7 @@ class ConsecutiveWindow implements FailureWindow {
   restore(saved: FailureWindowJSON): void {
     this.reset();
     if (saved.kind !== "consecutive") return;
-    this.#streak = Math.min(saved.streak, this.threshold - 1);
+    this.#streak = Math.min(saved.streak, this.failureThreshold - 1);
   }
 }
 
@@ -291,7 +313,7 @@ class TimeWindow implements FailureWindow {
   readonly #slow: Float64Array;
   #head = 0;
   /** Start time of the head (newest) bucket; NaN before the first call. */
-  #headStart = Number.NaN;
+  #headStartedAt = Number.NaN;
   #totalCalls = 0;
   #totalFailures = 0;
   #totalSlow = 0;
@@ -309,12 +331,12 @@ class TimeWindow implements FailureWindow {
   }
 
   #rotate(now: number): void {
-    if (Number.isNaN(this.#headStart)) {
-      this.#headStart = Math.floor(now / this.bucketMs) * this.bucketMs;
+    if (Number.isNaN(this.#headStartedAt)) {
+      this.#headStartedAt = Math.floor(now / this.bucketMs) * this.bucketMs;
       return;
     }
-    if (now < this.#headStart + this.bucketMs) return;
-    const steps = Math.floor((now - this.#headStart) / this.bucketMs);
+    if (now < this.#headStartedAt + this.bucketMs) return;
+    const steps = Math.floor((now - this.#headStartedAt) / this.bucketMs);
     if (steps >= this.buckets) {
       this.#clear();
     } else {
@@ -328,7 +350,7 @@ class TimeWindow implements FailureWindow {
         this.#slow[this.#head] = 0;
       }
     }
-    this.#headStart += steps * this.bucketMs;
+    this.#headStartedAt += steps * this.bucketMs;
   }
 
   #clear(): void {
@@ -364,14 +386,14 @@ class TimeWindow implements FailureWindow {
   }
 
   snapshot(now: number): WindowSnapshot {
-    if (!Number.isNaN(this.#headStart)) this.#rotate(now);
+    if (!Number.isNaN(this.#headStartedAt)) this.#rotate(now);
     return { calls: this.#totalCalls, failures: this.#totalFailures, slowCalls: this.#totalSlow };
   }
 
   reset(): void {
     this.#clear();
     this.#head = 0;
-    this.#headStart = Number.NaN;
+    this.#headStartedAt = Number.NaN;
   }
 
   toJSON(): FailureWindowJSON {
@@ -383,7 +405,7 @@ class TimeWindow implements FailureWindow {
     return {
       kind: "time",
       bucketMs: this.bucketMs,
-      headStart: Number.isNaN(this.#headStart) ? -1 : this.#headStart,
+      headStartedAt: Number.isNaN(this.#headStartedAt) ? -1 : this.#headStartedAt,
       buckets,
     };
   }
@@ -391,7 +413,7 @@ class TimeWindow implements FailureWindow {
   restore(saved: FailureWindowJSON): void {
     this.reset();
     if (saved.kind !== "time" || saved.bucketMs !== this.bucketMs || saved.buckets.length !== this.buckets) return;
-    if (saved.headStart < 0) return;
+    if (saved.headStartedAt < 0) return;
     // Saved oldest first, so the newest bucket lands on index buckets - 1.
     saved.buckets.forEach(([calls, failures, slow], i) => {
       this.#calls[i] = calls;
@@ -402,7 +424,7 @@ class TimeWindow implements FailureWindow {
       this.#totalSlow += slow;
     });
     this.#head = this.buckets - 1;
-    this.#headStart = saved.headStart;
+    this.#headStartedAt = saved.headStartedAt;
   }
 }
 

@@ -30,7 +30,7 @@ describe("fallback", () => {
   });
 
   test("only handled failures: others pass through unchanged", async () => {
-    const policy = fallback({ value: 0, handle: (e) => isNinesError(e, RESILIENCE_ERRORS.circuitOpen) });
+    const policy = fallback({ value: 0, isFailure: (e) => isNinesError(e, RESILIENCE_ERRORS.circuitOpen) });
     const open = new NinesError(RESILIENCE_ERRORS.circuitOpen, "open");
     const bug = new TypeError("bug");
     assert.equal(await policy.execute(() => Promise.reject(open)), 0);
@@ -40,15 +40,15 @@ describe("fallback", () => {
     );
   });
 
-  test("handleResult replaces values that count as failures", async () => {
-    const policy = fallback({ fn: ({ value }) => ({ stale: value }), handleResult: (v) => v === null });
+  test("isFailureResult replaces values that count as failures", async () => {
+    const policy = fallback({ fn: ({ value }) => ({ stale: value }), isFailureResult: (v) => v === null });
     assert.deepEqual(await policy.execute(() => null), { stale: null });
     assert.equal(await policy.execute(() => 1), 1);
   });
 
   test("a timeout below the fallback is a handled failure", async () => {
     const clock = new ManualClock();
-    const policy = wrap(fallback({ value: "late" }), timeout({ ms: 100, clock }));
+    const policy = wrap(fallback({ value: "late" }), timeout({ timeoutMs: 100, clock }));
     const result = policy.execute(() => clock.sleep(1000));
     await clock.advance(100);
     assert.equal(await result, "late");

@@ -1,21 +1,33 @@
-import { Events, type Listener, requireOption, type Unsubscribe } from "@nines/core";
+import { Events, type Listener, requireKnownOptions, requireOption, type Unsubscribe } from "@nines/core";
 import { Execution } from "./execution-context.js";
 import { Pipeline } from "./pipeline.js";
 import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage } from "./policy.js";
 
-/** Options of {@link fallback}: exactly one of `value` and `fn`. */
+/**
+ * Options of {@link fallback}: exactly one of `value` and `fn`.
+ *
+ * @example
+ * const options: FallbackOptions<string[]> = { value: [], isFailure: (e) => !isNinesError(e, OPTION_INVALID) };
+ */
 export interface FallbackOptions<F> {
   /** The value for the degraded state. */
   value?: F;
-  /** Computes the degraded value from the failure (an error, or the value `handleResult` rejected). */
+  /** Computes the degraded value from the failure (an error, or the value `isFailureResult` accepted). */
   fn?: (failure: { error?: unknown; value?: unknown }, context: ExecutionContext) => F | PromiseLike<F>;
-  /** Which errors are handled (default: all). An abort of the execution (caller or outer timeout) is never handled. */
-  handle?: (error: unknown) => boolean;
+  /** Which errors are failures to replace (default: all). An abort of the execution (caller or outer timeout) is never replaced. */
+  isFailure?: (error: unknown) => boolean;
   /** Which values count as failures to replace (default none). */
-  handleResult?: (value: unknown) => boolean;
+  isFailureResult?: (value: unknown) => boolean;
 }
 
-/** Events a fallback emits. */
+const KNOWN_OPTIONS = ["value", "fn", "isFailure", "isFailureResult"];
+
+/**
+ * Events a fallback emits.
+ *
+ * @example
+ * degraded.on("fallback", () => metrics.degraded.inc());
+ */
 export interface FallbackEvents {
   /** The fallback replaced a handled failure. */
   fallback: { error?: unknown; value?: unknown };
@@ -28,8 +40,8 @@ export interface FallbackEvents {
  *
  * @example
  * const recommendations = wrap(
- *   fallback({ value: [], handle: (e) => !isNinesError(e, "NINES_OPTION_INVALID") }),
- *   timeout({ ms: 200 }),
+ *   fallback({ value: [], isFailure: (e) => !isNinesError(e, OPTION_INVALID) }),
+ *   timeout({ timeoutMs: 200 }),
  * );
  * const items = await recommendations.execute(({ signal }) => recommender.top(user, { signal }));
  */
@@ -37,13 +49,14 @@ export class Fallback<F = unknown> implements PipelineStage {
   readonly #hasFn: boolean;
   readonly #value: F | undefined;
   readonly #fn: FallbackOptions<F>["fn"];
-  readonly #handle: ((error: unknown) => boolean) | undefined;
-  readonly #handleResult: ((value: unknown) => boolean) | undefined;
+  readonly #isFailure: ((error: unknown) => boolean) | undefined;
+  readonly #isFailureResult: ((value: unknown) => boolean) | undefined;
   readonly #events = new Events<FallbackEvents>();
   #alone: Pipeline | undefined;
 
   constructor(options: FallbackOptions<F>) {
     requireOption(typeof options === "object" && options !== null, "fallback", "options", options, "an object");
+    requireKnownOptions("fallback", options, KNOWN_OPTIONS);
     const hasValue = "value" in options;
     const hasFn = options.fn !== undefined;
     requireOption(
@@ -54,15 +67,15 @@ export class Fallback<F = unknown> implements PipelineStage {
       "exactly one of value and fn",
     );
     requireOption(!hasFn || typeof options.fn === "function", "fallback", "fn", options.fn, "a function");
-    for (const name of ["handle", "handleResult"] as const) {
+    for (const name of ["isFailure", "isFailureResult"] as const) {
       const fn = options[name];
       requireOption(fn === undefined || typeof fn === "function", "fallback", name, fn, "a function");
     }
     this.#hasFn = hasFn;
     this.#value = options.value;
     this.#fn = options.fn;
-    this.#handle = options.handle;
-    this.#handleResult = options.handleResult;
+    this.#isFailure = options.isFailure;
+    this.#isFailureResult = options.isFailureResult;
   }
 
   on<K extends keyof FallbackEvents>(type: K, listener: Listener<FallbackEvents[K]>): Unsubscribe {
@@ -82,10 +95,10 @@ export class Fallback<F = unknown> implements PipelineStage {
     } catch (error) {
       const execution = Execution.of(context);
       if (execution.aborted) throw execution.abortError();
-      if (this.#handle !== undefined && !this.#handle(error)) throw error;
+      if (this.#isFailure !== undefined && !this.#isFailure(error)) throw error;
       return this.#answer({ error }, context) as unknown as Promise<T>;
     }
-    if (this.#handleResult === undefined || !this.#handleResult(value)) return value;
+    if (this.#isFailureResult === undefined || !this.#isFailureResult(value)) return value;
     return this.#answer({ value }, context) as unknown as Promise<T>;
   }
 

@@ -98,7 +98,7 @@ describe("hedging: timelines", () => {
 
   test("an unhandled error ends the execution at once and aborts the others", async () => {
     const clock = new ManualClock();
-    const policy = hedging({ clock, idempotent: true, delayMs: 10, maxAttempts: 2, handle: () => false });
+    const policy = hedging({ clock, idempotent: true, delayMs: 10, maxAttempts: 2, isFailure: () => false });
     const signals: AbortSignal[] = [];
     const fatal = new NinesError(RESILIENCE_ERRORS.circuitOpen, "open");
     const result = policy.execute(async ({ attempt, signal }) => {

@@ -2,31 +2,43 @@ import {
   type Clock,
   Events,
   type Listener,
-  NinesError,
+  requireKnownOptions,
   requireOption,
   systemClock,
   type Timer,
   type Unsubscribe,
 } from "@nines/core";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import { RESILIENCE_ERRORS, ResilienceError } from "./errors.js";
 import { Execution } from "./execution-context.js";
 import { Pipeline } from "./pipeline.js";
 import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
 import { retryableByDefault } from "./retry.js";
 
-/** Options of {@link hedging}. */
+/**
+ * Options of {@link hedging}.
+ *
+ * @example
+ * const options: HedgingOptions = { delayMs: 50, maxAttempts: 3, idempotent: true };
+ */
 export interface HedgingOptions extends PolicyEnvironment {
   /** Wait this long (>= 0 ms) for an attempt before starting the next one. */
   delayMs: number;
   /** Attempts in all, INCLUDING the first (default 2: one hedge). */
   maxAttempts?: number;
-  /** Errors after which the next attempt starts at once instead of after the delay (default {@link retryableByDefault}); any other error ends the execution. */
-  handle?: (error: unknown) => boolean;
+  /** Failures after which the next attempt starts at once instead of after the delay (default {@link retryableByDefault}); any other error ends the execution. */
+  isFailure?: (error: unknown) => boolean;
   /** Whether the operation may run more than once (default false: no hedge). `execute(op, signal, { idempotent })` wins. */
   idempotent?: boolean;
 }
 
-/** Events a hedging policy emits. */
+const KNOWN_OPTIONS = ["delayMs", "maxAttempts", "isFailure", "idempotent", "clock", "errorStacks"];
+
+/**
+ * Events a hedging policy emits.
+ *
+ * @example
+ * hedged.on("hedge", ({ attempt }) => metrics.hedges.inc({ attempt }));
+ */
 export interface HedgingEvents {
   /** Attempt number `attempt` (2 or more) started; `afterError` when a failure started it rather than the delay. */
   hedge: { attempt: number; afterError: boolean };
@@ -38,7 +50,7 @@ export interface HedgingEvents {
  * Hedged requests: when an attempt has not answered after `delayMs`, start
  * another one (up to `maxAttempts` in all) and take the first success; the
  * others are aborted (their signal aborts with `NINES_RESILIENCE_ABORTED`).
- * A failure that `handle` accepts starts the next attempt at once; when every
+ * A failure that `isFailure` accepts starts the next attempt at once; when every
  * attempt has failed, the last failure is thrown. Only idempotent operations
  * are hedged; others run once.
  *
@@ -50,33 +62,36 @@ export class Hedging implements PipelineStage {
   readonly delayMs: number;
   readonly maxAttempts: number;
   readonly #clock: Clock;
-  readonly #handle: (error: unknown) => boolean;
+  readonly #errorStacks: boolean;
+  readonly #isFailure: (error: unknown) => boolean;
   readonly #idempotent: boolean;
   readonly #events = new Events<HedgingEvents>();
   #alone: Pipeline | undefined;
 
   constructor(options: HedgingOptions) {
     requireOption(typeof options === "object" && options !== null, "hedging", "options", options, "an object");
+    requireKnownOptions("hedging", options, KNOWN_OPTIONS);
     requireOption(
-      Number.isFinite(options.delayMs) && options.delayMs >= 0,
+      typeof options.delayMs === "number" && Number.isFinite(options.delayMs) && options.delayMs >= 0,
       "hedging",
       "delayMs",
       options.delayMs,
-      ">= 0",
+      "a number >= 0",
     );
     const max = options.maxAttempts ?? 2;
     requireOption(Number.isInteger(max) && max >= 1, "hedging", "maxAttempts", max, "an integer >= 1");
     requireOption(
-      options.handle === undefined || typeof options.handle === "function",
+      options.isFailure === undefined || typeof options.isFailure === "function",
       "hedging",
-      "handle",
-      options.handle,
+      "isFailure",
+      options.isFailure,
       "a function",
     );
     this.delayMs = options.delayMs;
     this.maxAttempts = max;
     this.#clock = options.clock ?? systemClock;
-    this.#handle = options.handle ?? retryableByDefault;
+    this.#errorStacks = options.errorStacks !== false;
+    this.#isFailure = options.isFailure ?? retryableByDefault;
     this.#idempotent = options.idempotent ?? false;
   }
 
@@ -107,7 +122,7 @@ export class Hedging implements PipelineStage {
         let aborted = 0;
         for (const attempt of live) {
           aborted++;
-          attempt.abort(hedgeLost());
+          attempt.abort(hedgeLost(this.#errorStacks));
         }
         for (const attempt of attempts) attempt.dispose();
         return aborted;
@@ -140,7 +155,7 @@ export class Hedging implements PipelineStage {
             if (execution.aborted) {
               finish();
               reject(execution.abortError());
-            } else if (!this.#handle(error)) {
+            } else if (!this.#isFailure(error)) {
               finish();
               reject(error);
             } else if (attempts.length < this.maxAttempts) {
@@ -161,11 +176,16 @@ export class Hedging implements PipelineStage {
   }
 }
 
-function hedgeLost(): NinesError {
-  return new NinesError(RESILIENCE_ERRORS.aborted, "hedging: another attempt answered first; this one was aborted", {
-    hint: "nothing to fix: hedged attempts that lose are aborted on purpose",
-    details: { hedgeLost: true },
-  });
+function hedgeLost(stack: boolean): ResilienceError {
+  return new ResilienceError(
+    RESILIENCE_ERRORS.aborted,
+    "hedging: another attempt answered first; this one was aborted",
+    {
+      hint: "nothing to fix: hedged attempts that lose are aborted on purpose",
+      details: { hedgeLost: true },
+      stack,
+    },
+  );
 }
 
 /**

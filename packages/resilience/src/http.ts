@@ -1,24 +1,9 @@
-import { type Clock, NinesError, requireOption, systemClock } from "@nines/core";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
+import type { ResilienceError } from "./errors.js";
+import { httpStatusError, REJECTED_HEADER } from "./http-status-error.js";
+import { networkError } from "./network-error.js";
 import type { ExecutionContext } from "./policy.js";
 import { parseRetryAfter } from "./retry-after.js";
-
-/**
- * The HTTP helper's own code: a response with a retryable status (not an
- * overload rejection). Counts as a dependency failure; retried by default.
- *
- * @example
- * if (isNinesError(error, HTTP_STATUS_ERROR)) log.warn("upstream answered", error.details.status);
- */
-export const HTTP_STATUS_ERROR = "NINES_RESILIENCE_HTTP_STATUS";
-
-/**
- * The header nines's server guard sets when it refuses a request: `shed`, `quarantined` or `draining`.
- *
- * @example
- * response.headers.get(REJECTED_HEADER); // "shed" when the server dropped the request under load
- */
-export const REJECTED_HEADER = "x-nines-rejected";
 
 /**
  * The default retryable statuses: 408, 429, 500, 502, 503, 504.
@@ -28,7 +13,12 @@ export const REJECTED_HEADER = "x-nines-rejected";
  */
 export const DEFAULT_RETRYABLE_STATUSES: readonly number[] = Object.freeze([408, 429, 500, 502, 503, 504]);
 
-/** What the helper needs of a response: global fetch's and undici's both fit. */
+/**
+ * What the helper needs of a response: global fetch's and undici's both fit.
+ *
+ * @example
+ * const response: FetchResponseLike = await fetch(url);
+ */
 export interface FetchResponseLike {
   readonly status: number;
   readonly statusText?: string;
@@ -36,11 +26,21 @@ export interface FetchResponseLike {
   readonly body: { cancel(reason?: unknown): Promise<void> } | null;
 }
 
-/** A `fetch`-compatible function: the global `fetch`, undici's `fetch`, or a wrapper of them. */
+/**
+ * A `fetch`-compatible function: the global `fetch`, undici's `fetch`, or a wrapper of them.
+ *
+ * @example
+ * const viaProxy: FetchLike<Response> = (input, init) => fetch(input, { ...init, dispatcher: proxyAgent });
+ */
 // biome-ignore lint/suspicious/noExplicitAny: fetch implementations type their input and init differently
 export type FetchLike<R extends FetchResponseLike> = (input: any, init?: any) => Promise<R>;
 
-/** Options of {@link httpFetch}. */
+/**
+ * Options of {@link httpFetch}.
+ *
+ * @example
+ * const options: HttpFetchOptions<typeof fetch> = { retryableStatuses: [502, 503, 504] };
+ */
 export interface HttpFetchOptions<F extends FetchLike<FetchResponseLike>> {
   /** The fetch to call (default `globalThis.fetch`); pass undici's `fetch` to use its dispatcher options. */
   fetch?: F;
@@ -50,7 +50,15 @@ export interface HttpFetchOptions<F extends FetchLike<FetchResponseLike>> {
   clock?: Clock;
 }
 
-/** The function {@link httpFetch} returns: the wrapped fetch's input, init and response types, plus the context. */
+const KNOWN_OPTIONS = ["fetch", "retryableStatuses", "clock"];
+
+/**
+ * The function {@link httpFetch} returns: the wrapped fetch's input, init and response types, plus the context.
+ *
+ * @example
+ * const get: HttpCall<typeof fetch> = httpFetch();
+ * const response = await policy.execute((context) => get(context, url));
+ */
 export type HttpCall<F extends FetchLike<FetchResponseLike>> = (
   context: ExecutionContext,
   input: Parameters<F>[0],
@@ -77,8 +85,14 @@ interface InitWithSignal {
  *   - any other throws `NINES_RESILIENCE_HTTP_STATUS` (`details.status`,
  *     `details.retryAfterMs` when a Retry-After came): a dependency failure;
  * - other statuses (2xx, 3xx, 404, ...) are returned untouched;
+ * - no response because of the network (connection refused or reset, a
+ *   timeout of the fetch itself, a name that does not resolve) throws
+ *   `NINES_RESILIENCE_NETWORK` with `details.kind` (`refused`, `reset`,
+ *   `timeout`, `dns`, `unreachable`, `other`) and the fetch error as cause:
+ *   a dependency failure, retried by default;
  * - a response that arrives after the context aborted (a lost hedge, a
- *   timeout) is cancelled and the abort reason thrown.
+ *   timeout) is cancelled and the abort reason thrown; a fetch stopped by
+ *   that abort rejects with the abort reason too.
  *
  * `Retry-After` (delay-seconds or an HTTP date, read on the clock) becomes
  * `details.retryAfterMs`.
@@ -86,13 +100,15 @@ interface InitWithSignal {
  * @example
  * import { fetch } from "undici";
  * const get = httpFetch({ fetch });
- * const policy = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker({ window }), timeout({ ms: 2000 }));
+ * const policy = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker({ window }), timeout({ timeoutMs: 2000 }));
  * const response = await policy.execute((context) => get(context, "http://inventory.internal/items/42"));
  * const item = await response.json();
  */
 export function httpFetch<F extends FetchLike<FetchResponseLike> = typeof globalThis.fetch>(
   options: HttpFetchOptions<F> = {},
 ): HttpCall<F> {
+  requireOption(typeof options === "object" && options !== null, "httpFetch", "options", options, "an object");
+  requireKnownOptions("httpFetch", options, KNOWN_OPTIONS);
   const doFetch = (options.fetch ?? globalThis.fetch) as unknown as (
     input: unknown,
     init?: object,
@@ -114,13 +130,20 @@ export function httpFetch<F extends FetchLike<FetchResponseLike> = typeof global
     const signal = context.signal;
     const own = init?.signal ?? undefined;
     const combined = own === undefined ? signal : AbortSignal.any([own, signal]);
-    const response = await doFetch(input, { ...init, signal: combined });
+    const method = init?.method ?? (input as { method?: string } | undefined)?.method;
+    let response: FetchResponseLike;
+    try {
+      response = await doFetch(input, { ...init, signal: combined });
+    } catch (error) {
+      // Stopped by the abort: the abort's reason is the answer (a timeout, the caller, a lost hedge).
+      if (combined.aborted) throw combined.reason;
+      throw networkError(error, `${method ?? "GET"} ${urlOf(input)}`) ?? error;
+    }
     if (combined.aborted) {
       await discard(response);
       throw combined.reason;
     }
     if (!retryable.has(response.status)) return response;
-    const method = init?.method ?? (input as { method?: string } | undefined)?.method;
     const error = statusError(response, input, method, clock.now());
     await discard(response);
     throw error;
@@ -133,27 +156,28 @@ async function discard(response: FetchResponseLike): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
 
-function statusError(response: FetchResponseLike, input: unknown, method: string | undefined, now: number): NinesError {
-  const status = response.status;
+function urlOf(input: unknown): string {
+  return typeof input === "string"
+    ? input
+    : input instanceof URL
+      ? input.href
+      : String((input as { url?: string }).url);
+}
+
+function statusError(
+  response: FetchResponseLike,
+  input: unknown,
+  method: string | undefined,
+  now: number,
+): ResilienceError {
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
   const rejected = response.headers.get(REJECTED_HEADER) ?? undefined;
-  const url =
-    typeof input === "string" ? input : input instanceof URL ? input.href : String((input as { url?: string }).url);
-  const what = `${method ?? "GET"} ${url} answered ${status}${response.statusText ? ` ${response.statusText}` : ""}`;
-  const details: Record<string, unknown> = { status, url };
-  if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
-  const after = retryAfterMs === undefined ? "" : `; retry after ${retryAfterMs} ms`;
-  if ((status === 503 || status === 429) && (rejected !== undefined || retryAfterMs !== undefined)) {
-    if (rejected !== undefined) details.rejected = rejected;
-    const why =
-      rejected === undefined ? "the server is overloaded" : `the server refused it: ${REJECTED_HEADER}: ${rejected}`;
-    return new NinesError(RESILIENCE_ERRORS.overloaded, `${what} (${why})${after}`, {
-      hint: "back off: wait details.retryAfterMs before retrying, and keep retries within a budget",
-      details,
-    });
-  }
-  return new NinesError(HTTP_STATUS_ERROR, `${what}, a retryable failure${after}`, {
-    hint: "the dependency failed; retry with backoff (idempotent requests only) and let the circuit breaker count it",
-    details,
+  return httpStatusError({
+    status: response.status,
+    ...(response.statusText ? { statusText: response.statusText } : {}),
+    url: urlOf(input),
+    ...(method === undefined ? {} : { method }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(rejected === undefined ? {} : { rejected }),
   });
 }

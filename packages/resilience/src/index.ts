@@ -1,4 +1,5 @@
-// R1: contracts, pipeline and core policies.
+// The public API of @nines/resilience: the policies, the pipeline contract,
+// the HTTP helper and the error codes. Everything else in src is internal.
 export {
   type Backoff,
   constantBackoff,
@@ -6,9 +7,16 @@ export {
   exponentialBackoff,
   type Jitter,
 } from "./backoff.js";
-// R2: circuit breaker, retry budget, throttling, keyed policies, HTTP (below).
 export { type CircuitBreakerJSON, type CircuitState, parseCircuitBreakerJSON } from "./breaker-state.js";
 export { Bulkhead, type BulkheadEvents, type BulkheadOptions, bulkhead } from "./bulkhead.js";
+export {
+  CALL_POLICY_DEFAULTS,
+  type CallBackoff,
+  type CallDescription,
+  type CallPolicy,
+  type CallPolicyOptions,
+  callPolicy,
+} from "./call-policy.js";
 export {
   CircuitBreaker,
   type CircuitBreakerEvents,
@@ -17,7 +25,7 @@ export {
   circuitBreaker,
 } from "./circuit-breaker.js";
 export { isNotDependencyFailure } from "./classify-error.js";
-export { RESILIENCE_ERRORS, type ResilienceErrorCode } from "./errors.js";
+export { RESILIENCE_ERRORS, ResilienceError, type ResilienceErrorCode } from "./errors.js";
 export { abortedError, Execution } from "./execution-context.js";
 export type { FailureWindowOptions, OpenReason, WindowSnapshot } from "./failure-window.js";
 export { Fallback, type FallbackEvents, type FallbackOptions, fallback } from "./fallback.js";
@@ -26,13 +34,13 @@ export {
   DEFAULT_RETRYABLE_STATUSES,
   type FetchLike,
   type FetchResponseLike,
-  HTTP_STATUS_ERROR,
   type HttpCall,
   type HttpFetchOptions,
   httpFetch,
-  REJECTED_HEADER,
 } from "./http.js";
+export { type HttpStatusAnswer, httpStatusError, REJECTED_HEADER } from "./http-status-error.js";
 export { type EvictionReason, KeyedPolicies, type KeyedPoliciesOptions, keyedPolicies } from "./keyed.js";
+export { type NetworkErrorKind, type NetworkErrorOptions, networkErrorOfKind } from "./network-error.js";
 export { Pipeline, wrap } from "./pipeline.js";
 export type {
   ExecuteOptions,
@@ -59,7 +67,6 @@ export {
   type RetryGate,
   retryBudget,
 } from "./retry-budget.js";
-export { SlidingCounter } from "./sliding-counter.js";
 export {
   AdaptiveThrottle,
   type AdaptiveThrottleEvents,

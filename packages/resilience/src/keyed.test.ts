@@ -15,7 +15,7 @@ describe("keyed policies", () => {
       create: (host) => {
         created.push(host);
         return {
-          breaker: circuitBreaker({ name: host, clock, window: { kind: "consecutive", threshold: 2 } }),
+          breaker: circuitBreaker({ name: host, clock, window: { kind: "consecutive", failureThreshold: 2 } }),
           budget: retryBudget({ clock, ratio: 0.5, minRetriesPerSecond: 0 }),
         };
       },

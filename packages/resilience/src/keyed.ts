@@ -1,9 +1,19 @@
-import { type Clock, requireOption, systemClock } from "@nines/core";
+import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
 
-/** Why an entry left a {@link KeyedPolicies} registry. */
+/**
+ * Why an entry left a {@link KeyedPolicies} registry.
+ *
+ * @example
+ * keyedPolicies({ create, onEvict: (key, _policies, reason: EvictionReason) => log.info(`${key} left: ${reason}`) });
+ */
 export type EvictionReason = "size" | "idle" | "deleted";
 
-/** Options of {@link keyedPolicies}. */
+/**
+ * Options of {@link keyedPolicies}.
+ *
+ * @example
+ * const options: KeyedPoliciesOptions<CircuitBreaker> = { create: (host) => circuitBreaker({ name: host, window }), maxSize: 100 };
+ */
 export interface KeyedPoliciesOptions<P> {
   /** Builds the policies of a key the first time it is used (for example a breaker and a budget per host). */
   create: (key: string) => P;
@@ -16,6 +26,8 @@ export interface KeyedPoliciesOptions<P> {
   /** For idle eviction (default the system clock). */
   clock?: Clock;
 }
+
+const KNOWN_OPTIONS = ["create", "maxSize", "idleMs", "onEvict", "clock"];
 
 interface Entry<P> {
   readonly policies: P;
@@ -34,7 +46,7 @@ interface Entry<P> {
  *
  * @example
  * const perHost = keyedPolicies({
- *   create: () => ({ breaker: circuitBreaker({ window: { kind: "consecutive", threshold: 5 } }), budget: retryBudget() }),
+ *   create: () => ({ breaker: circuitBreaker({ window: { kind: "consecutive", failureThreshold: 5 } }), budget: retryBudget() }),
  *   maxSize: 500,
  *   idleMs: 10 * 60_000,
  * });
@@ -51,7 +63,16 @@ export class KeyedPolicies<P> {
   readonly #entries = new Map<string, Entry<P>>();
 
   constructor(options: KeyedPoliciesOptions<P>) {
-    requireOption(typeof options?.create === "function", "keyedPolicies", "create", options?.create, "a function");
+    requireOption(typeof options === "object" && options !== null, "keyedPolicies", "options", options, "an object");
+    requireKnownOptions("keyedPolicies", options, KNOWN_OPTIONS);
+    requireOption(typeof options.create === "function", "keyedPolicies", "create", options.create, "a function");
+    requireOption(
+      options.onEvict === undefined || typeof options.onEvict === "function",
+      "keyedPolicies",
+      "onEvict",
+      options.onEvict,
+      "a function",
+    );
     this.maxSize = options.maxSize ?? 1000;
     this.idleMs = options.idleMs ?? Number.POSITIVE_INFINITY;
     requireOption(
@@ -61,7 +82,13 @@ export class KeyedPolicies<P> {
       this.maxSize,
       "an integer >= 1",
     );
-    requireOption(typeof this.idleMs === "number" && this.idleMs > 0, "keyedPolicies", "idleMs", this.idleMs, "> 0");
+    requireOption(
+      typeof this.idleMs === "number" && this.idleMs > 0,
+      "keyedPolicies",
+      "idleMs",
+      this.idleMs,
+      "a number > 0 (Infinity: never)",
+    );
     this.#create = options.create;
     this.#onEvict = options.onEvict;
     this.#clock = options.clock ?? systemClock;

@@ -4,7 +4,9 @@ import { isNinesError } from "@nines/core";
 import { constantBackoff, exponentialBackoff } from "./backoff.js";
 import { bulkhead } from "./bulkhead.js";
 import { circuitBreaker } from "./circuit-breaker.js";
+import { fallback } from "./fallback.js";
 import { hedging } from "./hedging.js";
+import { httpFetch } from "./http.js";
 import { keyedPolicies } from "./keyed.js";
 import { retry } from "./retry.js";
 import { retryBudget } from "./retry-budget.js";
@@ -19,7 +21,7 @@ import { timeout } from "./timeout.js";
  */
 type Build = (value: unknown) => unknown;
 
-const consecutive = { kind: "consecutive", threshold: 1 } as const;
+const consecutive = { kind: "consecutive", failureThreshold: 1 } as const;
 const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]> = [
   ["retry", "maxAttempts", (v) => retry({ maxAttempts: v as number }), [0, -1, 1.5, Number.NaN, "3"]],
   ["retry", "maxElapsedMs", (v) => retry({ maxElapsedMs: v as number }), [-1, Number.NaN, "5"]],
@@ -51,7 +53,12 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
   ],
   ["exponentialBackoff", "jitter", (v) => exponentialBackoff({ jitter: v as "full" }), ["sometimes", 1]],
   ["constantBackoff", "delayMs", (v) => constantBackoff(v as number), [-1, Number.NaN, Number.POSITIVE_INFINITY]],
-  ["timeout", "ms", (v) => timeout({ ms: v as number }), [0, -1, Number.NaN, Number.POSITIVE_INFINITY, "5"]],
+  [
+    "timeout",
+    "timeoutMs",
+    (v) => timeout({ timeoutMs: v as number }),
+    [0, -1, Number.NaN, Number.POSITIVE_INFINITY, "5"],
+  ],
   ["bulkhead", "maxConcurrent", (v) => bulkhead({ maxConcurrent: v as number }), [0, -1, 1.5, Number.NaN, "2"]],
   [
     "bulkhead",
@@ -68,7 +75,12 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
     (v) => retryBudget({ minRetriesPerSecond: v as number }),
     [-1, Number.NaN, Number.POSITIVE_INFINITY],
   ],
-  ["retryBudget", "ttlMs", (v) => retryBudget({ ttlMs: v as number }), [0, -1, Number.NaN, Number.POSITIVE_INFINITY]],
+  [
+    "retryBudget",
+    "windowMs",
+    (v) => retryBudget({ windowMs: v as number }),
+    [0, -1, Number.NaN, Number.POSITIVE_INFINITY, "5"],
+  ],
   ["adaptiveThrottle", "k", (v) => adaptiveThrottle({ k: v as number }), [0, 0.5, Number.NaN, "2"]],
   [
     "adaptiveThrottle",
@@ -110,8 +122,8 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
   ],
   [
     "circuitBreaker",
-    "window.threshold",
-    (v) => circuitBreaker({ window: { kind: "consecutive", threshold: v as number } }),
+    "window.failureThreshold",
+    (v) => circuitBreaker({ window: { kind: "consecutive", failureThreshold: v as number } }),
     [0, 1.5, Number.NaN],
   ],
   [
@@ -125,7 +137,7 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
     "window.slowCallRateThreshold",
     (v) =>
       circuitBreaker({
-        window: { kind: "time", durationMs: 1000, failureRateThreshold: 0.5, slowCallRateThreshold: v as number },
+        window: { kind: "time", windowMs: 1000, failureRateThreshold: 0.5, slowCallRateThreshold: v as number },
       }),
     [0, 1.5, Number.NaN, "0.5"],
   ],
@@ -138,8 +150,8 @@ const cases: Array<[part: string, option: string, build: Build, bad: unknown[]]>
   ],
   [
     "circuitBreaker",
-    "window.durationMs",
-    (v) => circuitBreaker({ window: { kind: "time", durationMs: v as number, failureRateThreshold: 0.5 } }),
+    "window.windowMs",
+    (v) => circuitBreaker({ window: { kind: "time", windowMs: v as number, failureRateThreshold: 0.5 } }),
     [0, -1, Number.NaN, Number.POSITIVE_INFINITY],
   ],
 ];
@@ -159,4 +171,62 @@ describe("every builder validates its options, naming the bad one", () => {
       }
     });
   }
+});
+
+/**
+ * Issue 8, item 17: a misspelt option was ignored silently (`maxAtempts`
+ * left retries at the default). Every builder rejects a key it does not
+ * know, names it, and suggests the closest known key.
+ */
+const misspelt: Array<[part: string, key: string, near: string | undefined, build: () => unknown]> = [
+  ["retry", "maxAtempts", "maxAttempts", () => retry({ maxAtempts: 5 } as never)],
+  ["retry", "isFailur", "isFailure", () => retry({ isFailur: () => true } as never)],
+  ["exponentialBackoff", "initialDelay", "initialDelayMs", () => exponentialBackoff({ initialDelay: 5 } as never)],
+  ["retry backoff", "initialDelay", "initialDelayMs", () => retry({ backoff: { initialDelay: 5 } } as never)],
+  ["timeout", "timeotMs", "timeoutMs", () => timeout({ timeoutMs: 5, timeotMs: 5 } as never)],
+  ["bulkhead", "maxQueued", "maxQueue", () => bulkhead({ maxConcurrent: 1, maxQueued: 5 } as never)],
+  ["hedging", "maxAttempt", "maxAttempts", () => hedging({ delayMs: 5, maxAttempt: 2 } as never)],
+  ["retryBudget", "windowMS", "windowMs", () => retryBudget({ windowMS: 5 } as never)],
+  ["adaptiveThrottle", "bucket", "buckets", () => adaptiveThrottle({ bucket: 5 } as never)],
+  ["keyedPolicies", "maxSiz", "maxSize", () => keyedPolicies({ create: () => 1, maxSiz: 5 } as never)],
+  ["circuitBreaker", "openMS", "openMs", () => circuitBreaker({ window: consecutive, openMS: 5 } as never)],
+  [
+    "circuitBreaker window",
+    "failureThreshhold",
+    "failureThreshold",
+    () => circuitBreaker({ window: { kind: "consecutive", failureThreshhold: 5 } } as never),
+  ],
+  [
+    "circuitBreaker window",
+    "size",
+    undefined,
+    () => circuitBreaker({ window: { kind: "time", windowMs: 1000, size: 5, failureRateThreshold: 0.5 } } as never),
+  ],
+  ["fallback", "isFailureResul", "isFailureResult", () => fallback({ value: 1, isFailureResul: () => true } as never)],
+  ["httpFetch", "retryableStatus", "retryableStatuses", () => httpFetch({ retryableStatus: [503] } as never)],
+];
+
+describe("every builder rejects an unknown option key, suggesting the closest one", () => {
+  for (const [part, key, near, build] of misspelt) {
+    test(`${part}: ${key}`, () => {
+      assert.throws(build, (e) => {
+        assert.ok(isNinesError(e, "NINES_OPTION_INVALID"), String(e));
+        assert.equal(e.message, `${part}: unknown option ${key}`);
+        assert.equal(e.details.option, key);
+        if (near !== undefined) assert.equal(e.hint, `did you mean ${near}?`);
+        else assert.match(String(e.hint), /^the options are /);
+        return true;
+      });
+    });
+  }
+});
+
+test('timeout({ timeoutMs: "500" }) says a number was expected and quotes the string', () => {
+  assert.throws(
+    () => timeout({ timeoutMs: "500" as unknown as number }),
+    (e) =>
+      isNinesError(e, "NINES_OPTION_INVALID") &&
+      e.message === 'timeout: option timeoutMs must be a number > 0, got "500"' &&
+      e.hint === "set timeoutMs to a number > 0",
+  );
 });

@@ -4,6 +4,7 @@ import { describe, test } from "node:test";
 import { isNinesError, ManualClock, OPTION_INVALID } from "@nines/core";
 import { RESILIENCE_ERRORS } from "./errors.js";
 import { Execution } from "./execution-context.js";
+import { type ForwardingRun, forwardFailures } from "./forwarding.js";
 import { wrap } from "./pipeline.js";
 import type { ExecutionContext, PipelineStage } from "./policy.js";
 import { retry } from "./retry.js";
@@ -107,8 +108,8 @@ describe("execution context and caller aborts", () => {
     });
     const [context] = seen;
     assert.equal(context?.attempt, 1);
-    assert.equal(context?.deadline, Number.POSITIVE_INFINITY);
-    assert.equal(context?.remaining(), Number.POSITIVE_INFINITY);
+    assert.equal(context?.deadlineAt, Number.POSITIVE_INFINITY);
+    assert.equal(context?.remainingMs(), Number.POSITIVE_INFINITY);
     assert.equal(context?.signal.aborted, false);
   });
 
@@ -148,7 +149,7 @@ describe("execution context and caller aborts", () => {
   test("listeners on the caller's signal are removed after each call (no leak over many calls)", async () => {
     const clock = new ManualClock();
     const controller = new AbortController();
-    const policy = wrap(timeout({ ms: 100, clock }));
+    const policy = wrap(timeout({ timeoutMs: 100, clock }));
     for (let i = 0; i < 50; i++) {
       await policy.execute(({ signal }) => {
         assert.equal(signal.aborted, false);
@@ -179,16 +180,16 @@ describe("execution context and caller aborts", () => {
     b.dispose();
   });
 
-  test("withDeadline keeps the earlier deadline; remaining() follows the clock and never goes negative", async () => {
+  test("withDeadline keeps the earlier deadline; remainingMs() follows the clock and never goes negative", async () => {
     const clock = new ManualClock(1000);
     const root = Execution.root(() => 0, undefined, undefined);
     const outer = root.withDeadline(1500, clock);
     const inner = outer.withDeadline(9000, clock);
-    assert.equal(inner.deadline, 1500);
-    const { remaining } = inner;
-    assert.equal(remaining(), 500);
+    assert.equal(inner.deadlineAt, 1500);
+    const { remainingMs } = inner;
+    assert.equal(remainingMs(), 500);
     await clock.advance(600);
-    assert.equal(inner.remaining(), 0);
+    assert.equal(inner.remainingMs(), 0);
   });
 });
 
@@ -199,13 +200,13 @@ describe("foreign contexts", () => {
     const foreign: ExecutionContext = {
       signal: controller.signal,
       attempt: 1,
-      deadline: 10_000,
-      remaining: () => 10_000 - clock.now(),
+      deadlineAt: 10_000,
+      remainingMs: () => 10_000 - clock.now(),
     };
     const policy = retry({ clock, idempotent: true, maxAttempts: 5, backoff: { initialDelayMs: 100, jitter: "none" } });
-    const seen: { attempt: number; remaining: number }[] = [];
+    const seen: { attempt: number; remainingMs: number }[] = [];
     const result = policy.run(async (context) => {
-      seen.push({ attempt: context.attempt, remaining: context.remaining() });
+      seen.push({ attempt: context.attempt, remainingMs: context.remainingMs() });
       throw new Error("down");
     }, foreign);
     const settled = Promise.allSettled([result]);
@@ -213,8 +214,8 @@ describe("foreign contexts", () => {
     controller.abort("stop");
     const [outcome] = await settled;
     assert.deepEqual(seen, [
-      { attempt: 1, remaining: 10_000 },
-      { attempt: 2, remaining: 9900 },
+      { attempt: 1, remainingMs: 10_000 },
+      { attempt: 2, remainingMs: 9900 },
     ]);
     assert.ok(isNinesError((outcome as PromiseRejectedResult).reason, RESILIENCE_ERRORS.aborted));
     assert.equal(clock.pending, 0);
@@ -225,19 +226,20 @@ describe("failure forwarding (one promise hop for a retry and the stage below it
   /** A stage that honours onFailure and records whether it got one. */
   function forwarding(log: string[]): PipelineStage {
     let failures = 0;
+    const run: ForwardingRun = (next, context, onFailure) => {
+      log.push(`run attempt ${context.attempt} onFailure=${onFailure !== undefined}`);
+      return next(context).then(undefined, (error: unknown) => {
+        failures++;
+        log.push(`failure ${failures}`);
+        if (onFailure !== undefined) return onFailure(error);
+        throw error;
+      });
+    };
     const stage: PipelineStage = {
-      forwardsFailure: true,
-      run(next, context, onFailure) {
-        log.push(`run attempt ${context.attempt} onFailure=${onFailure !== undefined}`);
-        return next(context).then(undefined, (error: unknown) => {
-          failures++;
-          log.push(`failure ${failures}`);
-          if (onFailure !== undefined) return onFailure(error);
-          throw error;
-        });
-      },
+      run: (next, context) => run(next, context, undefined),
       execute: () => Promise.reject(new Error("unused")),
     };
+    forwardFailures(stage, run);
     return stage;
   }
 
@@ -279,7 +281,7 @@ describe("failure forwarding (one promise hop for a retry and the stage below it
     const clock = new ManualClock();
     const policy = wrap(
       retry({ clock, idempotent: true, maxAttempts: 3, backoff: { initialDelayMs: 100, jitter: "none" } }),
-      timeout({ ms: 50, clock }),
+      timeout({ timeoutMs: 50, clock }),
     );
     const starts: number[] = [];
     const result = Promise.allSettled([

@@ -1,6 +1,7 @@
 import { requireOption } from "@nines/core";
 import { abortedError, Execution, invokeOperation } from "./execution-context.js";
-import type { ExecuteOptions, ExecutionContext, Next, Operation, PipelineStage } from "./policy.js";
+import { FORWARDS_FAILURE, forwardingRunOf, type Next } from "./forwarding.js";
+import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage } from "./policy.js";
 
 type Step = (context: ExecutionContext) => Promise<unknown>;
 
@@ -40,7 +41,7 @@ export function startExecution<T>(
   });
 }
 
-/** An anonymous listener (a named closure costs a defineProperty per call under tsx/esbuild's keepNames). */
+/** The listener that rejects one execution when its caller's signal aborts. */
 function rejectOnAbort(reject: (error: unknown) => void, context: Execution): () => void {
   return () => reject(context.abortError());
 }
@@ -52,7 +53,7 @@ function rejectOnAbort(reject: (error: unknown) => void, context: Execution): ()
  * Build one with {@link wrap}.
  *
  * @example
- * const pipeline = new Pipeline([retry({ idempotent: true }), timeout({ ms: 200 })]); // same as wrap(...)
+ * const pipeline = new Pipeline([retry({ idempotent: true }), timeout({ timeoutMs: 200 })]); // same as wrap(...)
  * pipeline.stages.length; // 2
  * await pipeline.execute(({ signal }) => fetch(url, { signal }));
  */
@@ -79,9 +80,11 @@ export class Pipeline implements PipelineStage {
     for (let i = flat.length - 1; i >= 0; i--) {
       const stage = flat[i] as PipelineStage;
       const inner = next;
-      if (stage.forwardsFailure === true) {
-        next = (context, onFailure) => stage.run(inner, context, onFailure);
-        next.forwardsFailure = true;
+      const forwarding = forwardingRunOf(stage);
+      if (forwarding !== undefined) {
+        // A built-in stage: a retry right above hands it its failure continuation (one promise hop for both).
+        next = (context, onFailure) => forwarding(inner, context, onFailure);
+        next[FORWARDS_FAILURE] = true;
       } else {
         next = (context) => stage.run(inner, context);
       }
@@ -113,11 +116,11 @@ export class Pipeline implements PipelineStage {
  *
  * @example
  * const policy = wrap(
- *   timeout({ ms: 2000 }),                        // overall deadline
+ *   timeout({ timeoutMs: 2000 }),                 // overall deadline
  *   retry({ maxAttempts: 3, idempotent: true }),
- *   circuitBreaker({ window: { kind: "consecutive", threshold: 5 } }),
+ *   circuitBreaker({ window: { kind: "consecutive", failureThreshold: 5 } }),
  *   bulkhead({ maxConcurrent: 10, maxQueue: 20 }),
- *   timeout({ ms: 500 }),                         // per attempt
+ *   timeout({ timeoutMs: 500 }),                  // per attempt
  * );
  * const user = await policy.execute(({ signal }) => fetchUser(id, signal), request.signal);
  */

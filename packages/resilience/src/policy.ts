@@ -1,29 +1,11 @@
-// Note for stage authors (R1, refining the contract; nothing removed):
-// - `Policy.execute` takes an optional third argument, `ExecuteOptions`
-//   (`{ idempotent }`); an `execute(op, signal)` that ignores it still
-//   implements the interface. `wrap(...)` and every R1 stage honour it.
-// - Pass to `next` the context you received (or one derived from it with the
-//   `Execution` methods in execution-context.ts): the innermost step of a
-//   pipeline reads the user's operation from it.
-// - `context.signal` is cheap on a pipeline's root (a shared never-aborting
-//   signal when the caller passed none), but below a timeout or hedge reading
-//   it creates an AbortController: read it on the failure path only if you can.
-// - `Execution.of(context).aborted` / `.callerAborted` / `.abortError()` tell
-//   an abort without reading the signal.
-// - Hot path (bench:resilience): each async hop (an async frame or a `.then`)
-//   costs ~40-50 ns; `Events.has` showed up at ~4% of a pipeline's profile
-//   when called twice per call: cache "somebody listens" in a field updated
-//   by `on()`/unsubscribe (see `Retry#plain`).
-// - Optional `forwardsFailure` / `run(next, context, onFailure)`: a stage
-//   right below a retry that sets `forwardsFailure = true` gets the retry's
-//   failure continuation and, on failure, returns `onFailure(error)` after
-//   its own bookkeeping instead of rejecting: retry + that stage then cost
-//   one promise hop instead of two. Stages without it work as before.
 import type { Clock } from "@nines/core";
 
 /**
  * What a policy hands to the function it runs. One context per execution of
  * the whole pipeline; `attempt` changes per retry or hedge.
+ *
+ * @example
+ * await policy.execute(({ signal, remainingMs }) => db.query(sql, { signal, timeoutMs: remainingMs() }));
  */
 export interface ExecutionContext {
   /**
@@ -33,13 +15,18 @@ export interface ExecutionContext {
   readonly signal: AbortSignal;
   /** 1 for the first call, 2 for the first retry or hedge, and so on. */
   readonly attempt: number;
-  /** Absolute time (on the pipeline's clock) by which the whole execution must end; Infinity when none. */
-  readonly deadline: number;
-  /** Milliseconds left until `deadline` (Infinity when none, never negative). */
-  remaining(): number;
+  /** The instant (on the pipeline's clock) by which the whole execution must end; Infinity when none. */
+  readonly deadlineAt: number;
+  /** Milliseconds left until `deadlineAt` (Infinity when none, never negative). */
+  remainingMs(): number;
 }
 
-/** The user's operation as a policy sees it. */
+/**
+ * The user's operation as a policy sees it.
+ *
+ * @example
+ * const load: Operation<string> = ({ signal }) => fetch(url, { signal }).then((r) => r.text());
+ */
 export type Operation<T> = (context: ExecutionContext) => PromiseLike<T> | T;
 
 /**
@@ -47,14 +34,19 @@ export type Operation<T> = (context: ExecutionContext) => PromiseLike<T> | T;
  * once (options validated then) and executed many times.
  *
  * @example
- * const policy = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker({ ... }), timeout({ ms: 500 }));
+ * const policy = wrap(retry({ maxAttempts: 3, idempotent: true }), circuitBreaker({ ... }), timeout({ timeoutMs: 500 }));
  * const body = await policy.execute(({ signal }) => fetch(url, { signal }).then((r) => r.text()), callerSignal);
  */
 export interface Policy {
   execute<T>(operation: Operation<T>, signal?: AbortSignal, options?: ExecuteOptions): Promise<T>;
 }
 
-/** Per-call options of `execute`. */
+/**
+ * Per-call options of `execute`.
+ *
+ * @example
+ * await policy.execute(({ signal }) => orders.get(id, { signal }), undefined, { idempotent: true });
+ */
 export interface ExecuteOptions {
   /**
    * Says whether this call may be repeated (retried or hedged) safely; when
@@ -63,10 +55,23 @@ export interface ExecuteOptions {
   idempotent?: boolean;
 }
 
-/** What every policy's options may carry: the injected seams. */
+/**
+ * What every policy's options may carry: the injected seams.
+ *
+ * @example
+ * const options: PolicyEnvironment = { clock: new ManualClock() };
+ */
 export interface PolicyEnvironment {
   /** Defaults to the system clock. Tests and the simulator pass a ManualClock. */
   clock?: Clock;
+  /**
+   * Whether the errors the policy makes itself (a breaker's refusal, a
+   * timeout, a throttle's refusal, a retry's not-idempotent refusal, a lost
+   * hedge) capture a stack trace (default true). A stack costs a few
+   * microseconds and says only where the policy threw; `@nines/sim`, which
+   * makes thousands a second, passes false.
+   */
+  errorStacks?: boolean;
 }
 
 /**
@@ -75,32 +80,17 @@ export interface PolicyEnvironment {
  * with the current context, and may call it again (retry) or several times
  * at once (hedging) with a new context. `execute` of a single policy is
  * `run` with a fresh context. Every built-in policy implements this.
- */
-export interface PipelineStage extends Policy {
-  /**
-   * `onFailure` is passed only to stages whose `forwardsFailure` is true (by
-   * `wrap`, from a retry right above): such a stage, when its work fails,
-   * does its own bookkeeping and then returns `onFailure(error)` instead of
-   * rejecting with `error`. It lets a retry and the stage below it share one
-   * promise hop on the success path.
-   */
-  run<T>(
-    next: (context: ExecutionContext) => Promise<T>,
-    context: ExecutionContext,
-    onFailure?: (error: unknown) => Promise<T>,
-  ): Promise<T>;
-  /** True when `run` honours `onFailure` (optional; absent means false). */
-  readonly forwardsFailure?: boolean;
-}
-
-/**
- * The `next` a stage receives from `wrap`: the rest of the pipeline. When
- * `forwardsFailure` is true it takes an `onFailure` continuation (see
- * {@link PipelineStage.run}); a stage that does not use it ignores it.
+ *
+ * A stage passes to `next` the context it received, or one derived from it
+ * with `Execution.of(context)` (`withAttempt`, `withDeadline`): the innermost
+ * step reads the user's operation from it.
  *
  * @example
- * if ((next as Next<T>).forwardsFailure) return next(context, (error) => retryAfter(error));
+ * const logging: PipelineStage = {
+ *   run: (next, context) => next(context).finally(() => log.info("attempt", context.attempt)),
+ *   execute: (operation, signal, options) => wrap(logging).execute(operation, signal, options),
+ * };
  */
-export type Next<T> = ((context: ExecutionContext, onFailure?: (error: unknown) => Promise<T>) => Promise<T>) & {
-  forwardsFailure?: boolean;
-};
+export interface PipelineStage extends Policy {
+  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T>;
+}

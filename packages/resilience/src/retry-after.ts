@@ -5,7 +5,7 @@ const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
 /**
  * Parses an HTTP `Retry-After` value, either delay-seconds (`"120"`) or an
  * HTTP date (`"Wed, 21 Oct 2015 07:28:00 GMT"`), into milliseconds from
- * `nowMs` (take it from the policy's clock). A date in the past gives 0.
+ * the instant `now` (take it from the policy's clock). A date in the past gives 0.
  * Anything else gives undefined.
  *
  * @example
@@ -13,7 +13,7 @@ const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
  * parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 4000);          // 6000
  * parseRetryAfter("soon", clock.now());                           // undefined
  */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (value === null || value === undefined) return undefined;
   const seconds = SECONDS.exec(value);
   if (seconds !== null) return Number(seconds[1]) * 1000;
@@ -21,7 +21,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   // Date.parse only reads the string here; "now" comes from the caller's clock.
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
-  return at > nowMs ? at - nowMs : 0;
+  return at > now ? at - now : 0;
 }
 
 /**
@@ -29,7 +29,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
  * circuit-open rejections, the HTTP helper's errors), or undefined.
  *
  * @example
- * retryAfterOf(new NinesError("NINES_RESILIENCE_OVERLOADED", "busy", { details: { retryAfterMs: 500 } })); // 500
+ * retryAfterOf(new ResilienceError(RESILIENCE_ERRORS.overloaded, "busy", { details: { retryAfterMs: 500 } })); // 500
  */
 export function retryAfterOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;

@@ -12,7 +12,7 @@ function drain(gate: RetryGate): number {
 describe("retry budget arithmetic", () => {
   test("ratio 0.2: a deposit is 1000 units, a retry 5000, the reserve minRetriesPerSecond * ttl seconds retries", () => {
     const clock = new ManualClock(0);
-    const budget = retryBudget({ ratio: 0.2, minRetriesPerSecond: 1, ttlMs: 10_000, clock });
+    const budget = retryBudget({ ratio: 0.2, minRetriesPerSecond: 1, windowMs: 10_000, clock });
     assert.equal(budget.deposit, 1000);
     assert.equal(budget.withdrawal, 5000);
     assert.equal(budget.reserve, 50_000);
@@ -30,7 +30,7 @@ describe("retry budget arithmetic", () => {
 
   test("deposits and withdrawals leave the window after ttl, a bucket at a time", async () => {
     const clock = new ManualClock(0);
-    const budget = retryBudget({ ratio: 0.5, minRetriesPerSecond: 0, ttlMs: 1000, buckets: 10, clock });
+    const budget = retryBudget({ ratio: 0.5, minRetriesPerSecond: 0, windowMs: 1000, buckets: 10, clock });
     for (let i = 0; i < 10; i++) budget.recordRequest(); // t = 0: 5 retries' worth
     await clock.advance(500);
     for (let i = 0; i < 4; i++) budget.recordRequest(); // t = 500: 2 more
@@ -47,7 +47,7 @@ describe("retry budget arithmetic", () => {
 
   test("with no traffic the minimum allows minRetriesPerSecond * ttl per ttl; spent retries come back after ttl", async () => {
     const clock = new ManualClock(0);
-    const budget = retryBudget({ ratio: 0.1, minRetriesPerSecond: 3, ttlMs: 2000, clock });
+    const budget = retryBudget({ ratio: 0.1, minRetriesPerSecond: 3, windowMs: 2000, clock });
     assert.equal(drain(budget), 6);
     await clock.advance(1999);
     assert.equal(budget.tryRetry(), false);
@@ -57,7 +57,7 @@ describe("retry budget arithmetic", () => {
 
   test("ratio 0 allows only the reserve; ratio 1 a retry per request", () => {
     const clock = new ManualClock(0);
-    const none = retryBudget({ ratio: 0, minRetriesPerSecond: 2, ttlMs: 1000, clock });
+    const none = retryBudget({ ratio: 0, minRetriesPerSecond: 2, windowMs: 1000, clock });
     for (let i = 0; i < 1000; i++) none.recordRequest();
     assert.equal(drain(none), 2);
     const all = retryBudget({ ratio: 1, minRetriesPerSecond: 0, clock });
@@ -93,7 +93,7 @@ describe("retry budget arithmetic", () => {
       ["ratio", { ratio: 1.5 }],
       ["ratio", { ratio: -0.1 }],
       ["minRetriesPerSecond", { minRetriesPerSecond: -1 }],
-      ["ttlMs", { ttlMs: 0 }],
+      ["windowMs", { windowMs: 0 }],
       ["buckets", { buckets: 0 }],
     ] as const) {
       assert.throws(

@@ -127,7 +127,7 @@ describe("retry: attempts and backoff", () => {
   });
 
   test("a result predicate retries values and returns the last value when attempts run out", async () => {
-    const { clock, policy, calls, events } = setup({ maxAttempts: 3, handleResult: (value) => value === "busy" });
+    const { clock, policy, calls, events } = setup({ maxAttempts: 3, isFailureResult: (value) => value === "busy" });
     const result = await settle(
       clock,
       policy.execute(() => {
@@ -144,7 +144,7 @@ describe("retry: attempts and backoff", () => {
 
 describe("retry: what is retried", () => {
   test("an error the predicate rejects is thrown at once, unchanged", async () => {
-    const { clock, policy, calls, flaky } = setup({ handle: (e) => (e as Error).message !== "fatal" });
+    const { clock, policy, calls, flaky } = setup({ isFailure: (e) => (e as Error).message !== "fatal" });
     const error = new Error("fatal");
     const result = await settle(clock, policy.execute(flaky(5, () => error)));
     assert.deepEqual(result, { status: "rejected", reason: error });
@@ -177,7 +177,7 @@ describe("retry: what is retried", () => {
 
   test("circuit-open is retried only when the caller's predicate says so, after its retryAfterMs", async () => {
     const { clock, policy, calls, flaky } = setup({
-      handle: (e) => isNinesError(e, RESILIENCE_ERRORS.circuitOpen),
+      isFailure: (e) => isNinesError(e, RESILIENCE_ERRORS.circuitOpen),
     });
     const open = () => new NinesError(RESILIENCE_ERRORS.circuitOpen, "open", { details: { retryAfterMs: 2500 } });
     const result = await settle(clock, policy.execute(flaky(1, open)));
@@ -253,7 +253,7 @@ describe("retry: Retry-After", () => {
       clock,
       idempotent: true,
       backoff: NO_JITTER,
-      handleResult: (r) => (r as { status: number }).status >= 429,
+      isFailureResult: (r) => (r as { status: number }).status >= 429,
       retryAfterMs: (outcome) =>
         outcome.ok
           ? parseRetryAfter((outcome.value as { retryAfter: string | null }).retryAfter, clock.now())
@@ -310,24 +310,24 @@ describe("retry: time budget and deadlines", () => {
 
   test("an outer timeout's deadline bounds the retries and the operation sees the remaining time", async () => {
     const clock = new ManualClock();
-    const calls: { at: number; remaining: number; deadline: number }[] = [];
+    const calls: { at: number; remainingMs: number; deadlineAt: number }[] = [];
     const policy = wrap(
-      timeout({ ms: 1000, clock }),
+      timeout({ timeoutMs: 1000, clock }),
       retry({ clock, backoff: NO_JITTER, idempotent: true, maxAttempts: 20 }),
     );
     const result = await settle(
       clock,
       policy.execute((context) => {
-        calls.push({ at: clock.now(), remaining: context.remaining(), deadline: context.deadline });
+        calls.push({ at: clock.now(), remainingMs: context.remainingMs(), deadlineAt: context.deadlineAt });
         throw new Error("boom");
       }),
     );
     assert.equal(result.status, "rejected");
     assert.deepEqual(calls, [
-      { at: 0, remaining: 1000, deadline: 1000 },
-      { at: 100, remaining: 900, deadline: 1000 },
-      { at: 300, remaining: 700, deadline: 1000 },
-      { at: 700, remaining: 300, deadline: 1000 },
+      { at: 0, remainingMs: 1000, deadlineAt: 1000 },
+      { at: 100, remainingMs: 900, deadlineAt: 1000 },
+      { at: 300, remainingMs: 700, deadlineAt: 1000 },
+      { at: 700, remainingMs: 300, deadlineAt: 1000 },
     ]);
     // It gave up at 700 with the operation's error, before the timeout fired.
     assert.equal((result as PromiseRejectedResult).reason.message, "boom");
@@ -394,7 +394,7 @@ describe("retry: options are validated when built", () => {
     [{ backoff: { multiplier: 0.5 } }, "multiplier"],
     [{ backoff: { initialDelayMs: 100, maxDelayMs: 50 } }, "maxDelayMs"],
     [{ backoff: { jitter: "sometimes" as "full" } }, "jitter"],
-    [{ handle: 3 as unknown as () => boolean }, "handle"],
+    [{ isFailure: 3 as unknown as () => boolean }, "isFailure"],
   ];
   for (const [options, option] of cases) {
     test(`${option}: ${JSON.stringify(options)}`, () => {

@@ -3,24 +3,40 @@ import {
   Events,
   isNinesError,
   type Listener,
-  NinesError,
   type Random,
+  requireKnownOptions,
   requireOption,
   systemClock,
   type Unsubscribe,
 } from "@nines/core";
-import { type Backoff, type ExponentialBackoffOptions, exponentialBackoff } from "./backoff.js";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import {
+  type Backoff,
+  EXPONENTIAL_BACKOFF_OPTIONS,
+  type ExponentialBackoffOptions,
+  exponentialBackoff,
+} from "./backoff.js";
+import { RESILIENCE_ERRORS, ResilienceError } from "./errors.js";
 import { Execution } from "./execution-context.js";
+import { FORWARDS_FAILURE, type Next } from "./forwarding.js";
 import { Pipeline } from "./pipeline.js";
-import type { ExecuteOptions, ExecutionContext, Next, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
+import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
 import { retryAfterOf } from "./retry-after.js";
 import type { RetryGate } from "./retry-budget.js";
 
-/** What one attempt ended with, as the retry predicates and `retryAfterMs` see it. */
+/**
+ * What one attempt ended with, as the retry predicates and `retryAfterMs` see it.
+ *
+ * @example
+ * const wait = (outcome: Outcome) => (outcome.ok ? undefined : retryAfterOf(outcome.error));
+ */
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** Why a retry policy stopped without a success. */
+/**
+ * Why a retry policy stopped without a success.
+ *
+ * @example
+ * policy.on("giveUp", ({ reason }) => reason === "notIdempotent" && log.warn("not retried: mark the call idempotent"));
+ */
 export type GiveUpReason =
   | "notRetryable"
   | "maxAttempts"
@@ -30,11 +46,16 @@ export type GiveUpReason =
   | "budgetExhausted"
   | "aborted";
 
-/** Events a retry policy emits (synchronous; free when nobody listens). */
+/**
+ * Events a retry policy emits (synchronous; free when nobody listens).
+ *
+ * @example
+ * policy.on("retry", ({ attempt, delayMs }) => metrics.retries.inc({ attempt, delayMs }));
+ */
 export interface RetryEvents {
   /** The execution ended with a value the policy does not treat as a failure, after `attempts` attempts. */
   success: { attempts: number };
-  /** An attempt failed (an error, or a value `handleResult` treats as a failure). */
+  /** An attempt failed (an error, or a value `isFailureResult` treats as a failure). */
   failure: { attempt: number; outcome: Outcome };
   /** A retry is scheduled: attempt number `attempt` starts after `delayMs`. */
   retry: { attempt: number; delayMs: number; outcome: Outcome };
@@ -42,7 +63,12 @@ export interface RetryEvents {
   giveUp: { attempts: number; reason: GiveUpReason; outcome: Outcome };
 }
 
-/** Options of {@link retry}. Exact semantics in docs/resilience.md. */
+/**
+ * Options of {@link retry}. Exact semantics in docs/resilience.md.
+ *
+ * @example
+ * const options: RetryOptions = { maxAttempts: 3, idempotent: true, isFailure: retryableByDefault };
+ */
 export interface RetryOptions extends PolicyEnvironment {
   /** Attempts in all, INCLUDING the first call (default 3: one call and up to two retries; Infinity allowed). */
   maxAttempts?: number;
@@ -54,15 +80,20 @@ export interface RetryOptions extends PolicyEnvironment {
   maxElapsedMs?: number;
   /** A retry starts only when more than this remains before the deadline (default 0). */
   minAttemptMs?: number;
-  /** Which errors are retried (default {@link retryableByDefault}). A caller abort is never retried. */
-  handle?: (error: unknown) => boolean;
+  /** Which errors are failures to retry (default {@link retryableByDefault}). A caller abort is never retried. */
+  isFailure?: (error: unknown) => boolean;
   /** Which values are failures to retry (default none). When retries run out the last value is returned. */
-  handleResult?: (value: unknown) => boolean;
+  isFailureResult?: (value: unknown) => boolean;
   /** How long the server asked to wait, from an outcome (default: `details.retryAfterMs` of an error). */
   retryAfterMs?: (outcome: Outcome) => number | undefined;
   /** A server asking for a longer wait than this makes the policy give up (default 60000 ms). */
   maxRetryAfterMs?: number;
-  /** Whether the operation may be repeated (default false: no retry). `execute(op, signal, { idempotent })` wins. */
+  /**
+   * Whether the operation may be repeated (default false: a call that is not
+   * safe to repeat, such as a payment, must not run twice). A failure that
+   * would have been retried then rejects with its own code and says why it
+   * was not retried (docs/resilience.md). `execute(op, signal, { idempotent })` wins.
+   */
   idempotent?: boolean;
   /**
    * A retry budget shared by every call site of one dependency: each
@@ -71,6 +102,22 @@ export interface RetryOptions extends PolicyEnvironment {
    */
   budget?: RetryGate;
 }
+
+const KNOWN_OPTIONS = [
+  "maxAttempts",
+  "backoff",
+  "random",
+  "maxElapsedMs",
+  "minAttemptMs",
+  "isFailure",
+  "isFailureResult",
+  "retryAfterMs",
+  "maxRetryAfterMs",
+  "idempotent",
+  "budget",
+  "clock",
+  "errorStacks",
+];
 
 const NEVER_RETRIED = new Set<string>([
   RESILIENCE_ERRORS.aborted,
@@ -85,11 +132,11 @@ const NEVER_RETRIED = new Set<string>([
  * bulkhead, an open circuit, a local throttling rejection and a
  * not-idempotent refusal (retrying those adds load or cannot help; an open
  * circuit's `retryAfterMs` is the caller's to honour: include it in your own
- * `handle` and the retry waits that long). Timeouts and server overload
- * (with its Retry-After) are retried.
+ * `isFailure` and the retry waits that long). Timeouts, network errors and
+ * server overload (with its Retry-After) are retried.
  *
  * @example
- * retry({ handle: (e) => retryableByDefault(e) || isNinesError(e, "NINES_RESILIENCE_CIRCUIT_OPEN") });
+ * retry({ isFailure: (e) => retryableByDefault(e) || isNinesError(e, RESILIENCE_ERRORS.circuitOpen) });
  */
 export function retryableByDefault(error: unknown): boolean {
   return !(isNinesError(error) && NEVER_RETRIED.has(error.code));
@@ -101,9 +148,12 @@ const defaultRetryAfter = (outcome: Outcome): number | undefined =>
 /**
  * Retries failed attempts with (by default) truncated exponential backoff and
  * full jitter. Only idempotent operations are retried: say so with
- * `idempotent: true` here or per `execute`. A non-idempotent operation whose
- * failure would have been retried rejects with `NINES_RESILIENCE_NOT_IDEMPOTENT`
- * (cause: the original error).
+ * `idempotent: true` here or per `execute`. A failure of an operation not
+ * marked idempotent that would have been retried rejects with an error that
+ * keeps the failure's nines code (so `isNinesError(e, code)` still matches),
+ * says in its message and `details.notRetried` ("notIdempotent") why it was
+ * not retried, and has the failure as its cause; a failure without a nines
+ * code becomes `NINES_RESILIENCE_NOT_IDEMPOTENT`.
  *
  * @example
  * const policy = retry({
@@ -117,12 +167,13 @@ const defaultRetryAfter = (outcome: Outcome): number | undefined =>
  */
 export class Retry implements PipelineStage {
   readonly #clock: Clock;
+  readonly #errorStacks: boolean;
   readonly #backoff: Backoff;
   readonly #maxAttempts: number;
   readonly #maxElapsedMs: number;
   readonly #minAttemptMs: number;
-  readonly #handle: (error: unknown) => boolean;
-  readonly #handleResult: ((value: unknown) => boolean) | undefined;
+  readonly #isFailure: (error: unknown) => boolean;
+  readonly #isFailureResult: ((value: unknown) => boolean) | undefined;
   readonly #retryAfterMs: (outcome: Outcome) => number | undefined;
   readonly #maxRetryAfterMs: number;
   readonly #idempotent: boolean;
@@ -133,7 +184,10 @@ export class Retry implements PipelineStage {
   #alone: Pipeline | undefined;
 
   constructor(options: RetryOptions = {}) {
+    requireOption(typeof options === "object" && options !== null, "retry", "options", options, "an object");
+    requireKnownOptions("retry", options, KNOWN_OPTIONS);
     this.#clock = options.clock ?? systemClock;
+    this.#errorStacks = options.errorStacks !== false;
     const max = options.maxAttempts ?? 3;
     requireOption(
       max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1),
@@ -144,10 +198,16 @@ export class Retry implements PipelineStage {
     );
     this.#maxAttempts = max;
     const elapsed = options.maxElapsedMs ?? Number.POSITIVE_INFINITY;
-    requireOption(typeof elapsed === "number" && elapsed >= 0, "retry", "maxElapsedMs", elapsed, ">= 0");
+    requireOption(typeof elapsed === "number" && elapsed >= 0, "retry", "maxElapsedMs", elapsed, "a number >= 0");
     this.#maxElapsedMs = elapsed;
     const minAttempt = options.minAttemptMs ?? 0;
-    requireOption(Number.isFinite(minAttempt) && minAttempt >= 0, "retry", "minAttemptMs", minAttempt, ">= 0");
+    requireOption(
+      typeof minAttempt === "number" && Number.isFinite(minAttempt) && minAttempt >= 0,
+      "retry",
+      "minAttemptMs",
+      minAttempt,
+      "a number >= 0",
+    );
     this.#minAttemptMs = minAttempt;
     const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
     requireOption(
@@ -155,7 +215,7 @@ export class Retry implements PipelineStage {
       "retry",
       "maxRetryAfterMs",
       maxRetryAfter,
-      ">= 0",
+      "a number >= 0",
     );
     this.#maxRetryAfterMs = maxRetryAfter;
     const backoff = options.backoff;
@@ -163,19 +223,23 @@ export class Retry implements PipelineStage {
       this.#backoff = backoff as Backoff;
     } else {
       const given = (backoff ?? {}) as ExponentialBackoffOptions;
+      requireOption(typeof given === "object" && given !== null, "retry", "backoff", given, "a Backoff or options");
+      requireKnownOptions("retry backoff", given, EXPONENTIAL_BACKOFF_OPTIONS);
       this.#backoff = exponentialBackoff(
         options.random !== undefined && given.random === undefined ? { ...given, random: options.random } : given,
       );
     }
-    for (const name of ["handle", "handleResult", "retryAfterMs"] as const) {
+    for (const name of ["isFailure", "isFailureResult", "retryAfterMs"] as const) {
       const fn = options[name];
       requireOption(fn === undefined || typeof fn === "function", "retry", name, fn, "a function");
     }
-    this.#handle = options.handle ?? retryableByDefault;
-    this.#handleResult = options.handleResult;
-    this.#plain = this.#handleResult === undefined;
+    this.#isFailure = options.isFailure ?? retryableByDefault;
+    this.#isFailureResult = options.isFailureResult;
+    this.#plain = this.#isFailureResult === undefined;
     this.#retryAfterMs = options.retryAfterMs ?? defaultRetryAfter;
-    this.#idempotent = options.idempotent ?? false;
+    const idempotent = options.idempotent ?? false;
+    requireOption(typeof idempotent === "boolean", "retry", "idempotent", idempotent, "true or false");
+    this.#idempotent = idempotent;
     const budget = options.budget;
     requireOption(
       budget === undefined || (typeof budget.recordRequest === "function" && typeof budget.tryRetry === "function"),
@@ -189,10 +253,10 @@ export class Retry implements PipelineStage {
 
   on<K extends keyof RetryEvents>(type: K, listener: Listener<RetryEvents[K]>): Unsubscribe {
     const off = this.#events.on(type, listener);
-    this.#plain = this.#handleResult === undefined && !this.#events.has("success");
+    this.#plain = this.#isFailureResult === undefined && !this.#events.has("success");
     return () => {
       off();
-      this.#plain = this.#handleResult === undefined && !this.#events.has("success");
+      this.#plain = this.#isFailureResult === undefined && !this.#events.has("success");
     };
   }
 
@@ -206,9 +270,7 @@ export class Retry implements PipelineStage {
     this.#budget?.recordRequest();
     if (this.#plain) {
       // Common path: a success passes straight through; only a failure enters the retry loop.
-      // (Closures here are passed inline, never bound to a name: tsx/esbuild's keepNames
-      // would otherwise wrap each one in a defineProperty call, per call.)
-      if ((next as Next<T>).forwardsFailure === true) {
+      if ((next as Next<T>)[FORWARDS_FAILURE] === true) {
         // The stage below calls the continuation itself: no promise hop of our own.
         try {
           return (next as Next<T>)(context, (error) => this.#retry(next, context, started, { ok: false, error }));
@@ -235,7 +297,7 @@ export class Retry implements PipelineStage {
     } catch (error) {
       return this.#retry(next, context, started, { ok: false, error });
     }
-    if (this.#handleResult?.(value)) {
+    if (this.#isFailureResult?.(value)) {
       return this.#retry(next, context, started, { ok: true, value });
     }
     if (this.#events.has("success")) this.#events.emit("success", { attempts: 1 });
@@ -257,10 +319,10 @@ export class Retry implements PipelineStage {
       const execution = Execution.of(context);
       if (this.#events.has("failure")) this.#events.emit("failure", { attempt, outcome });
       if (execution.aborted) return this.#giveUp(attempt, "aborted", outcome, execution.abortError());
-      if (!outcome.ok ? !this.#handle(outcome.error) : false) return this.#giveUp(attempt, "notRetryable", outcome);
+      if (!outcome.ok ? !this.#isFailure(outcome.error) : false) return this.#giveUp(attempt, "notRetryable", outcome);
       if (attempt >= this.#maxAttempts) return this.#giveUp(attempt, "maxAttempts", outcome);
       if (!(execution.idempotent ?? this.#idempotent)) {
-        const refusal = outcome.ok ? undefined : notIdempotentError(outcome.error, attempt);
+        const refusal = outcome.ok ? undefined : notRetriedError(outcome.error, attempt, this.#errorStacks);
         return this.#giveUp(attempt, "notIdempotent", outcome, refusal);
       }
       let delay = this.#backoff.delayMs(attempt, previousDelay);
@@ -271,8 +333,8 @@ export class Retry implements PipelineStage {
         if (asked > delay) delay = asked;
       }
       const budget = started + this.#maxElapsedMs;
-      const deadline = Math.min(budget, context.deadline);
-      if (deadline !== Number.POSITIVE_INFINITY && !(this.#clock.now() + delay + this.#minAttemptMs < deadline)) {
+      const deadlineAt = Math.min(budget, context.deadlineAt);
+      if (deadlineAt !== Number.POSITIVE_INFINITY && !(this.#clock.now() + delay + this.#minAttemptMs < deadlineAt)) {
         return this.#giveUp(attempt, "deadline", outcome);
       }
       if (this.#budget !== undefined && !this.#budget.tryRetry())
@@ -289,7 +351,7 @@ export class Retry implements PipelineStage {
       if (execution.aborted) return this.#giveUp(attempt - 1, "aborted", outcome, execution.abortError());
       try {
         const value = await next(execution.withAttempt(context.attempt + attempt - 1));
-        if (this.#handleResult === undefined || !this.#handleResult(value)) {
+        if (this.#isFailureResult === undefined || !this.#isFailureResult(value)) {
           if (this.#events.has("success")) this.#events.emit("success", { attempts: attempt });
           return value;
         }
@@ -318,16 +380,32 @@ function start<T>(next: (context: ExecutionContext) => Promise<T>, context: Exec
   }
 }
 
-function notIdempotentError(cause: unknown, attempts: number): NinesError {
-  return new NinesError(
-    RESILIENCE_ERRORS.notIdempotent,
-    "retry: the operation failed and was not retried because it is not marked idempotent",
-    {
-      hint: "if repeating the call is safe, pass idempotent: true to retry() or to execute(op, signal, { idempotent: true })",
+const NOT_IDEMPOTENT_HINT =
+  "if repeating the call is safe, pass idempotent: true to retry() or to execute(op, signal, { idempotent: true })";
+
+/**
+ * The error of a failure not retried because the operation is not marked
+ * idempotent: it keeps the failure's nines code and details (so callers and
+ * outer policies classify it as the failure itself), adds why in the message
+ * and `details.notRetried`, and has the failure as its cause.
+ */
+function notRetriedError(cause: unknown, attempts: number, stack: boolean): ResilienceError {
+  const why = "not retried: the operation is not marked idempotent";
+  if (isNinesError(cause)) {
+    return new ResilienceError(cause.code, `${cause.message} (${why})`, {
+      hint: cause.hint === undefined ? NOT_IDEMPOTENT_HINT : `${NOT_IDEMPOTENT_HINT}; ${cause.hint}`,
       cause,
-      details: { attempts },
-    },
-  );
+      details: { ...cause.details, notRetried: "notIdempotent", attempts },
+      stack,
+    });
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new ResilienceError(RESILIENCE_ERRORS.notIdempotent, `retry: ${message} (${why})`, {
+    hint: NOT_IDEMPOTENT_HINT,
+    cause,
+    details: { notRetried: "notIdempotent", attempts },
+    stack,
+  });
 }
 
 /**

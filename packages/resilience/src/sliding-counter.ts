@@ -16,7 +16,7 @@ export class SlidingCounter {
   readonly #values: Float64Array;
   #head = 0;
   /** Start time of the head (newest) bucket; NaN before the first add. */
-  #headStart = Number.NaN;
+  #headStartedAt = Number.NaN;
   #total = 0;
 
   constructor(
@@ -39,12 +39,12 @@ export class SlidingCounter {
   }
 
   #rotate(now: number): void {
-    if (Number.isNaN(this.#headStart)) {
-      this.#headStart = Math.floor(now / this.bucketMs) * this.bucketMs;
+    if (Number.isNaN(this.#headStartedAt)) {
+      this.#headStartedAt = Math.floor(now / this.bucketMs) * this.bucketMs;
       return;
     }
-    if (now < this.#headStart + this.bucketMs) return;
-    const steps = Math.floor((now - this.#headStart) / this.bucketMs);
+    if (now < this.#headStartedAt + this.bucketMs) return;
+    const steps = Math.floor((now - this.#headStartedAt) / this.bucketMs);
     if (steps >= this.buckets) {
       this.#values.fill(0);
       this.#total = 0;
@@ -55,6 +55,6 @@ export class SlidingCounter {
         this.#values[this.#head] = 0;
       }
     }
-    this.#headStart += steps * this.bucketMs;
+    this.#headStartedAt += steps * this.bucketMs;
   }
 }

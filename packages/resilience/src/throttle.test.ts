@@ -90,7 +90,7 @@ describe("adaptive throttling", () => {
     assert.ok(isNinesError(error, RESILIENCE_ERRORS.throttled));
     assert.equal(error.details.probability, 0.5);
     assert.equal(error.details.retryAfterMs, 1000);
-    assert.match(error.message, /accepted 0 of 1 requests/);
+    assert.match(error.message, /accepted 0 of 1 request in the window/);
   });
 
   test("application errors count as accepted; timeouts as rejections; aborts and bulkhead rejections not at all", async () => {

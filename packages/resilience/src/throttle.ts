@@ -3,20 +3,25 @@ import {
   Events,
   isNinesError,
   type Listener,
-  NinesError,
   type Random,
+  requireKnownOptions,
   requireOption,
   systemClock,
   systemRandom,
   type Unsubscribe,
 } from "@nines/core";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import { RESILIENCE_ERRORS, ResilienceError } from "./errors.js";
 import { Execution, invokeOperation } from "./execution-context.js";
 import { startExecution } from "./pipeline.js";
 import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
 import { SlidingCounter } from "./sliding-counter.js";
 
-/** Options of {@link adaptiveThrottle}. */
+/**
+ * Options of {@link adaptiveThrottle}.
+ *
+ * @example
+ * const options: AdaptiveThrottleOptions = { k: 2, windowMs: 120_000 };
+ */
 export interface AdaptiveThrottleOptions extends PolicyEnvironment {
   /** Named in errors (default "throttle"). */
   name?: string;
@@ -29,20 +34,33 @@ export interface AdaptiveThrottleOptions extends PolicyEnvironment {
   /** The coin (default the system random). */
   random?: Random;
   /**
-   * Errors that mean the backend did NOT accept the request (default: server
-   * overload `NINES_RESILIENCE_OVERLOADED` and timeouts `NINES_RESILIENCE_TIMEOUT`).
+   * Which errors count as failures here, that is as the backend NOT
+   * accepting the request (default: server overload
+   * `NINES_RESILIENCE_OVERLOADED` and timeouts `NINES_RESILIENCE_TIMEOUT`).
    * Any other error still means the backend accepted the request.
    */
-  isRejection?: (error: unknown) => boolean;
+  isFailure?: (error: unknown) => boolean;
 }
 
-/** Events of the throttle, for metrics. */
+const KNOWN_OPTIONS = ["name", "k", "windowMs", "buckets", "random", "isFailure", "clock", "errorStacks"];
+
+/**
+ * Events of the throttle, for metrics.
+ *
+ * @example
+ * throttle.on("throttled", ({ probability }) => metrics.throttled.inc({ probability }));
+ */
 export interface AdaptiveThrottleEvents {
   /** The call was rejected locally with `probability`. */
   throttled: { probability: number; requests: number; accepts: number };
 }
 
-/** What the throttle holds now. */
+/**
+ * What the throttle holds now.
+ *
+ * @example
+ * const { probability } = throttle.snapshot();
+ */
 export interface AdaptiveThrottleSnapshot {
   requests: number;
   accepts: number;
@@ -58,7 +76,7 @@ const NOT_SENT = new Set<string>([
   RESILIENCE_ERRORS.throttled,
 ]);
 
-function defaultRejection(error: unknown): boolean {
+function defaultFailure(error: unknown): boolean {
   return isNinesError(error, RESILIENCE_ERRORS.overloaded) || isNinesError(error, RESILIENCE_ERRORS.timeout);
 }
 
@@ -71,34 +89,49 @@ function defaultRejection(error: unknown): boolean {
  * with `NINES_RESILIENCE_THROTTLED`. The coin is the injected `Random`: a
  * call is rejected when `random.next() < probability`.
  *
- * Counting, per finished call: success, or an error that is not a rejection:
- * requests + 1 and accepts + 1. A rejection (`isRejection`, or the context
+ * Counting, per finished call: success, or an error that is not a failure:
+ * requests + 1 and accepts + 1. A failure (`isFailure`, or the context
  * aborted by a timeout): requests + 1. A local rejection: requests + 1.
  * Not counted: caller aborts, a lost hedge, bulkhead full, circuit open,
  * an inner throttle's rejection.
  *
  * @example
  * const throttle = adaptiveThrottle({ k: 2, windowMs: 120_000 });
- * const policy = wrap(retry({ idempotent: true, budget }), throttle, timeout({ ms: 500 }));
+ * const policy = wrap(retry({ idempotent: true, budget }), throttle, timeout({ timeoutMs: 500 }));
  */
 export class AdaptiveThrottle implements PipelineStage {
   readonly name: string;
   readonly k: number;
   readonly #clock: Clock;
+  readonly #errorStacks: boolean;
   readonly #random: Random;
   readonly #requests: SlidingCounter;
   readonly #accepts: SlidingCounter;
-  readonly #isRejection: (error: unknown) => boolean;
+  readonly #isFailure: (error: unknown) => boolean;
   readonly #events = new Events<AdaptiveThrottleEvents>();
   readonly #head: (context: ExecutionContext) => Promise<unknown>;
 
   constructor(options: AdaptiveThrottleOptions = {}) {
+    requireOption(typeof options === "object" && options !== null, "adaptiveThrottle", "options", options, "an object");
+    requireKnownOptions("adaptiveThrottle", options, KNOWN_OPTIONS);
     this.name = options.name ?? "throttle";
     this.k = options.k ?? 2;
     const windowMs = options.windowMs ?? 120_000;
     const buckets = options.buckets ?? 120;
-    requireOption(Number.isFinite(this.k) && this.k >= 1, "adaptiveThrottle", "k", this.k, ">= 1");
-    requireOption(Number.isFinite(windowMs) && windowMs > 0, "adaptiveThrottle", "windowMs", windowMs, "> 0");
+    requireOption(
+      typeof this.k === "number" && Number.isFinite(this.k) && this.k >= 1,
+      "adaptiveThrottle",
+      "k",
+      this.k,
+      "a number >= 1",
+    );
+    requireOption(
+      typeof windowMs === "number" && Number.isFinite(windowMs) && windowMs > 0,
+      "adaptiveThrottle",
+      "windowMs",
+      windowMs,
+      "a number > 0",
+    );
     requireOption(
       Number.isInteger(buckets) && buckets >= 1 && buckets <= 10_000,
       "adaptiveThrottle",
@@ -107,8 +140,16 @@ export class AdaptiveThrottle implements PipelineStage {
       "an integer in 1..10000",
     );
     this.#clock = options.clock ?? systemClock;
+    this.#errorStacks = options.errorStacks !== false;
     this.#random = options.random ?? systemRandom;
-    this.#isRejection = options.isRejection ?? defaultRejection;
+    requireOption(
+      options.isFailure === undefined || typeof options.isFailure === "function",
+      "adaptiveThrottle",
+      "isFailure",
+      options.isFailure,
+      "a function",
+    );
+    this.#isFailure = options.isFailure ?? defaultFailure;
     this.#requests = new SlidingCounter(windowMs, buckets);
     this.#accepts = new SlidingCounter(windowMs, buckets);
     this.#head = (context) => this.run(invokeOperation, context);
@@ -166,7 +207,7 @@ export class AdaptiveThrottle implements PipelineStage {
       seen = reason;
     }
     const now = this.#clock.now();
-    if (this.#isRejection(seen)) {
+    if (this.#isFailure(seen)) {
       this.#requests.add(now, 1);
       return;
     }
@@ -175,15 +216,16 @@ export class AdaptiveThrottle implements PipelineStage {
     this.#accepts.add(now, 1);
   }
 
-  #reject(probability: number, requests: number, accepts: number): NinesError {
+  #reject(probability: number, requests: number, accepts: number): ResilienceError {
     if (this.#events.has("throttled")) this.#events.emit("throttled", { probability, requests, accepts });
     const percent = Math.round(probability * 1000) / 10;
-    return new NinesError(
+    return new ResilienceError(
       RESILIENCE_ERRORS.throttled,
-      `adaptive throttle "${this.name}" rejected the call locally: the backend accepted ${accepts} of ${requests} requests in the window, so ${percent}% of calls are rejected before they are sent`,
+      `adaptive throttle "${this.name}" rejected the call locally: the backend accepted ${accepts} of ${requests} ${requests === 1 ? "request" : "requests"} in the window, so ${percent}% of calls are rejected before they are sent`,
       {
         hint: "the dependency is rejecting requests (overloaded); back off, or serve a fallback",
         details: { throttle: this.name, probability, requests, accepts, retryAfterMs: this.#requests.bucketMs },
+        stack: this.#errorStacks,
       },
     );
   }

@@ -28,7 +28,7 @@ function track<T>(clock: ManualClock, promise: Promise<T>) {
 describe("timeout: aggressive", () => {
   test("rejects with TIMEOUT at exactly ms even when the operation ignores its signal", async () => {
     const clock = new ManualClock();
-    const policy = timeout({ ms: 100, clock });
+    const policy = timeout({ timeoutMs: 100, clock });
     let seen: ExecutionContext | undefined;
     const state = track(
       clock,
@@ -50,14 +50,14 @@ describe("timeout: aggressive", () => {
 
   test("returns the value when the operation answers in time; the deadline is visible to it", async () => {
     const clock = new ManualClock(5000);
-    const policy = timeout({ ms: 100, clock });
+    const policy = timeout({ timeoutMs: 100, clock });
     const seen: number[] = [];
     const state = track(
       clock,
       policy.execute(async (context) => {
-        seen.push(context.deadline, context.remaining());
+        seen.push(context.deadlineAt, context.remainingMs());
         await clock.sleep(40);
-        seen.push(context.remaining());
+        seen.push(context.remainingMs());
         return "ok";
       }),
     );
@@ -71,14 +71,14 @@ describe("timeout: aggressive", () => {
     const clock = new ManualClock();
     const error = new Error("boom");
     await assert.rejects(
-      timeout({ ms: 100, clock }).execute(() => Promise.reject(error)),
+      timeout({ timeoutMs: 100, clock }).execute(() => Promise.reject(error)),
       (e) => e === error,
     );
   });
 
   test("one shared timer serves many calls; each expires at its own deadline", async () => {
     const clock = new ManualClock();
-    const policy = timeout({ ms: 100, clock });
+    const policy = timeout({ timeoutMs: 100, clock });
     const states = [];
     for (let i = 0; i < 5; i++) {
       states.push(
@@ -100,7 +100,7 @@ describe("timeout: aggressive", () => {
 
   test("calls that finish early leave nothing to expire", async () => {
     const clock = new ManualClock();
-    const policy = timeout({ ms: 100, clock });
+    const policy = timeout({ timeoutMs: 100, clock });
     let expired = 0;
     policy.on("timeout", () => expired++);
     for (let i = 0; i < 3; i++) assert.equal(await policy.execute(() => i), i);
@@ -113,7 +113,7 @@ describe("timeout: aggressive", () => {
 describe("timeout: cooperative", () => {
   test("aborts the signal at ms and rejects with TIMEOUT when the operation stops", async () => {
     const clock = new ManualClock();
-    const policy = timeout({ ms: 100, clock, mode: "cooperative" });
+    const policy = timeout({ timeoutMs: 100, clock, mode: "cooperative" });
     const state = track(
       clock,
       policy.execute(({ signal }) => clock.sleep(1000, signal)),
@@ -125,7 +125,7 @@ describe("timeout: cooperative", () => {
 
   test("waits for an operation that ignores its signal and returns its value", async () => {
     const clock = new ManualClock();
-    const policy = timeout({ ms: 100, clock, mode: "cooperative" });
+    const policy = timeout({ timeoutMs: 100, clock, mode: "cooperative" });
     let signal: AbortSignal | undefined;
     const state = track(
       clock,
@@ -145,12 +145,12 @@ describe("timeout: cooperative", () => {
 describe("timeout: deadlines through the pipeline", () => {
   test("an inner timeout never outlives an outer one: the operation sees the earlier deadline", async () => {
     const clock = new ManualClock();
-    const policy = wrap(timeout({ ms: 300, clock }), timeout({ ms: 1000, clock }));
+    const policy = wrap(timeout({ timeoutMs: 300, clock }), timeout({ timeoutMs: 1000, clock }));
     const seen: number[] = [];
     const state = track(
       clock,
       policy.execute((context) => {
-        seen.push(context.deadline, context.remaining());
+        seen.push(context.deadlineAt, context.remainingMs());
         return clock.sleep(5000, context.signal);
       }),
     );
@@ -163,24 +163,24 @@ describe("timeout: deadlines through the pipeline", () => {
   test("overall deadline outside, per-attempt timeout inside a retry: exact timeline", async () => {
     const clock = new ManualClock();
     const policy = wrap(
-      timeout({ ms: 1000, clock }),
+      timeout({ timeoutMs: 1000, clock }),
       retry({ clock, idempotent: true, maxAttempts: 10, backoff: { initialDelayMs: 100, jitter: "none" } }),
-      timeout({ ms: 200, clock }),
+      timeout({ timeoutMs: 200, clock }),
     );
-    const attempts: { at: number; attempt: number; remaining: number }[] = [];
+    const attempts: { at: number; attempt: number; remainingMs: number }[] = [];
     const state = track(
       clock,
-      policy.execute(({ signal, attempt, remaining }) => {
-        attempts.push({ at: clock.now(), attempt, remaining: remaining() });
+      policy.execute(({ signal, attempt, remainingMs }) => {
+        attempts.push({ at: clock.now(), attempt, remainingMs: remainingMs() });
         return clock.sleep(10_000, signal);
       }),
     );
     await clock.runAll();
     // Attempts time out at +200, then wait 100, 200, 400: starts at 0, 300, 700; the next would start at 1300 > 1000.
     assert.deepEqual(attempts, [
-      { at: 0, attempt: 1, remaining: 200 },
-      { at: 300, attempt: 2, remaining: 200 },
-      { at: 700, attempt: 3, remaining: 200 },
+      { at: 0, attempt: 1, remainingMs: 200 },
+      { at: 300, attempt: 2, remainingMs: 200 },
+      { at: 700, attempt: 3, remainingMs: 200 },
     ]);
     assert.equal(state.at, 900);
     assert.ok(isNinesError(state.error, TIMEOUT));
@@ -190,7 +190,7 @@ describe("timeout: deadlines through the pipeline", () => {
   test("the overall deadline aborts a running attempt and no retry follows", async () => {
     const clock = new ManualClock();
     const policy = wrap(
-      timeout({ ms: 250, clock }),
+      timeout({ timeoutMs: 250, clock }),
       retry({ clock, idempotent: true, maxAttempts: 10, backoff: { initialDelayMs: 50, jitter: "none" } }),
     );
     const starts: number[] = [];
@@ -213,7 +213,7 @@ describe("timeout: deadlines through the pipeline", () => {
   test("a caller abort is ABORTED, not TIMEOUT", async () => {
     const clock = new ManualClock();
     const controller = new AbortController();
-    const policy = timeout({ ms: 100, clock, mode: "cooperative" });
+    const policy = timeout({ timeoutMs: 100, clock, mode: "cooperative" });
     const state = track(
       clock,
       policy.execute(({ signal }) => clock.sleep(1000, signal), controller.signal),
@@ -228,10 +228,10 @@ describe("timeout: deadlines through the pipeline", () => {
 
 test("timeout: options are validated when built", () => {
   for (const [options, option] of [
-    [{ ms: 0 }, "ms"],
-    [{ ms: -5 }, "ms"],
-    [{ ms: Number.POSITIVE_INFINITY }, "ms"],
-    [{ ms: 10, mode: "lazy" }, "mode"],
+    [{ timeoutMs: 0 }, "timeoutMs"],
+    [{ timeoutMs: -5 }, "timeoutMs"],
+    [{ timeoutMs: Number.POSITIVE_INFINITY }, "timeoutMs"],
+    [{ timeoutMs: 10, mode: "lazy" }, "mode"],
   ] as const) {
     assert.throws(
       () => timeout(options as never),

@@ -2,15 +2,17 @@ import {
   type Clock,
   Events,
   type Listener,
-  NinesError,
+  type NinesError,
+  requireKnownOptions,
   requireOption,
   systemClock,
   type Timer,
   type Unsubscribe,
 } from "@nines/core";
 import { Deadline, DeadlineQueue } from "./deadline-queue.js";
-import { RESILIENCE_ERRORS } from "./errors.js";
+import { RESILIENCE_ERRORS, ResilienceError } from "./errors.js";
 import { Execution } from "./execution-context.js";
+import { forwardFailures } from "./forwarding.js";
 import { Pipeline } from "./pipeline.js";
 import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, PolicyEnvironment } from "./policy.js";
 
@@ -21,15 +23,27 @@ import type { ExecuteOptions, ExecutionContext, Operation, PipelineStage, Policy
  */
 export type TimeoutMode = "aggressive" | "cooperative";
 
-/** Options of {@link timeout}. */
+/**
+ * Options of {@link timeout}.
+ *
+ * @example
+ * const options: TimeoutOptions = { timeoutMs: 500, mode: "cooperative" };
+ */
 export interface TimeoutOptions extends PolicyEnvironment {
-  /** Milliseconds the wrapped part may take (> 0). */
-  ms: number;
+  /** Milliseconds the wrapped part may take (a number > 0). */
+  timeoutMs: number;
   /** Default "aggressive". */
   mode?: TimeoutMode;
 }
 
-/** Events a timeout emits. */
+const KNOWN_OPTIONS = ["timeoutMs", "mode", "clock", "errorStacks"];
+
+/**
+ * Events a timeout emits.
+ *
+ * @example
+ * policy.on("timeout", ({ timeoutMs }) => metrics.timeouts.inc({ timeoutMs }));
+ */
 export interface TimeoutEvents {
   /** The time ran out; `timeoutMs` is the time the wrapped part had (its own or what the outer deadline left). */
   timeout: { timeoutMs: number };
@@ -39,28 +53,40 @@ export interface TimeoutEvents {
  * Bounds the time of what it wraps. Outside a retry it is the overall
  * deadline of the execution, inside it bounds each attempt; either way the
  * deadline is carried down the pipeline: the operation sees it as
- * `context.deadline` and `context.remaining()`, retries never sleep past it,
+ * `context.deadlineAt` and `context.remainingMs()`, retries never sleep past it,
  * and an inner timeout never outlives an outer one. When the time is up the
  * context's signal aborts with, and the execution rejects with,
  * `NINES_RESILIENCE_TIMEOUT` (`details.timeoutMs`).
  *
  * @example
- * const policy = wrap(timeout({ ms: 2000 }), retry({ idempotent: true }), timeout({ ms: 500, mode: "cooperative" }));
- * await policy.execute(({ signal, remaining }) => db.query(sql, { signal, timeoutMs: remaining() }));
+ * const policy = wrap(timeout({ timeoutMs: 2000 }), retry({ idempotent: true }), timeout({ timeoutMs: 500, mode: "cooperative" }));
+ * await policy.execute(({ signal, remainingMs }) => db.query(sql, { signal, timeoutMs: remainingMs() }));
  */
 export class Timeout implements PipelineStage {
-  readonly ms: number;
+  readonly timeoutMs: number;
   readonly mode: TimeoutMode;
-  /** Honours `run`'s `onFailure` (one promise hop with a retry right above). */
-  readonly forwardsFailure = true;
   readonly #clock: Clock;
+  readonly #errorStacks: boolean;
   readonly #events = new Events<TimeoutEvents>();
   readonly #deadlines: DeadlineQueue;
+  /** Aborts a call's child context when its time is up (shared by every call: no closure per call). */
+  readonly #expire = (call: TimedCall): void => {
+    const error = this.#timeoutError(call.child, call.wait);
+    call.reject?.(error);
+  };
   #alone: Pipeline | undefined;
 
   constructor(options: TimeoutOptions) {
     requireOption(typeof options === "object" && options !== null, "timeout", "options", options, "an object");
-    requireOption(Number.isFinite(options.ms) && options.ms > 0, "timeout", "ms", options.ms, "> 0");
+    requireKnownOptions("timeout", options, KNOWN_OPTIONS);
+    const timeoutMs = options.timeoutMs;
+    requireOption(
+      typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0,
+      "timeout",
+      "timeoutMs",
+      timeoutMs,
+      "a number > 0",
+    );
     const mode = options.mode ?? "aggressive";
     requireOption(
       mode === "aggressive" || mode === "cooperative",
@@ -69,10 +95,12 @@ export class Timeout implements PipelineStage {
       mode,
       "aggressive or cooperative",
     );
-    this.ms = options.ms;
+    this.timeoutMs = timeoutMs;
     this.mode = mode;
     this.#clock = options.clock ?? systemClock;
+    this.#errorStacks = options.errorStacks !== false;
     this.#deadlines = new DeadlineQueue(this.#clock);
+    forwardFailures(this, (next, context, onFailure) => this.#run(next, context, onFailure));
   }
 
   on<K extends keyof TimeoutEvents>(type: K, listener: Listener<TimeoutEvents[K]>): Unsubscribe {
@@ -84,23 +112,30 @@ export class Timeout implements PipelineStage {
     return this.#alone.execute(operation, signal, options);
   }
 
-  run<T>(
+  run<T>(next: (context: ExecutionContext) => Promise<T>, context: ExecutionContext): Promise<T> {
+    return this.#run(next, context, undefined);
+  }
+
+  #run<T>(
     next: (context: ExecutionContext) => Promise<T>,
     context: ExecutionContext,
-    onFailure?: (error: unknown) => Promise<T>,
+    onFailure: ((error: unknown) => Promise<T>) | undefined,
   ): Promise<T> {
     const now = this.#clock.now();
-    const child = Execution.of(context).withDeadline(now + this.ms, this.#clock);
-    const wait = child.deadline - now;
+    const child = Execution.of(context).withDeadline(now + this.timeoutMs, this.#clock);
+    const wait = child.deadlineAt - now;
     if (!(wait > 0)) {
       // The outer deadline has already passed: do not start what cannot finish.
-      const error = this.expire(child, 0);
+      const error = this.#timeoutError(child, 0);
       child.dispose();
       return onFailure === undefined ? Promise.reject(error) : onFailure(error);
     }
-    const call = new TimedCall(child.deadline, child, wait, this);
-    if (wait === this.ms && child.deadline >= this.#deadlines.lastDeadline) {
-      this.#deadlines.add(call, now);
+    const call = new TimedCall(child.deadlineAt, child, wait, this.#expire);
+    // Watched after the operation started and its continuation was registered: see DeadlineQueue.
+    const result =
+      this.mode === "aggressive" ? this.#aggressive(next, call, onFailure) : this.#cooperative(next, call, onFailure);
+    if (wait === this.timeoutMs && call.deadlineAt >= this.#deadlines.lastDeadlineAt) {
+      this.#deadlines.add(call);
     } else {
       // Cut short by an outer deadline (or the clock stepped back): out of order, so a timer of its own.
       call.timer = this.#clock.schedule(wait, () => {
@@ -108,9 +143,7 @@ export class Timeout implements PipelineStage {
         call.expire();
       });
     }
-    return this.mode === "aggressive"
-      ? this.#aggressive(next, call, onFailure)
-      : this.#cooperative(next, call, onFailure);
+    return result;
   }
 
   #cooperative<T>(
@@ -163,14 +196,15 @@ export class Timeout implements PipelineStage {
     call.child.dispose();
   }
 
-  /** @internal Aborts the child with a timeout error and returns the error. */
-  expire(child: Execution, timeoutMs: number): NinesError {
-    const error = new NinesError(
+  /** Aborts the child with a timeout error and returns the error. */
+  #timeoutError(child: Execution, timeoutMs: number): NinesError {
+    const error = new ResilienceError(
       RESILIENCE_ERRORS.timeout,
-      `timeout: the operation did not finish within ${timeoutMs} ms (timeout ${this.ms} ms, ${this.mode})`,
+      `timeout: the operation did not finish within ${timeoutMs} ms (timeoutMs ${this.timeoutMs}, ${this.mode})`,
       {
-        hint: "raise the timeout, make the dependency faster, or check the outer deadline that bounds this one",
-        details: { timeoutMs, configuredMs: this.ms, mode: this.mode },
+        hint: "raise timeoutMs, make the dependency faster, or check the outer deadline that bounds this one",
+        details: { timeoutMs, configuredMs: this.timeoutMs, mode: this.mode },
+        stack: this.#errorStacks,
       },
     );
     child.abort(error);
@@ -183,17 +217,13 @@ export class Timeout implements PipelineStage {
  * Builds a {@link Timeout}; options are validated here.
  *
  * @example
- * const perAttempt = timeout({ ms: 300, clock });
+ * const perAttempt = timeout({ timeoutMs: 300, clock });
  */
 export function timeout(options: TimeoutOptions): Timeout {
   return new Timeout(options);
 }
 
-/**
- * The time running out and the operation failing may both happen: the
- * continuation runs once. (Made here so the closure is anonymous: a named
- * closure costs a defineProperty per call under tsx/esbuild's keepNames.)
- */
+/** The time running out and the operation failing may both happen: the continuation runs once. */
 function continueOnce<T>(resolve: (value: Promise<T>) => void, onFailure: (error: unknown) => Promise<T>) {
   let failed = false;
   return (error: unknown): void => {
@@ -216,21 +246,20 @@ function start<T>(next: (context: ExecutionContext) => Promise<T>, context: Exec
 class TimedCall extends Deadline {
   readonly child: Execution;
   readonly wait: number;
-  readonly stage: Timeout;
+  readonly #onExpire: (call: TimedCall) => void;
   /** Set when the call has a timer of its own instead of a place in the stage's queue. */
   timer: Timer | undefined = undefined;
   /** Aggressive mode: rejects the stage's promise at once when the time is up. */
   reject: ((error: unknown) => void) | undefined = undefined;
 
-  constructor(deadline: number, child: Execution, wait: number, stage: Timeout) {
-    super(deadline);
+  constructor(deadlineAt: number, child: Execution, wait: number, onExpire: (call: TimedCall) => void) {
+    super(deadlineAt);
     this.child = child;
     this.wait = wait;
-    this.stage = stage;
+    this.#onExpire = onExpire;
   }
 
   expire(): void {
-    const error = this.stage.expire(this.child, this.wait);
-    this.reject?.(error);
+    this.#onExpire(this);
   }
 }

@@ -162,7 +162,7 @@ describe("docs/resilience.md examples", () => {
           cache: { get: () => ["cached"] },
           key: "k",
           url: base,
-          window: { kind: "consecutive", threshold: 5 },
+          window: { kind: "consecutive", failureThreshold: 5 },
         };
         try {
           results.set(block.line, await run(block, extra));
@@ -176,7 +176,7 @@ describe("docs/resilience.md examples", () => {
       assert.equal(listed.length, 1);
       assert.ok(
         (listed[0]?.timeoutMs ?? 0) > 0 && (listed[0]?.timeoutMs ?? 0) <= 2000,
-        "remaining() under the 2 s deadline",
+        "remainingMs() under the 2 s deadline",
       );
       assert.equal(retries, 0, "no retry on a success");
       const budget = [...results.values()].find((r) => "budget" in r && "retries" in r);

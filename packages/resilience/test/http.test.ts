@@ -8,8 +8,9 @@ import {
   circuitBreaker,
   constantBackoff,
   type ExecutionContext,
-  HTTP_STATUS_ERROR,
   httpFetch,
+  httpStatusError,
+  networkErrorOfKind,
   RESILIENCE_ERRORS,
   retry,
   wrap,
@@ -89,7 +90,7 @@ after(async () => {
 });
 
 function contextWith(signal: AbortSignal = new AbortController().signal): ExecutionContext {
-  return { signal, attempt: 1, deadline: Number.POSITIVE_INFINITY, remaining: () => Number.POSITIVE_INFINITY };
+  return { signal, attempt: 1, deadlineAt: Number.POSITIVE_INFINITY, remainingMs: () => Number.POSITIVE_INFINITY };
 }
 
 /** The server's view of the exchange, failing if the client has not closed it within 2 s (a guard, not a wait). */
@@ -136,7 +137,7 @@ for (const impl of implementations) {
     test("a retryable status throws NINES_RESILIENCE_HTTP_STATUS and cancels the body (the server sees the exchange cut)", async () => {
       const before = seen.length;
       const error = await thrown(get(contextWith(), `${base}/broken-stream`));
-      assert.ok(isNinesError(error, HTTP_STATUS_ERROR), String(error));
+      assert.ok(isNinesError(error, RESILIENCE_ERRORS.httpStatus), String(error));
       assert.equal(error.details.status, 500);
       assert.match(error.message, /GET http:\/\/127\.0\.0\.1:\d+\/broken-stream answered 500/);
       assert.equal(await cutShortSoon(seen[before]), true);
@@ -163,7 +164,7 @@ for (const impl of implementations) {
     });
 
     test("a plain 503 (no header, no Retry-After) is a dependency failure for the breaker; a shed one is not", async () => {
-      const breaker = circuitBreaker({ clock, window: { kind: "consecutive", threshold: 2 } });
+      const breaker = circuitBreaker({ clock, window: { kind: "consecutive", failureThreshold: 2 } });
       for (let i = 0; i < 5; i++) await thrown(breaker.execute((c) => get(c, `${base}/shed`)));
       assert.equal(breaker.state, "closed");
       await thrown(breaker.execute((c) => get(c, `${base}/plain-503`)));
@@ -173,7 +174,7 @@ for (const impl of implementations) {
 
     test("retryable statuses are configurable", async () => {
       const teapots = httpFetch({ fetch: impl.fetch, retryableStatuses: [418] });
-      assert.ok(isNinesError(await thrown(teapots(contextWith(), `${base}/teapot`)), HTTP_STATUS_ERROR));
+      assert.ok(isNinesError(await thrown(teapots(contextWith(), `${base}/teapot`)), RESILIENCE_ERRORS.httpStatus));
       const down = await teapots(contextWith(), `${base}/plain-503`);
       assert.equal(down.status, 503);
       await down.body?.cancel();
@@ -206,7 +207,7 @@ test("undici with one connection: discarded bodies free the socket for the next 
   const get = httpFetch({ fetch: (input: string, init?: object) => undiciFetch(input, { ...init, dispatcher }) });
   try {
     for (let i = 0; i < 5; i++)
-      assert.ok(isNinesError(await thrown(get(contextWith(), `${base}/broken-stream`)), HTTP_STATUS_ERROR));
+      assert.ok(isNinesError(await thrown(get(contextWith(), `${base}/broken-stream`)), RESILIENCE_ERRORS.httpStatus));
     const ok = await get(contextWith(), `${base}/ok`);
     assert.equal(await ok.text(), "hello");
   } finally {
@@ -223,6 +224,39 @@ test("rejects bad options", () => {
 
 test("docs/resilience.md lists the HTTP helper's own code and header", () => {
   const docs = readFileSync(new URL("../../../docs/resilience.md", import.meta.url), "utf8");
-  assert.ok(docs.includes(`\`${HTTP_STATUS_ERROR}\``));
+  assert.ok(docs.includes(`\`${RESILIENCE_ERRORS.httpStatus}\``));
   assert.ok(docs.includes("`x-nines-rejected`"));
+});
+
+describe("httpStatusError: the mapping httpFetch uses, for code that stands in for HTTP", () => {
+  test("gives the error httpFetch throws for the same answer", async () => {
+    const answers: [string, Parameters<typeof httpStatusError>[0]][] = [
+      [
+        "/shed",
+        { status: 503, statusText: "Service Unavailable", url: `${base}/shed`, rejected: "shed", retryAfterMs: 2000 },
+      ],
+      ["/plain-503", { status: 503, statusText: "Service Unavailable", url: `${base}/plain-503` }],
+    ];
+    const get = httpFetch();
+    for (const [path, answer] of answers) {
+      const thrown = await get(contextWith(), `${base}${path}`).then(
+        () => assert.fail(`${path} should fail`),
+        (error: unknown) => error,
+      );
+      const built = httpStatusError(answer);
+      assert.ok(isNinesError(thrown));
+      assert.deepEqual(
+        [built.code, built.message, built.hint, built.details],
+        [thrown.code, thrown.message, thrown.hint, thrown.details],
+      );
+    }
+  });
+
+  test("networkErrorOfKind builds the network error of a refused connection, stack or not", () => {
+    const refused = networkErrorOfKind("refused", "GET http://orders/", { causeCode: "ECONNREFUSED", stack: false });
+    assert.ok(isNinesError(refused, RESILIENCE_ERRORS.network));
+    assert.equal(refused.message, "GET http://orders/ failed: the connection was refused (ECONNREFUSED)");
+    assert.deepEqual(refused.details, { kind: "refused", causeCode: "ECONNREFUSED", request: "GET http://orders/" });
+    assert.doesNotMatch(String(refused.stack), /\n\s+at /);
+  });
 });

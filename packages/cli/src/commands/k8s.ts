@@ -1,27 +1,21 @@
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { isNinesError, NinesError } from "@nines/core";
-import {
-  buildManifests,
-  checkManifests,
-  type K8sOptions,
-  loadSpec,
-  renderManifestFiles,
-  type Spec,
-} from "@nines/planner";
-import { type Command, EXIT } from "../command.js";
-import { specPath } from "../spec-path.js";
-import { writeOutput } from "../write-output.js";
+import { buildManifests, checkManifests, type K8sOptions, renderManifestFiles } from "@nines/planner";
+import { defineCommand } from "../define-command.js";
+import { EXIT } from "../errors.js";
+import { plural } from "../plural.js";
+import { readSpec } from "../spec-input.js";
+import { writeFiles } from "../write-files.js";
 
 const usage = `Usage: nines k8s FILE --out DIR [options]
 
-Writes Kubernetes manifests for every service of a reliability spec, one
-file per service (DIR/<service>.yaml): a Deployment (replicas = instances x
-zones, spread across the spec's zones, probes from health and startup), a
-Service, a PodDisruptionBudget (one unit of deployment out at a time) and a
-HorizontalPodAutoscaler from autoscale. The objects are checked first
-(selectors, drainable budgets, satisfiable spread, autoscaler bounds, probe
-ports); nothing is written when a check fails.
+Writes Kubernetes manifests for every service of a reliability spec (a file,
+or - for standard input), one file per service (DIR/<service>.yaml): a
+Deployment (replicas = instances x zones, spread across the spec's zones,
+probes from health and startup), a Service, a PodDisruptionBudget (one unit
+of deployment out at a time) and a HorizontalPodAutoscaler from autoscale.
+The objects are checked first (selectors, drainable budgets, satisfiable
+spread, autoscaler bounds, probe ports); nothing is written when a check
+fails, and either every file is written or none.
 
 Options:
   --out DIR          directory to write to (created when missing)
@@ -29,80 +23,87 @@ Options:
   --image TEMPLATE   container image; {service} and {system} are replaced
                      (default {system}/{service}:latest)
   --port N           the container's HTTP port (default 8080)
-  --cpu Q            CPU request per pod (default 500m)
-  --memory Q         memory request per pod (default 512Mi)
+  --cpu Q            CPU request per pod, a Kubernetes quantity (default 500m)
+  --memory Q         memory request per pod, a Kubernetes quantity (default 512Mi)
   --liveness PATH    liveness endpoint (default /livez)
   -h, --help         show this help
 
 Exit status: 0 written, 1 a check failed (nothing written), 2 invalid spec or options.
 `;
 
-/** A file that cannot be written: the path given is the problem (exit 2), never a bug. */
-function write(path: string, shown: string, content: string): Promise<void> {
-  return writeOutput(path, shown, content, "NINES_K8S_WRITE_FAILED");
-}
-
-function usageError(message: string, hint: string): NinesError {
-  return new NinesError("NINES_K8S_USAGE", message, { hint, details: { exitCode: EXIT.usage } });
-}
+/** A Kubernetes namespace: an RFC 1123 label. */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Kubernetes resource quantity (`500m`, `0.5`, `512Mi`, `1G`, `1e3`). */
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
+/** An image reference (with the {service} and {system} placeholders): no spaces or control characters. */
+const IMAGE = /^[A-Za-z0-9{][A-Za-z0-9._\-/:@{}]*$/;
 
 /**
  * `nines k8s FILE --out DIR`: Kubernetes manifests from the spec, checked,
- * then written atomically.
+ * then written all or nothing.
  *
  * @example
  * // nines k8s examples/clicktravel/nines.yaml --out out/k8s --image ghcr.io/acme/{service}:1.0
  */
-export const k8s: Command = {
+export const k8s = defineCommand({
   name: "k8s",
   summary: "write Kubernetes manifests (Deployment, PDB, HPA, Service) for a spec",
   usage,
+  options: {
+    out: { type: "string" },
+    namespace: { type: "string" },
+    image: { type: "string" },
+    port: { type: "string" },
+    cpu: { type: "string" },
+    memory: { type: "string" },
+    liveness: { type: "string" },
+  },
   async run(args, io) {
-    let values: ReturnType<typeof parse>["values"];
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parse(args));
-    } catch (error) {
-      throw usageError(
-        error instanceof Error ? error.message : String(error),
-        "run 'nines k8s --help' for the options",
+    const [file] = args.expect("FILE");
+    const out = args.required("out", "DIR");
+    const { namespace, image, cpu, memory, liveness } = args.values;
+    if (namespace !== undefined && !NAMESPACE.test(namespace)) {
+      throw args.error(
+        `--namespace must be a DNS label (lower-case letters, digits and '-', at most 63), got ${JSON.stringify(namespace)}`,
+        "pass e.g. --namespace travel",
       );
     }
-    if (positionals.length !== 1)
-      throw usageError("expected one spec file", "run e.g. 'nines k8s nines.yaml --out k8s'");
-    if (values.out === undefined) throw usageError("missing --out DIR", "run e.g. 'nines k8s nines.yaml --out k8s'");
-    const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
-      throw usageError(`--port must be an integer in [1, 65535], got '${values.port}'`, "pass e.g. --port 8080");
+    if (image !== undefined && !IMAGE.test(image)) {
+      throw args.error(
+        `--image must be an image reference without spaces or control characters, got ${JSON.stringify(image)}`,
+        "pass e.g. --image ghcr.io/acme/{service}:1.0",
+      );
+    }
+    for (const [name, value, example] of [
+      ["cpu", cpu, "500m"],
+      ["memory", memory, "512Mi"],
+    ] as const) {
+      if (value !== undefined && !QUANTITY.test(value)) {
+        throw args.error(
+          `--${name} must be a Kubernetes quantity, got ${JSON.stringify(value)}`,
+          `pass e.g. --${name} ${example}`,
+        );
+      }
+    }
+    if (liveness !== undefined && !/^\/\S*$/.test(liveness)) {
+      throw args.error(
+        `--liveness must be a path starting with /, got ${JSON.stringify(liveness)}`,
+        "pass e.g. --liveness /livez",
+      );
+    }
+    const port = args.wholeNumber("port", 1);
+    if (port !== undefined && port > 65_535) {
+      throw args.error(`--port must be an integer in [1, 65535], got '${args.values.port}'`, "pass e.g. --port 8080");
     }
     const options: K8sOptions = {
-      ...(values.namespace !== undefined && { namespace: values.namespace }),
-      ...(values.image !== undefined && { image: values.image }),
+      ...(namespace !== undefined && { namespace }),
+      ...(image !== undefined && { image }),
       ...(port !== undefined && { port }),
-      ...(values.cpu !== undefined && { cpu: values.cpu }),
-      ...(values.memory !== undefined && { memory: values.memory }),
-      ...(values.liveness !== undefined && { liveness: values.liveness }),
+      ...(cpu !== undefined && { cpu }),
+      ...(memory !== undefined && { memory }),
+      ...(liveness !== undefined && { liveness }),
     };
-    const file = positionals[0]!;
-    let spec: Spec;
-    try {
-      spec = loadSpec(specPath(io.cwd, file));
-    } catch (error) {
-      if (isNinesError(error) && Array.isArray(error.details["errors"])) {
-        const errors = error.details["errors"] as {
-          file: string;
-          line: number;
-          column: number;
-          message: string;
-          hint: string;
-        }[];
-        io.stderr.write(
-          `${errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}`).join("\n")}\n`,
-        );
-        return typeof error.details["exitCode"] === "number" ? error.details["exitCode"] : EXIT.usage;
-      }
-      throw error;
-    }
+    const { spec } = await readSpec(io, file as string);
     const manifests = buildManifests(spec, options);
     const problems = checkManifests(manifests.flatMap((m) => m.objects));
     for (const p of problems) io.stderr.write(`nines k8s: ${p.severity}: ${p.object}: ${p.message}\n`);
@@ -110,30 +111,13 @@ export const k8s: Command = {
       io.stderr.write("nines k8s: nothing written; fix the spec (or the options) and run again\n");
       return EXIT.findings;
     }
-    const dir = resolve(io.cwd, values.out);
     const files = renderManifestFiles(manifests);
-    for (const f of files) await write(join(dir, f.path), join(values.out, f.path), f.content);
+    const dir = resolve(io.cwd, out);
+    await writeFiles(files.map((f) => ({ path: join(dir, f.path), shown: join(out, f.path), content: f.content })));
     const count = manifests.reduce((n, m) => n + m.objects.length, 0);
     io.stdout.write(
-      `wrote ${count} objects in ${files.length} files to ${values.out}: ${files.map((f) => f.path).join(", ")}\n`,
+      `wrote ${plural(count, "object")} in ${plural(files.length, "file")} to ${out}: ${files.map((f) => f.path).join(", ")}\n`,
     );
     return EXIT.ok;
   },
-};
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      out: { type: "string" },
-      namespace: { type: "string" },
-      image: { type: "string" },
-      port: { type: "string" },
-      cpu: { type: "string" },
-      memory: { type: "string" },
-      liveness: { type: "string" },
-    },
-  });
-}
+});

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runMain } from "../../test/support/run-main.js";
 import type { Io } from "../command.js";
 import { main } from "../main.js";
 import { validate } from "./validate.js";
@@ -42,7 +45,7 @@ describe("nines validate", () => {
     assert.ok(err.startsWith(`${file}:4:17: objectives.availability: 0.9995 looks like a fraction`), err);
     assert.ok(err.includes("\n  hint: write 99.95%\n"));
     assert.ok(err.includes(`${file}:27:7: calls form a cycle: web -> api -> web\n`));
-    assert.ok(err.endsWith(`${file}: 14 errors\n`));
+    assert.ok(err.endsWith(`error NINES_SPEC_INVALID: ${file} has 14 errors\n`), err);
     assert.ok(!err.includes("    at "), "no stack trace");
   });
 
@@ -65,6 +68,26 @@ describe("nines validate", () => {
   it("exits 2 with a hint for a missing file", async () => {
     const { status, err } = await nines("validate", "nope.yaml");
     assert.equal(status, 2);
-    assert.match(err, /^nines validate: cannot read spec nope\.yaml: .*\n {2}hint: check the path/);
+    assert.match(err, /^error NINES_SPEC_UNREADABLE: cannot read spec nope\.yaml: .*\n {2}hint: check the path/);
+  });
+
+  it("exits 2 for an unknown option, naming the closest one", async () => {
+    const { status, out, err } = await nines("validate", "examples/clicktravel/nines.yaml", "--frob");
+    assert.equal(status, 2);
+    assert.equal(out, "");
+    assert.equal(
+      err,
+      "error NINES_CLI_UNKNOWN_OPTION: nines validate: unknown option '--frob'\n" +
+        "  hint: run 'nines validate --help' for the options\n",
+    );
+    const typo = await nines("validate", "examples/clicktravel/nines.yaml", "--jsno");
+    assert.match(typo.err, /did you mean '--json'\?/);
+  });
+
+  it("reads the spec from standard input with -", async () => {
+    const text = readFileSync(join(ROOT, "examples/clicktravel/nines.yaml"), "utf8");
+    const r = await runMain(["validate", "-"], { cwd: ROOT, stdin: text });
+    assert.equal(r.status, 0, r.err);
+    assert.match(r.out, /^<stdin>: valid \(4 services/);
   });
 });

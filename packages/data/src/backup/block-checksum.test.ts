@@ -43,16 +43,15 @@ it("hashes blocks on threads to the same value as the streaming hasher and the d
       const sum = await fileBlockChecksum(file, { blockBytes, threads, onBytes: (d) => (progress = d) });
       assert.equal(sum.size, size);
       assert.equal(progress, size);
-      assert.deepEqual(sum.checksum, { scheme: "sha256-blocks", blockBytes });
-      assert.equal(sum.sha256, byHand(data, blockBytes), `size ${size}`);
+      assert.deepEqual(sum.checksum, { scheme: "sha256-blocks", blockBytes, value: byHand(data, blockBytes) });
       // Any chunking, across block boundaries, streams to the same value.
       const h = checksumHasher(sum.checksum);
       for (let at = 0; at < data.length; at += 777) h.update(data.subarray(at, at + 777));
-      assert.equal(h.digest(), sum.sha256);
+      assert.equal(h.digest(), sum.checksum.value);
       // One flipped byte changes it.
       if (size > 0) {
         data[Math.floor(size / 2)] = (data[Math.floor(size / 2)] ?? 0) ^ 1;
-        assert.notEqual(byHand(data, blockBytes), sum.sha256);
+        assert.notEqual(byHand(data, blockBytes), sum.checksum.value);
       }
     }
   } finally {
@@ -60,9 +59,9 @@ it("hashes blocks on threads to the same value as the streaming hasher and the d
   }
 });
 
-it("without a scheme (older manifests) it is the SHA-256 of the whole file", () => {
+it("the sha256 scheme is the SHA-256 of the whole file (sha256sum)", () => {
   const data = bytes(5000, 9);
-  const h = checksumHasher(undefined);
+  const h = checksumHasher({ scheme: "sha256" });
   h.update(data.subarray(0, 100));
   h.update(data.subarray(100));
   assert.equal(h.digest(), createHash("sha256").update(data).digest("hex"));

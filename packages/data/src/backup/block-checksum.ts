@@ -4,36 +4,42 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
 /**
- * How a manifest's `sha256` was computed. Absent (older manifests): the
- * SHA-256 of the whole file. `sha256-blocks`: the SHA-256 of the
+ * How a backup's checksum is computed. `sha256`: the SHA-256 of the whole
+ * file (what `sha256sum` prints). `sha256-blocks`: the SHA-256 of the
  * concatenated 32-byte SHA-256 digests of each `blockBytes` block of the
  * file in order (the last block may be shorter; an empty file has no
- * blocks). Blocks hash independently, so a backup hashes on every core;
- * a restore still checks it in one streaming pass.
+ * blocks). Blocks hash independently, so a backup hashes on every core; a
+ * restore still checks it in one streaming pass.
  */
-export interface ChecksumScheme {
-  scheme: "sha256-blocks";
-  blockBytes: number;
-}
+export type ChecksumScheme = { scheme: "sha256" } | { scheme: "sha256-blocks"; blockBytes: number };
+
+/**
+ * A checksum as a manifest records it: the scheme and the hex `value`.
+ *
+ * @example
+ * const checksum: BackupChecksum = { scheme: "sha256-blocks", blockBytes: 4194304, value: "9f2c..." };
+ */
+export type BackupChecksum = ChecksumScheme & { value: string };
 
 /** 4 MiB: large enough that the outer hash is negligible (32 bytes per block), small enough that little is left to hash after a followed copy. */
 export const DEFAULT_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /**
- * A streaming hasher for a manifest's checksum scheme: feed the bytes in
- * order in chunks of any size, then `digest()` gives the hex value to
- * compare with `manifest.sha256`.
+ * A streaming hasher for a checksum scheme: feed the bytes in order in
+ * chunks of any size, then `digest()` gives the hex value to compare with
+ * `manifest.checksum.value`.
  *
  * @example
  * const h = checksumHasher(manifest.checksum);
  * for await (const chunk of stream) h.update(chunk);
- * h.digest() === manifest.sha256;
+ * h.digest() === manifest.checksum.value;
  */
-export function checksumHasher(scheme?: ChecksumScheme): { update(chunk: Uint8Array): void; digest(): string } {
-  if (scheme === undefined) {
+export function checksumHasher(scheme: ChecksumScheme): { update(chunk: Uint8Array): void; digest(): string } {
+  if (scheme.scheme === "sha256") {
     const whole = createHash("sha256");
     return { update: (chunk) => whole.update(chunk), digest: () => whole.digest("hex") };
   }
+  const { blockBytes } = scheme;
   const outer = createHash("sha256");
   let block: Hash | undefined;
   let inBlock = 0;
@@ -42,11 +48,11 @@ export function checksumHasher(scheme?: ChecksumScheme): { update(chunk: Uint8Ar
       let at = 0;
       while (at < chunk.length) {
         block ??= createHash("sha256");
-        const take = Math.min(scheme.blockBytes - inBlock, chunk.length - at);
+        const take = Math.min(blockBytes - inBlock, chunk.length - at);
         block.update(chunk.subarray(at, at + take));
         inBlock += take;
         at += take;
-        if (inBlock === scheme.blockBytes) {
+        if (inBlock === blockBytes) {
           outer.update(block.digest());
           block = undefined;
           inBlock = 0;
@@ -114,13 +120,13 @@ function hashOnThread(
  * file must not change meanwhile. `onBytes` reports progress.
  *
  * @example
- * const { sha256, size, checksum } = await fileBlockChecksum("/tmp/backup.sqlite");
- * // manifest: { sha256, sizeBytes: size, checksum }
+ * const { size, checksum } = await fileBlockChecksum("/tmp/backup.sqlite");
+ * // manifest: { sizeBytes: size, checksum }
  */
 export async function fileBlockChecksum(
   file: string,
   options: { blockBytes?: number; threads?: number; onBytes?: (done: number) => void } = {},
-): Promise<{ sha256: string; size: number; checksum: ChecksumScheme }> {
+): Promise<{ size: number; checksum: BackupChecksum }> {
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   const { size } = await stat(file);
   const blocks = Math.ceil(size / blockBytes);
@@ -132,7 +138,7 @@ export async function fileBlockChecksum(
   );
   const outer = createHash("sha256");
   for (const d of digests.values()) outer.update(d);
-  return { sha256: outer.digest("hex"), size, checksum: { scheme: "sha256-blocks", blockBytes } };
+  return { size, checksum: { scheme: "sha256-blocks", blockBytes, value: outer.digest("hex") } };
 }
 
 /**

@@ -1,25 +1,33 @@
-import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { checksumHasher } from "./block-checksum.js";
 import { backupError } from "./errors.js";
 import { type BackupManifest, isBackupId, manifestKey, parseManifest } from "./manifest.js";
-import type { OnProgress } from "./progress.js";
+import type { StagingInfo } from "./staging/sweep-staging.js";
 import type { BackupTarget } from "./targets/target.js";
 
-/** What is at a backup location. */
+/**
+ * What is at a backup location.
+ *
+ * @example
+ * const { backups, staging } = await listBackups(openTarget("/backups"));
+ */
 export interface BackupCatalog {
   /** Complete backups with a readable manifest, oldest first. */
   backups: BackupManifest[];
   /** Backups whose manifest cannot be read: never restored, reported. */
   unreadable: { id: string; reason: string }[];
-  /** Ids with data but no manifest: a backup that never finished. */
+  /** Ids with data but no manifest: a backup that never finished (or one still being stored). */
   incomplete: string[];
+  /**
+   * Temporary files of operations on the target (local folders): `live`
+   * ones belong to a backup still running, `abandoned` ones to a killed one
+   * and are removed by the next backup or retention.
+   */
+  staging: StagingInfo[];
 }
 
 /**
- * Lists the backups at a target by reading every manifest.
+ * Lists the backups at a target by reading every manifest. A local folder
+ * that does not exist is an error (`NINES_BACKUP_LOCATION_MISSING`), not an
+ * empty list.
  *
  * @example
  * const { backups } = await listBackups(openTarget("./backups"));
@@ -33,7 +41,12 @@ export async function listBackups(target: BackupTarget): Promise<BackupCatalog> 
     if (id === undefined || !isBackupId(id) || rest.length === 0) continue;
     ids.set(id, [...(ids.get(id) ?? []), rest.join("/")]);
   }
-  const catalog: BackupCatalog = { backups: [], unreadable: [], incomplete: [] };
+  const catalog: BackupCatalog = {
+    backups: [],
+    unreadable: [],
+    incomplete: [],
+    staging: (await target.listStaging?.()) ?? [],
+  };
   for (const [id, files] of [...ids].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!files.includes("manifest.json")) {
       catalog.incomplete.push(id);
@@ -81,73 +94,4 @@ export function noBackups(target: BackupTarget) {
   return backupError("none", `no backups in ${target.location}`, {
     hint: "check the location, or take one with 'nines data backup --db DB --to LOCATION'",
   });
-}
-
-/**
- * Copies a backup's data into the local file `file` and checks its size and
- * SHA-256 against the manifest. A truncated or altered file is refused with
- * `NINES_BACKUP_CORRUPT` and the local copy removed.
- *
- * @example
- * await fetchBackup(target, manifest, "/tmp/restore.sqlite");
- */
-export async function fetchBackup(
-  target: BackupTarget,
-  manifest: BackupManifest,
-  file: string,
-  onProgress?: OnProgress,
-): Promise<void> {
-  const key = `${manifest.id}/${manifest.dataFile}`;
-  try {
-    onProgress?.({ phase: "download", message: `${target.location}/${key}`, total: manifest.sizeBytes });
-    let source: Readable;
-    try {
-      source = await target.get(key);
-    } catch (error) {
-      throw backupError("corrupt", `backup ${manifest.id} has no data object ${key}`, {
-        hint: "restore an older backup",
-        cause: error,
-      });
-    }
-    // Hash while copying: one pass over the data, overlapping with the kernel writing it out.
-    const hash = checksumHasher(manifest.checksum);
-    let size = 0;
-    const hashing = async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const chunk of chunks) {
-        hash.update(chunk);
-        size += chunk.length;
-        onProgress?.({ phase: "download", done: size, total: manifest.sizeBytes });
-        yield chunk;
-      }
-    };
-    try {
-      await pipeline(source, hashing, createWriteStream(file));
-    } catch (error) {
-      throw backupError(
-        "targetFailed",
-        `reading backup ${manifest.id} from ${target.location} failed: ${(error as Error).message}`,
-        {
-          hint: "check the target (disk, network, credentials) and try again",
-          cause: error,
-        },
-      );
-    }
-    const sha256 = hash.digest();
-    if (size !== manifest.sizeBytes) {
-      throw backupError(
-        "corrupt",
-        `backup ${manifest.id} is ${size} bytes but its manifest says ${manifest.sizeBytes} (truncated or altered)`,
-        { hint: "restore an older backup", details: { id: manifest.id, reason: "size" } },
-      );
-    }
-    if (sha256 !== manifest.sha256) {
-      throw backupError("corrupt", `backup ${manifest.id} fails its SHA-256 checksum (the data was altered)`, {
-        hint: "restore an older backup",
-        details: { id: manifest.id, reason: "checksum" },
-      });
-    }
-  } catch (error) {
-    await rm(file, { force: true });
-    throw error;
-  }
 }

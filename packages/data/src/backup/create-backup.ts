@@ -1,20 +1,36 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Clock, type Random, requireOption, systemClock, systemRandom } from "@nines/core";
-import type { ChecksumScheme } from "./block-checksum.js";
+import {
+  type Clock,
+  type OnProgress,
+  type Random,
+  requireKnownOptions,
+  requireOption,
+  systemClock,
+  systemRandom,
+} from "@nines/core";
+import type { Dialect } from "../dialect/dialect.js";
+import { dialectFor } from "../dialect/dialect-for.js";
 import { fileChecksum } from "./checksum.js";
-import type { BackupEngine } from "./engines/engine.js";
 import { backupError } from "./errors.js";
+import { unwritableFolder } from "./fs-errors.js";
 import { type BackupManifest, backupId, manifestKey } from "./manifest.js";
-import type { OnProgress } from "./progress.js";
+import { bytesProgress } from "./progress.js";
+import { StagingArea } from "./staging/staging-area.js";
+import { type StagingInfo, sweepStaging } from "./staging/sweep-staging.js";
 import { LocalDirTarget } from "./targets/local-dir-target.js";
 import type { BackupTarget } from "./targets/target.js";
 
+/**
+ * Options of {@link createBackup}.
+ *
+ * @example
+ * const options: CreateBackupOptions = { source: "app.db", targets: [openTarget("/backups")], newestColumn: "orders.created_at" };
+ */
 export interface CreateBackupOptions {
-  /** The database: a SQLite file path or a PostgreSQL URL, as the engine expects. */
+  /** The database: a SQLite file path or a PostgreSQL URL. */
   source: string;
-  engine: BackupEngine;
+  /** The engine's dialect; `dialectFor(source)` by default (give one to set its options, e.g. the SQLite backup method). */
+  dialect?: Dialect;
   /** Where to keep it; every target gets the same data and manifest. At least one. */
   targets: readonly BackupTarget[];
   /** `table.column` with timestamps; its newest value is recorded as the backup's data age (RPO). */
@@ -29,79 +45,108 @@ export interface CreateBackupResult {
   manifest: BackupManifest;
   /** Locations that hold the backup. */
   stored: string[];
+  /** What killed backups had left in the targets (and the staging folder), removed before this one. */
+  removed: StagingInfo[];
+}
+
+const KNOWN = ["source", "dialect", "targets", "newestColumn", "clock", "random", "onProgress"];
+
+/** Where the snapshot is written: the first local target (so storing it there is a hard link), else a temporary folder. */
+async function openSnapshotStaging(
+  local: LocalDirTarget | undefined,
+  clock: Clock,
+): Promise<{ area: StagingArea; removed: StagingInfo[] }> {
+  if (local) return { area: await local.openStaging("backup"), removed: [] };
+  const folder = tmpdir();
+  const removed = await sweepStaging(folder, clock.now());
+  const area = await StagingArea.create(folder, { operation: "backup", clock }).catch((error: unknown) => {
+    throw unwritableFolder(folder, "scratch folder", error);
+  });
+  return { area, removed };
 }
 
 /**
- * Takes one backup: a consistent snapshot into a staging file (inside the
+ * Takes one backup: a consistent snapshot into a staging folder (inside the
  * first local target's folder when there is one, so storing it there is a
- * hard link rather than a copy), its SHA-256 and size, then for each target
- * the data and, last, the manifest. A backup whose manifest is missing
- * never finished and is never restored. If some targets fail, the others
- * keep the backup and the error names the failed ones.
+ * hard link rather than a copy), its checksum and size, then for each
+ * target the data and, last, the manifest. A backup whose manifest is
+ * missing never finished and is never restored. Local targets are checked
+ * first (a file, a link to nothing, a folder that cannot be created are
+ * refused before anything is written), and what killed backups left in
+ * them is removed (never what a live one is writing). If some targets
+ * fail, the others keep the backup and the error names the failed ones.
  *
  * @example
  * const { manifest } = await createBackup({
  *   source: "app.db",
- *   engine: new SqliteEngine(),
- *   targets: [new LocalDirTarget("/mnt/region-b/backups")],
+ *   targets: [openTarget("/mnt/region-b/backups")],
  *   newestColumn: "orders.created_at",
  * });
- * console.log(manifest.id, manifest.sizeBytes, manifest.sha256);
+ * console.log(manifest.id, manifest.sizeBytes, manifest.checksum.value);
  */
 export async function createBackup(options: CreateBackupOptions): Promise<CreateBackupResult> {
+  requireKnownOptions("createBackup", options, KNOWN);
   requireOption(options.targets.length > 0, "createBackup", "targets", options.targets.length, "at least one target");
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const { engine, onProgress } = options;
+  const { onProgress } = options;
+  const dialect = options.dialect ?? dialectFor(options.source);
+  const engine = dialect.backup;
   const started = clock.now();
   const id = backupId(started, random);
 
-  const local = options.targets.find((t): t is LocalDirTarget => t instanceof LocalDirTarget);
-  const stagingDir = await mkdtemp(join(tmpdir(), "nines-backup-"));
-  const file = local ? await local.stagingPath(engine.dataFile) : join(stagingDir, engine.dataFile);
+  const locals = options.targets.filter((t): t is LocalDirTarget => t instanceof LocalDirTarget);
   let completed = false;
+  let area: StagingArea | undefined;
   try {
+    for (const target of locals) await target.prepare();
+    const removed: StagingInfo[] = [];
+    for (const target of options.targets) removed.push(...((await target.sweepStaging?.()) ?? []));
+    const staging = await openSnapshotStaging(locals[0], clock);
+    area = staging.area;
+    removed.push(...staging.removed);
+    const file = area.path(engine.dataFile);
     const info = await engine.snapshot({
       source: options.source,
       file,
       ...(options.newestColumn === undefined ? {} : { newestColumn: options.newestColumn }),
       ...(onProgress ? { onProgress } : {}),
     });
-    const { sha256, size, checksum }: { sha256: string; size: number; checksum?: ChecksumScheme | undefined } =
-      info.sha256 !== undefined && info.sizeBytes !== undefined
-        ? { sha256: info.sha256, size: info.sizeBytes, checksum: info.checksum }
-        : await fileChecksum(file, (done) => onProgress?.({ phase: "checksum", done }));
+    const { checksum, size } =
+      info.checksum !== undefined && info.sizeBytes !== undefined
+        ? { checksum: info.checksum, size: info.sizeBytes }
+        : await fileChecksum(file, (done) => onProgress?.(bytesProgress("checksum", done, null)));
     // Hashed during the copy or after it, say so: people watching a long backup see every phase.
-    if (info.sha256 !== undefined) onProgress?.({ phase: "checksum", done: size, total: size });
+    if (info.checksum !== undefined) onProgress?.(bytesProgress("checksum", size, size));
     const finished = clock.now();
     const manifest: BackupManifest = {
-      format: 1,
+      format: 2,
       id,
-      engine: engine.name,
+      engine: dialect.name,
       engineVersion: info.engineVersion,
-      source: engine.describe(options.source),
+      source: dialect.redact(options.source),
       method: info.method,
       startedAt: new Date(started).toISOString(),
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
       dataFile: engine.dataFile,
       sizeBytes: size,
-      sha256,
-      ...(checksum === undefined ? {} : { checksum }),
+      checksum,
       rowCounts: info.rowCounts,
       ...(info.newestDataAt === undefined
         ? {}
         : { newestData: { column: options.newestColumn as string, at: new Date(info.newestDataAt).toISOString() } }),
     };
     const bytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-    const locations: string[] = [];
+    const stored: string[] = [];
     const failures: { location: string; error: unknown }[] = [];
     for (const target of options.targets) {
       try {
-        onProgress?.({ phase: "upload", message: target.location, total: size });
+        onProgress?.(bytesProgress("upload", 0, size, target.location));
         await target.put(`${id}/${engine.dataFile}`, { file });
         await target.put(manifestKey(id), { bytes });
-        locations.push(target.location);
+        onProgress?.(bytesProgress("upload", size, size, target.location));
+        stored.push(target.location);
       } catch (error) {
         failures.push({ location: target.location, error });
       }
@@ -113,19 +158,18 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
         `backup ${id} could not be stored in ${failures.length} of ${options.targets.length} targets (${list})`,
         {
           hint:
-            locations.length > 0
-              ? `it is complete in ${locations.join(", ")}; fix the others and back up again`
+            stored.length > 0
+              ? `it is complete in ${stored.join(", ")}; fix the others and back up again`
               : "fix the targets and back up again",
           cause: failures[0]?.error,
-          details: { id, stored: locations },
+          details: { id, stored },
         },
       );
     }
     completed = true;
-    return { manifest, stored: locations };
+    return { manifest, stored, removed };
   } finally {
-    await rm(file, { force: true });
-    if (!completed) await local?.discardStaging();
-    await rm(stagingDir, { recursive: true, force: true });
+    await area?.release();
+    if (!completed) for (const target of locals) await target.discardIfUnused();
   }
 }

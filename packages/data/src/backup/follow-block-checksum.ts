@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Clock } from "@nines/core";
-import { type ChecksumScheme, DEFAULT_BLOCK_BYTES, hashBlocks } from "./block-checksum.js";
+import { type BackupChecksum, DEFAULT_BLOCK_BYTES, hashBlocks } from "./block-checksum.js";
 
 const FEW_BYTES = 32 * 1024 * 1024;
 
@@ -30,13 +30,13 @@ async function hashBlock(file: string, index: number, blockBytes: number): Promi
  * @example
  * const follow = followBlockChecksum("/b/.tmp/snap.sqlite", { clock });
  * await copyInThread();
- * const { sha256, size, checksum } = await follow.finish();
+ * const { size, checksum } = await follow.finish();
  */
 export function followBlockChecksum(
   file: string,
   options: { clock: Clock; blockBytes?: number; pollMs?: number; onBytes?: (done: number) => void },
 ): {
-  finish(): Promise<{ sha256: string; size: number; checksum: ChecksumScheme }>;
+  finish(): Promise<{ size: number; checksum: BackupChecksum }>;
   stop(): Promise<void>;
 } {
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
@@ -89,7 +89,7 @@ export function followBlockChecksum(
         if (d === undefined) throw new Error(`block ${i} of ${file} was not hashed`);
         outer.update(d);
       }
-      return { sha256: outer.digest("hex"), size, checksum: { scheme: "sha256-blocks", blockBytes } };
+      return { size, checksum: { scheme: "sha256-blocks", blockBytes, value: outer.digest("hex") } };
     },
   };
 }

@@ -1,26 +1,27 @@
-import type { ChecksumScheme } from "./block-checksum.js";
+import type { EngineName } from "../dialect/dialect.js";
+import type { BackupChecksum } from "./block-checksum.js";
 import { backupError } from "./errors.js";
-
-/** The engines a backup can come from. */
-export type BackupEngineName = "sqlite" | "postgres";
 
 /**
  * What a backup is, written as `<id>/manifest.json` beside its data and
  * always last, so a backup whose manifest exists is complete. Everything a
- * restore needs to check the data (size, SHA-256, row counts) is here.
+ * restore needs to check the data (size, checksum, row counts) is here.
+ * Manifests of format 1 (a `sha256` field whose meaning depended on an
+ * optional `checksum` scheme) are read into this shape.
  *
  * @example
- * const manifest = parseManifest(await target.read("20261129T071500Z-ab12cd/manifest.json"));
+ * const manifest = parseManifest(await target.read("20261129T071500000Z-ab12cd/manifest.json"));
  * manifest.rowCounts["orders"]; // 1200
+ * manifest.checksum; // { scheme: "sha256-blocks", blockBytes: 4194304, value: "9f2c..." }
  */
 export interface BackupManifest {
-  format: 1;
+  format: 2;
   /** Sorts in time order: `YYYYMMDDTHHMMSSmmmZ-xxxxxx`. */
   id: string;
-  engine: BackupEngineName;
+  engine: EngineName;
   /** `sqlite_version()` or PostgreSQL's `server_version`. */
   engineVersion: string;
-  /** The database backed up: a file path, or a URL with its password removed. */
+  /** The database backed up: a file path, or a URL with its password hidden. */
   source: string;
   /** The method used: `backup-api`, `vacuum-into`, `pg_dump-custom`. */
   method: string;
@@ -31,10 +32,8 @@ export interface BackupManifest {
   /** The data object's key inside the backup, relative to the id: `data.sqlite` or `data.pgdump`. */
   dataFile: string;
   sizeBytes: number;
-  /** Hex SHA-256 of the data, computed as `checksum` says (the whole file's SHA-256 when it is absent). */
-  sha256: string;
-  /** The checksum scheme; absent in older backups, which hash the whole file. */
-  checksum?: ChecksumScheme;
+  /** The data's checksum: its scheme (`sha256` of the whole file, or `sha256-blocks`) and hex value. */
+  checksum: BackupChecksum;
   /** Rows per table in the snapshot, read from the snapshot itself. */
   rowCounts: Record<string, number>;
   /** The newest value of the given timestamp column, when one was given: the backup's data age. */
@@ -47,6 +46,7 @@ export function manifestKey(id: string): string {
 }
 
 const ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /** True for a string shaped like a backup id. */
 export function isBackupId(id: string): boolean {
@@ -68,8 +68,33 @@ export function backupId(at: number, random: { next(): number }): string {
   return `${stamp}-${suffix}`;
 }
 
+function validChecksum(c: unknown): c is BackupChecksum {
+  const checksum = c as Partial<{ scheme: string; blockBytes: number; value: string }> | null;
+  if (typeof checksum !== "object" || checksum === null) return false;
+  if (typeof checksum.value !== "string" || !HEX64.test(checksum.value)) return false;
+  if (checksum.scheme === "sha256") return checksum.blockBytes === undefined;
+  return (
+    checksum.scheme === "sha256-blocks" &&
+    Number.isSafeInteger(checksum.blockBytes) &&
+    (checksum.blockBytes as number) > 0
+  );
+}
+
+/** Format 1 kept the value in `sha256` and the scheme (blocks, or absent for the whole file) in `checksum`. */
+function checksumOfFormat1(m: Record<string, unknown>): BackupChecksum | undefined {
+  const value = m["sha256"];
+  if (typeof value !== "string") return undefined;
+  const scheme = m["checksum"] as { scheme?: unknown; blockBytes?: unknown } | undefined;
+  const checksum =
+    scheme === undefined
+      ? { scheme: "sha256", value }
+      : { scheme: scheme.scheme, blockBytes: scheme.blockBytes, value };
+  return validChecksum(checksum) ? checksum : undefined;
+}
+
 /**
- * Parses and checks a manifest; anything malformed is `NINES_BACKUP_CORRUPT`.
+ * Parses and checks a manifest (format 2, or an older format 1 read into
+ * format 2's shape); anything malformed is `NINES_BACKUP_CORRUPT`.
  *
  * @example
  * parseManifest(new TextEncoder().encode(JSON.stringify(manifest))).id;
@@ -81,29 +106,26 @@ export function parseManifest(bytes: Uint8Array, where = "manifest"): BackupMani
   } catch (error) {
     throw backupError("corrupt", `${where} is not valid JSON`, { hint: "restore an older backup", cause: error });
   }
-  const m = value as Partial<BackupManifest>;
+  const raw = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const checksum =
+    raw["format"] === 1 ? checksumOfFormat1(raw) : validChecksum(raw["checksum"]) ? raw["checksum"] : undefined;
+  const m = raw as Partial<BackupManifest>;
   const ok =
-    typeof m === "object" &&
-    m !== null &&
-    m.format === 1 &&
+    (raw["format"] === 1 || raw["format"] === 2) &&
+    checksum !== undefined &&
     typeof m.id === "string" &&
     isBackupId(m.id) &&
     (m.engine === "sqlite" || m.engine === "postgres") &&
     typeof m.dataFile === "string" &&
     /^data\.[a-z]+$/.test(m.dataFile) &&
-    typeof m.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(m.sha256) &&
     typeof m.sizeBytes === "number" &&
     typeof m.finishedAt === "string" &&
     typeof m.startedAt === "string" &&
     typeof m.rowCounts === "object" &&
-    m.rowCounts !== null &&
-    (m.checksum === undefined ||
-      (m.checksum.scheme === "sha256-blocks" &&
-        Number.isSafeInteger(m.checksum.blockBytes) &&
-        m.checksum.blockBytes > 0));
+    m.rowCounts !== null;
   if (!ok) {
     throw backupError("corrupt", `${where} is missing fields or has wrong ones`, { hint: "restore an older backup" });
   }
-  return m as BackupManifest;
+  const { sha256: _value, ...rest } = raw;
+  return { ...(rest as unknown as BackupManifest), format: 2, checksum };
 }

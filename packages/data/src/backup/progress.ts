@@ -1,17 +1,21 @@
+import type { Progress } from "@nines/core";
+
 /**
- * What a long operation reports as it goes. `done`/`total` are bytes when
- * known. The CLI prints these on stderr; libraries only call the callback.
+ * A byte-counting progress report in core's one `Progress` shape.
  *
  * @example
- * const onProgress: OnProgress = (p) => console.error(`${p.phase} ${p.done ?? ""}/${p.total ?? ""}`);
+ * onProgress?.(bytesProgress("download", 1048576, manifest.sizeBytes));
  */
-export interface Progress {
-  /** `snapshot`, `checksum`, `upload`, `download`, `restore`, `check`, or `warning` with a message. */
-  phase: string;
-  done?: number;
-  total?: number;
-  message?: string;
+export function bytesProgress(phase: string, done: number, total: number | null, message?: string): Progress {
+  return { phase, done, total, unit: "bytes", ...(message === undefined ? {} : { message }) };
 }
 
-/** A progress callback. */
-export type OnProgress = (progress: Progress) => void;
+/**
+ * A progress report that is a line for people (a step starting, a warning).
+ *
+ * @example
+ * onProgress?.(noteProgress("warning", "skipping backup 2026...: truncated"));
+ */
+export function noteProgress(phase: string, message: string): Progress {
+  return { phase, done: 0, total: null, unit: "steps", message };
+}

@@ -1,9 +1,7 @@
 import type { CompiledQuery } from "kysely";
+import type { EngineName } from "../dialect/dialect.js";
 
-/** The two engines nines speaks to. */
-export type EngineDialect = "sqlite" | "postgres";
-
-/** A statement ready to run: SQL with the dialect's placeholders and its parameters. */
+/** A statement ready to run: SQL with the engine's placeholders and its parameters. */
 export interface Statement {
   readonly sql: string;
   readonly parameters: readonly unknown[];
@@ -23,7 +21,8 @@ export interface Statement {
  * });
  */
 export interface Executor {
-  readonly dialect: EngineDialect;
+  /** The engine it runs on. */
+  readonly engine: EngineName;
   /** Runs a statement and returns its rows. */
   all<R = Record<string, unknown>>(statement: Statement | CompiledQuery): Promise<R[]>;
   /** Runs a statement and returns its first row (SQLite stops stepping after it). */

@@ -22,14 +22,15 @@ const FAILOVER_SQLSTATES = new Set([
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTCONN"]);
 
 /**
- * True when `error` says the server we talked to cannot take writes now,
- * so the client should find the primary again.
+ * True when a driver error says the server we talked to cannot take writes
+ * now (it is down, shutting down, starting, or a standby), so the client
+ * should find the primary again.
  *
  * @example
- * isFailoverError({ code: "25006" }); // true: a standby refused the write
- * isFailoverError({ code: "23505" }); // false: a unique violation is the caller's
+ * isPrimaryLost({ code: "25006" }); // true: a standby refused the write
+ * isPrimaryLost({ code: "23505" }); // false: a unique violation is the caller's
  */
-export function isFailoverError(error: unknown): boolean {
+export function isPrimaryLost(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && (FAILOVER_SQLSTATES.has(code) || SOCKET_CODES.has(code))) return true;

@@ -1,22 +1,25 @@
-import { Events, isNinesError, NinesError } from "@nines/core";
+import { Events, isNinesError, type Listener, requireKnownOptions, requireOption, type Unsubscribe } from "@nines/core";
 import type { Policy } from "@nines/resilience";
 import pg from "pg";
-import { isFailoverError } from "./classify.js";
+import { redactPostgresUrl as redact } from "../dialect/postgres/postgres-url.js";
+import { isPrimaryLost } from "./classify.js";
+import { FAILOVER_ERRORS, failoverError } from "./errors.js";
 import { type ReplicationStatus, readReplicationStatus } from "./replication-status.js";
 
-/** No writable primary could be reached; retried by the client's policy while a failover happens. */
-export const NO_PRIMARY = "NINES_DATA_NO_PRIMARY";
-/** The connection dropped after the statement was sent: it may or may not have committed. */
-export const AMBIGUOUS_COMMIT = "NINES_DATA_AMBIGUOUS_COMMIT";
-
+/**
+ * Options of {@link FailoverClient}.
+ *
+ * @example
+ * new FailoverClient({ hosts: [primaryUrl, standbyUrl], policy: failoverRetry(), connectTimeoutMs: 500 });
+ */
 export interface FailoverClientOptions {
   /** One connection URL per server, e.g. `postgres://app@10.0.0.1:5432/shop`. At least one. */
   hosts: string[];
   /**
    * The policy every statement runs under, typically a retry with
    * exponential backoff and jitter bounded by a deadline (see
-   * `failoverRetry`). It should retry {@link NO_PRIMARY}; retry
-   * {@link AMBIGUOUS_COMMIT} only for idempotent statements.
+   * `failoverRetry`). It should retry `FAILOVER_ERRORS.noPrimary`; retry
+   * `FAILOVER_ERRORS.ambiguousCommit` only for idempotent statements.
    */
   policy: Policy;
   /** Milliseconds to wait for a connection to one server. Default 1000. */
@@ -25,6 +28,7 @@ export interface FailoverClientOptions {
   poolSize?: number;
 }
 
+/** The events of a {@link FailoverClient}, by type. */
 export interface FailoverEvents {
   /** A new writable primary was found. */
   primary: { host: string; previous: string | null };
@@ -46,16 +50,18 @@ interface Candidate {
  * forgets it and lets its policy retry until a promoted standby takes
  * writes. Statements the server refused before running (a standby's
  * read-only error, a shutdown) are safe to retry; a connection that dropped
- * after the statement was sent is reported as {@link AMBIGUOUS_COMMIT}, so
- * only idempotent writes should be retried then.
+ * after the statement was sent is reported as
+ * `FAILOVER_ERRORS.ambiguousCommit`, so only idempotent writes should be
+ * retried then.
  *
  * @example
  * const db = new FailoverClient({ hosts: [primaryUrl, standbyUrl], policy: failoverRetry() });
+ * db.on("primary", (e) => console.log(`writing to ${e.host}`));
  * await db.query("insert into orders(id, total) values ($1, $2) on conflict do nothing", [id, 42]);
  * const status = await db.replicationStatus(); // status.degraded when sync replication is lost
  */
 export class FailoverClient {
-  readonly events = new Events<FailoverEvents>();
+  readonly #events = new Events<FailoverEvents>();
   readonly #hosts: string[];
   readonly #pools = new Map<string, pg.Pool>();
   readonly #policy: Policy;
@@ -66,15 +72,27 @@ export class FailoverClient {
   #closed = false;
 
   constructor(options: FailoverClientOptions) {
-    if (!Array.isArray(options.hosts) || options.hosts.length === 0) {
-      throw new NinesError("NINES_OPTION_INVALID", "FailoverClient: option hosts must list at least one server URL", {
-        hint: "pass hosts: ['postgres://user@primary:5432/db', 'postgres://user@standby:5432/db']",
-      });
-    }
+    requireKnownOptions("FailoverClient", options, ["hosts", "policy", "connectTimeoutMs", "poolSize"]);
+    requireOption(
+      Array.isArray(options.hosts) && options.hosts.length > 0,
+      "FailoverClient",
+      "hosts",
+      options.hosts,
+      "a list of at least one server URL",
+    );
     this.#hosts = [...options.hosts];
     this.#policy = options.policy;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 1000;
     this.#poolSize = options.poolSize ?? 5;
+  }
+
+  /**
+   * Listens to `primary` (a new writable primary was found), `lost` (the
+   * primary stopped taking writes) or `splitBrain` (several servers claim to
+   * be primary). Returns the function that stops listening.
+   */
+  on<K extends keyof FailoverEvents>(type: K, listener: Listener<FailoverEvents[K]>): Unsubscribe {
+    return this.#events.on(type, listener);
   }
 
   /** The primary currently used, or null before the first statement or after a loss. */
@@ -99,7 +117,7 @@ export class FailoverClient {
         client = await pool.connect();
       } catch (error) {
         this.#lose(host, error);
-        throw new NinesError(NO_PRIMARY, `could not connect to the primary ${redact(host)}`, {
+        throw failoverError("noPrimary", `could not connect to the primary ${redact(host)}`, {
           cause: error,
           hint: "a failover may be under way; the client retries while its policy allows",
         });
@@ -107,13 +125,13 @@ export class FailoverClient {
       try {
         return await client.query<R>(text, values);
       } catch (error) {
-        if (!isFailoverError(error)) throw error;
+        if (!isPrimaryLost(error)) throw error;
         this.#lose(host, error);
         const refused =
           typeof (error as { code?: unknown }).code === "string" &&
           /^(25006|57P0[123])$/.test((error as { code: string }).code);
-        throw new NinesError(
-          refused ? NO_PRIMARY : AMBIGUOUS_COMMIT,
+        throw failoverError(
+          refused ? "noPrimary" : "ambiguousCommit",
           refused
             ? `${redact(host)} refused the statement: it is no longer the writable primary`
             : `the connection to ${redact(host)} dropped after the statement was sent; it may have committed`,
@@ -164,11 +182,13 @@ export class FailoverClient {
     const pool = this.#pools.get(host);
     this.#pools.delete(host);
     if (pool) void pool.end().catch(() => {}); // connections to a dead server: drop them, don't wait
-    this.events.emit("lost", { host, error });
+    this.#events.emit("lost", { host, error });
   }
 
   async #findPrimary(): Promise<string> {
-    if (this.#closed) throw new NinesError("NINES_DATA_CLIENT_CLOSED", "the FailoverClient is closed");
+    if (this.#closed) {
+      throw failoverError("clientClosed", "the FailoverClient is closed", { hint: "open a new client" });
+    }
     if (this.#primary) return this.#primary;
     // One discovery at a time: concurrent statements wait for the same answer.
     this.#discovering ??= this.#discover().finally(() => {
@@ -182,16 +202,17 @@ export class FailoverClient {
     const primaries = answers.filter((a): a is Candidate => a !== null).sort((a, b) => b.timeline - a.timeline);
     const chosen = primaries[0];
     if (!chosen) {
-      throw new NinesError(NO_PRIMARY, `none of the ${this.#hosts.length} servers is a writable primary`, {
+      const which = this.#hosts.length === 1 ? "the server is not" : `none of the ${this.#hosts.length} servers is`;
+      throw failoverError("noPrimary", `${which} a writable primary`, {
         hint: "a failover may be under way; the client retries while its policy allows",
       });
     }
     if (primaries.length > 1) {
-      this.events.emit("splitBrain", { hosts: primaries.map((p) => p.host), chosen: chosen.host });
+      this.#events.emit("splitBrain", { hosts: primaries.map((p) => p.host), chosen: chosen.host });
     }
     const previous = this.#primary;
     this.#primary = chosen.host;
-    this.events.emit("primary", { host: chosen.host, previous });
+    this.#events.emit("primary", { host: chosen.host, previous });
     return chosen.host;
   }
 
@@ -213,12 +234,15 @@ export class FailoverClient {
   }
 }
 
-/** True for the errors a failover retry should retry (ambiguous ones only when idempotent). */
+/**
+ * True for the errors a failover retry should retry (ambiguous ones only when idempotent).
+ *
+ * @example
+ * retry({ isFailure: (e) => isRetryableFailover(e, true) });
+ */
 export function isRetryableFailover(error: unknown, idempotent: boolean): boolean {
-  return isNinesError(error, NO_PRIMARY) || (idempotent && isNinesError(error, AMBIGUOUS_COMMIT));
-}
-
-/** Hides the password of a connection URL in messages. */
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  return (
+    isNinesError(error, FAILOVER_ERRORS.noPrimary) ||
+    (idempotent && isNinesError(error, FAILOVER_ERRORS.ambiguousCommit))
+  );
 }

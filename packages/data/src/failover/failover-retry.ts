@@ -2,6 +2,12 @@ import type { Clock, Random } from "@nines/core";
 import { type Retry, retry } from "@nines/resilience";
 import { isRetryableFailover } from "./failover-client.js";
 
+/**
+ * Options of {@link failoverRetry}.
+ *
+ * @example
+ * failoverRetry({ maxElapsedMs: 10_000, idempotent: true });
+ */
 export interface FailoverRetryOptions {
   /** How long a statement may wait for a primary, retries included (default 30 s: longer than a failover). */
   maxElapsedMs?: number;
@@ -31,7 +37,7 @@ export function failoverRetry(options: FailoverRetryOptions = {}): Retry {
     maxAttempts: Number.POSITIVE_INFINITY,
     maxElapsedMs: options.maxElapsedMs ?? 30_000,
     backoff: { initialDelayMs: 50, multiplier: 2, maxDelayMs: 1000, jitter: "full" },
-    handle: (error) => isRetryableFailover(error, idempotent),
+    isFailure: (error) => isRetryableFailover(error, idempotent),
     // Retrying is safe here by construction: the predicate above only lets through statements that never ran, or idempotent ones.
     idempotent: true,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,16 +1,31 @@
-import { type Clock, Events, NinesError, requireOption, systemClock } from "@nines/core";
+import {
+  type Clock,
+  Events,
+  type Listener,
+  requireKnownOptions,
+  requireOption,
+  systemClock,
+  type Unsubscribe,
+} from "@nines/core";
 import pg from "pg";
 import { pingPostgres } from "../postgres/ping.js";
+import { failoverError } from "./errors.js";
 
+/**
+ * Options of {@link Promoter}.
+ *
+ * @example
+ * new Promoter({ primary: primaryUrl, standby: standbyUrl, intervalMs: 200, failureThreshold: 3 });
+ */
 export interface PromoterOptions {
   /** The primary's connection URL, checked every `intervalMs`. */
   primary: string;
-  /** The standby's connection URL; promoted when the primary has failed `failAfter` checks in a row. */
+  /** The standby's connection URL; promoted when the primary has failed `failureThreshold` checks in a row. */
   standby: string;
   /** Milliseconds between checks. Default 500. */
   intervalMs?: number;
   /** Consecutive failed checks before promoting (>= 1). Default 3. */
-  failAfter?: number;
+  failureThreshold?: number;
   /** Milliseconds a check may take before it counts as failed. Default 1000. */
   checkTimeoutMs?: number;
   /**
@@ -24,7 +39,9 @@ export interface PromoterOptions {
   clock?: Clock;
 }
 
+/** The events of a {@link Promoter}, by type; `at` is epoch ms on its clock. */
 export interface PromoterEvents {
+  /** One check of the primary; `failures` counts the failed checks in a row. */
   check: { ok: boolean; failures: number; at: number };
   promoted: { at: number; detectedAfterMs: number };
   degraded: { reason: string };
@@ -39,12 +56,12 @@ export interface PromoterEvents {
  * which also fence the old primary.
  *
  * @example
- * const promoter = new Promoter({ primary: a.url(), standby: b.url(), intervalMs: 200, failAfter: 3 });
- * promoter.events.on("promoted", (e) => console.log("promoted after", e.detectedAfterMs, "ms"));
+ * const promoter = new Promoter({ primary: a.url(), standby: b.url(), intervalMs: 200, failureThreshold: 3 });
+ * promoter.on("promoted", (e) => console.log("promoted after", e.detectedAfterMs, "ms"));
  * promoter.start();
  */
 export class Promoter {
-  readonly events = new Events<PromoterEvents>();
+  readonly #events = new Events<PromoterEvents>();
   readonly #options: Required<Omit<PromoterOptions, "clock">>;
   readonly #clock: Clock;
   #failures = 0;
@@ -54,28 +71,49 @@ export class Promoter {
   #loop: Promise<void> | null = null;
 
   constructor(options: PromoterOptions) {
+    requireKnownOptions("Promoter", options, [
+      "primary",
+      "standby",
+      "intervalMs",
+      "failureThreshold",
+      "checkTimeoutMs",
+      "afterPromotion",
+      "clock",
+    ]);
     const intervalMs = options.intervalMs ?? 500;
-    const failAfter = options.failAfter ?? 3;
+    const failureThreshold = options.failureThreshold ?? 3;
     const checkTimeoutMs = options.checkTimeoutMs ?? 1000;
     requireOption(intervalMs > 0, "Promoter", "intervalMs", intervalMs, "> 0");
-    requireOption(Number.isInteger(failAfter) && failAfter >= 1, "Promoter", "failAfter", failAfter, "an integer >= 1");
+    requireOption(
+      Number.isInteger(failureThreshold) && failureThreshold >= 1,
+      "Promoter",
+      "failureThreshold",
+      failureThreshold,
+      "an integer >= 1",
+    );
     requireOption(checkTimeoutMs > 0, "Promoter", "checkTimeoutMs", checkTimeoutMs, "> 0");
     this.#options = {
       primary: options.primary,
       standby: options.standby,
       intervalMs,
-      failAfter,
+      failureThreshold,
       checkTimeoutMs,
       afterPromotion: options.afterPromotion ?? "relax",
     };
     this.#clock = options.clock ?? systemClock;
   }
 
+  /** Listens to `check`, `promoted` or `degraded`; returns the function that stops listening. */
+  on<K extends keyof PromoterEvents>(type: K, listener: Listener<PromoterEvents[K]>): Unsubscribe {
+    return this.#events.on(type, listener);
+  }
+
+  /** True once the standby has been promoted. */
   get promoted(): boolean {
     return this.#promoted;
   }
 
-  /** Starts watching; resolves `stopped()` when it stops or has promoted. */
+  /** Starts watching, until `stop()` or until it has promoted the standby. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -99,8 +137,8 @@ export class Promoter {
         this.#failures++;
         this.#firstFailureAt ??= at;
       }
-      this.events.emit("check", { ok, failures: this.#failures, at });
-      if (this.#failures >= this.#options.failAfter) {
+      this.#events.emit("check", { ok, failures: this.#failures, at });
+      if (this.#failures >= this.#options.failureThreshold) {
         await this.#promote();
         return;
       }
@@ -115,7 +153,7 @@ export class Promoter {
       await client.connect();
       const result = await client.query("select pg_promote(true, 60) as done");
       if (result.rows[0]?.done !== true) {
-        throw new NinesError("NINES_DATA_PROMOTE", "the standby did not finish promotion within 60 s", {
+        throw failoverError("promote", "the standby did not finish promotion within 60 s", {
           hint: "check the standby's log",
         });
       }
@@ -124,7 +162,7 @@ export class Promoter {
         if (String(names.rows[0]?.names ?? "") !== "") {
           await client.query("alter system set synchronous_standby_names = ''");
           await client.query("select pg_reload_conf()");
-          this.events.emit("degraded", {
+          this.#events.emit("degraded", {
             reason:
               "the promoted primary has no standby: synchronous replication is off until a new standby joins (RPO 0 no longer holds for a second failure)",
           });
@@ -132,7 +170,7 @@ export class Promoter {
       }
       this.#promoted = true;
       const at = this.#clock.now();
-      this.events.emit("promoted", { at, detectedAfterMs: at - (this.#firstFailureAt ?? at) });
+      this.#events.emit("promoted", { at, detectedAfterMs: at - (this.#firstFailureAt ?? at) });
     } finally {
       await client.end().catch(() => {});
     }

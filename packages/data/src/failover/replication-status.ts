@@ -1,11 +1,16 @@
-/** One standby as the primary sees it (`pg_stat_replication`). */
+/**
+ * One standby as the primary sees it (`pg_stat_replication`).
+ *
+ * @example
+ * { name: "standby1", state: "streaming", syncState: "sync", replayLagMs: 3 }
+ */
 export interface StandbyStatus {
   name: string;
   state: string;
   /** `sync`, `quorum`, `potential` or `async`. */
   syncState: string;
-  /** Replay lag in seconds, null when unknown. */
-  replayLagSeconds: number | null;
+  /** Replay lag in milliseconds, null when unknown. */
+  replayLagMs: number | null;
 }
 
 /**
@@ -13,6 +18,10 @@ export interface StandbyStatus {
  * synchronous replication is configured but no synchronous standby is
  * streaming: commits then wait (or, with a relaxed setting, lose the RPO 0
  * promise), and somebody should know.
+ *
+ * @example
+ * const status = await new FailoverClient({ hosts, policy }).replicationStatus();
+ * if (status.degraded) console.warn(status.reason);
  */
 export interface ReplicationStatus {
   mode: "sync" | "async" | "none";
@@ -47,7 +56,7 @@ export async function readReplicationStatus(primary: Queryable): Promise<Replica
     name: String(row["application_name"] ?? ""),
     state: String(row["state"] ?? ""),
     syncState: String(row["sync_state"] ?? ""),
-    replayLagSeconds: row["lag"] === null || row["lag"] === undefined ? null : Number(row["lag"]),
+    replayLagMs: row["lag"] === null || row["lag"] === undefined ? null : Math.round(Number(row["lag"]) * 1000),
   }));
   const wantsSync = names.trim() !== "" && commit !== "off" && commit !== "local";
   const streamingSync = standbys.some(

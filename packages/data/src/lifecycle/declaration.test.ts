@@ -70,3 +70,29 @@ it("loads a JSON file and reports a missing or broken one", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it("names a misspelt key with the one meant, instead of ignoring it", () => {
+  assert.throws(
+    () => declareTables({ tables: { t: { key: "id", owner: "o" } }, trashDay: 7 } as never),
+    (error) =>
+      invalid(error) &&
+      /unknown key 'trashDay'/.test((error as Error).message) &&
+      /'trashDays'/.test((error as { hint: string }).hint),
+  );
+  assert.throws(
+    () => declareTables({ tables: { t: { key: "id", owner: "o", parent: [] } } } as never),
+    (error) => invalid(error) && /table t: unknown key 'parent'/.test((error as Error).message),
+  );
+});
+
+it("keeps audit records a year by default, and never for less than a row's trash and soft periods", () => {
+  const tables = { t: { key: "id", owner: "o" } };
+  assert.equal(declareTables({ tables }).auditMs, 365 * 86_400_000);
+  assert.equal(declareTables({ tables, trashDays: 300, softDays: 100 }).auditMs, 400 * 86_400_000);
+  assert.equal(declareTables({ tables, auditDays: 90 }).auditMs, 90 * 86_400_000);
+  assert.throws(
+    () => declareTables({ tables, auditDays: 30 }),
+    (error) =>
+      invalid(error) && /auditDays \(30\) is shorter than trashDays \+ softDays \(60\)/.test((error as Error).message),
+  );
+});

@@ -1,14 +1,25 @@
 import { existsSync, readFileSync } from "node:fs";
+import { closestName } from "@nines/core";
 import { lifecycleError } from "./errors.js";
 
-/** A unique key among live rows: its columns, and which one to rename when a restore conflicts. */
+/**
+ * A unique key among live rows: its columns, and which one to rename when a restore conflicts.
+ *
+ * @example
+ * const key: UniqueKeyDeclaration = { columns: ["owner_id", "title"], rename: "title" };
+ */
 export interface UniqueKeyDeclaration {
   columns: string[];
   /** The column that `onConflict: "rename"` changes; the last column that is not the owner by default. */
   rename?: string;
 }
 
-/** A parent relation: `column` of this table holds the key of a row of `table`. */
+/**
+ * A parent relation: `column` of this table holds the key of a row of `table`.
+ *
+ * @example
+ * const parent: ParentDeclaration = { table: "folders", column: "folder_id" };
+ */
 export interface ParentDeclaration {
   table: string;
   column: string;
@@ -17,6 +28,10 @@ export interface ParentDeclaration {
 /**
  * How one of the application's tables takes part in lazy deletion.
  * `unique` may list plain column arrays (`[["owner_id", "name"]]`).
+ *
+ * @example
+ * const notes: TableDeclaration = { key: "id", owner: "owner_id", unique: [["owner_id", "title"]],
+ *   parents: [{ table: "folders", column: "folder_id" }] };
  */
 export interface TableDeclaration {
   /** The single-column primary key. */
@@ -27,16 +42,32 @@ export interface TableDeclaration {
   parents?: ParentDeclaration[];
 }
 
-/** The whole declaration, as written in code or in a JSON file (see docs/data.md). */
+/**
+ * The whole declaration, as written in code or in a JSON file (see docs/data.md).
+ *
+ * @example
+ * const input: LifecycleDeclaration = { trashDays: 30, softDays: 30, tables: { notes: { key: "id", owner: "owner_id" } } };
+ */
 export interface LifecycleDeclaration {
   tables: Record<string, TableDeclaration>;
   /** Days a deleted row stays in its owner's trash (default 30). */
   trashDays?: number;
   /** Days a row stays soft-deleted, restorable by an administrator (default 30). */
   softDays?: number;
+  /**
+   * Days an audit record is kept before the purge worker removes it
+   * (default 365, or trashDays + softDays when longer; never less than
+   * those, so a row's history outlives the row).
+   */
+  auditDays?: number;
 }
 
-/** A validated table: relations resolved both ways. */
+/**
+ * A validated table: relations resolved both ways.
+ *
+ * @example
+ * declaration.tables.get("folders")?.children; // [{ table: "notes", column: "folder_id" }]
+ */
 export interface DeclaredTable {
   readonly name: string;
   readonly key: string;
@@ -47,13 +78,21 @@ export interface DeclaredTable {
   readonly children: readonly { readonly table: string; readonly column: string }[];
 }
 
-/** A validated declaration: tables in parent-before-child order. */
+/**
+ * A validated declaration: tables in parent-before-child order, periods in milliseconds.
+ *
+ * @example
+ * const declaration: Declaration = declareTables(input);
+ * declaration.order; // ["folders", "notes", "tags"]
+ */
 export interface Declaration {
   readonly tables: ReadonlyMap<string, DeclaredTable>;
   /** Table names, parents before children (self-relations aside). */
   readonly order: readonly string[];
   readonly trashMs: number;
   readonly softMs: number;
+  /** How long an audit record is kept. */
+  readonly auditMs: number;
 }
 
 const DAY = 86_400_000;
@@ -61,6 +100,18 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function invalid(where: string, message: string, hint: string) {
   return lifecycleError("declaration", `${where}: ${message}`, { hint });
+}
+
+const DECLARATION_KEYS = ["tables", "trashDays", "softDays", "auditDays"];
+const TABLE_KEYS = ["key", "owner", "unique", "parents"];
+
+/** A misspelt key (`trashDay`) would otherwise be ignored and its default used silently. */
+function knownKeys(where: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = closestName(key, known);
+    throw invalid(where, `unknown key '${key}'`, near ? `did you mean '${near}'?` : `the keys are ${known.join(", ")}`);
+  }
 }
 
 function ident(where: string, value: unknown, what: string): string {
@@ -94,6 +145,7 @@ export function declareTables(input: LifecycleDeclaration, source = "declaration
   if (typeof input !== "object" || input === null || typeof input.tables !== "object" || input.tables === null) {
     throw invalid(source, "expected an object with 'tables'", 'write { "tables": { "notes": { "key": "id", ... } } }');
   }
+  knownKeys(source, input, DECLARATION_KEYS);
   const days = (value: unknown, name: string, fallback: number): number => {
     if (value === undefined) return fallback * DAY;
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
@@ -109,6 +161,7 @@ export function declareTables(input: LifecycleDeclaration, source = "declaration
     ident(where, name, "the table name");
     const table = input.tables[name] as TableDeclaration;
     if (typeof table !== "object" || table === null) throw invalid(where, "must be an object", "give key and owner");
+    knownKeys(where, table, TABLE_KEYS);
     const key = ident(where, table.key, "key");
     const owner = ident(where, table.owner, "owner");
     const unique = (table.unique ?? []).map((entry, i) => {
@@ -146,12 +199,17 @@ export function declareTables(input: LifecycleDeclaration, source = "declaration
       target.children.push({ table: table.name, column: parent.column });
     }
   }
-  return Object.freeze({
-    tables,
-    order: topological(tables, source),
-    trashMs: days(input.trashDays, "trashDays", 30),
-    softMs: days(input.softDays, "softDays", 30),
-  });
+  const trashMs = days(input.trashDays, "trashDays", 30);
+  const softMs = days(input.softDays, "softDays", 30);
+  const auditMs = days(input.auditDays, "auditDays", Math.max(365, (trashMs + softMs) / DAY));
+  if (auditMs < trashMs + softMs) {
+    throw invalid(
+      source,
+      `auditDays (${auditMs / DAY}) is shorter than trashDays + softDays (${(trashMs + softMs) / DAY}): a row's history would be forgotten before the row`,
+      `set auditDays to at least ${(trashMs + softMs) / DAY}, or leave it out`,
+    );
+  }
+  return Object.freeze({ tables, order: topological(tables, source), trashMs, softMs, auditMs });
 }
 
 function topological(tables: Map<string, DeclaredTable>, source: string): string[] {

@@ -1,57 +1,61 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the application's tables are not known here.
-import { type Clock, systemClock } from "@nines/core";
-import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
+import type { Kysely } from "kysely";
 import type { Executor } from "../connection/executor.js";
 import type { DataConnection } from "../connection/open-database.js";
 import { type Actor, checkActor, requireAdmin } from "./actor.js";
-import { type AuditAction, type AuditRecord, readAudit, writeAudit } from "./audit.js";
+import { type AdminRow, type DeletedOptions, deletedRows, heldRows, inspectRow } from "./admin-rows.js";
+import { type AuditAction, type AuditRecord, type AuditRow, readAudit, recordRows, rowHistory } from "./audit.js";
+import type { StoreContext } from "./context.js";
+import { readMeta } from "./context.js";
 import type { Declaration, DeclaredTable } from "./declaration.js";
+import { type DeleteResult, deleteForever, deleteRow, emptyTrash, type ForgetResult } from "./deletion.js";
 import { lifecycleError } from "./errors.js";
-import { type DeletedRow, deletedRows } from "./list-deleted.js";
+import { setHold } from "./holds.js";
 import { type AggregateFunction, type ListOptions, LiveReads, type ReadOptions, type Row } from "./live-reads.js";
-import { META, type Phase, phaseAt, stamp } from "./phase.js";
-import { restoreGroup } from "./restore-group.js";
-import { column, forbidden, notFound, uniqueOrRethrow } from "./row-errors.js";
+import { type Phase, phaseAt } from "./phase.js";
+import { type RestoreOptions, type RestoreResult, restoreRow } from "./restore.js";
+import { insertRow, updateRow } from "./row-writes.js";
 import { ensureSchema } from "./schema.js";
 import { StatementCache } from "./statements.js";
+import { type TrashGroup, type TrashOptions, trashGroups } from "./trash-groups.js";
 
-export type { AggregateFunction, ListOptions, ReadOptions, Row };
+export type { AggregateFunction, ListOptions, ReadOptions, RestoreOptions, RestoreResult, Row };
 
-export interface RestoreOptions {
-  /** `fail` (default): a restored unique value held by a live row stops the restore; `rename`: rename the old row. */
-  onConflict?: "fail" | "rename";
-}
-
-/** What a delete did: the group (the row and every live descendant) and when its phases end. */
-export interface DeleteResult {
-  group: string;
-  rows: number;
-  softAt: number;
-  purgeAt: number;
-}
-
-/** What a restore did. */
-export interface RestoreResult {
-  group: string;
-  rows: number;
-  renamed: { table: string; key: unknown; column: string; from: unknown; to: string }[];
-}
-
+/**
+ * What a store works on: the open database, the validated declaration of
+ * its tables, and the clock phases are computed on (default: the system
+ * clock).
+ *
+ * @example
+ * const store = await LifecycleStore.open({ connection: db, declaration, clock: new ManualClock(0) });
+ */
 export interface LifecycleStoreOptions {
   connection: DataConnection;
   declaration: Declaration;
   clock?: Clock;
 }
 
-const CHUNK = 500;
+/**
+ * Which audit records {@link LifecycleStore.audit} reads: the newest
+ * `limit` (default 100), of one action or all.
+ *
+ * @example
+ * await store.audit(admin, { action: "purge", limit: 10 });
+ */
+export interface AuditOptions {
+  action?: AuditAction;
+  limit?: number;
+}
 
 /**
  * Lazy deletion on the application's own tables, in phases computed from
- * timestamps at read time: trash (owner restores) -> soft-deleted (only an
- * administrator restores) -> purged (the purge worker removes the rows).
- * Reads through the store, and queries filtered with `visible()`, never
- * see deleted rows. Every change runs in one transaction and writes one
- * audit record; a refused request changes nothing.
+ * timestamps at read time: trash (the owner restores) -> soft-deleted
+ * (only an administrator restores; to the owner the row no longer exists)
+ * -> purged (the purge worker removes the rows). Reads through the store,
+ * and queries filtered with `visible()`, never see deleted rows. Every
+ * change runs in one transaction and writes one audit record naming its
+ * rows; a refused request changes nothing.
  *
  * @example
  * const db = await openDatabase("app.db");
@@ -59,34 +63,53 @@ const CHUNK = 500;
  * const alice = { id: "alice" };
  * const note = await store.insert(alice, "notes", { title: "plan", folder_id: 1 });
  * await store.delete(alice, "notes", note["id"]);
- * await store.trash(alice);                        // [{ table: "notes", phase: "trash", ... }]
+ * await store.trash(alice);                        // [{ table: "notes", key: 1, children: 0, ... }]
  * await store.restore(alice, "notes", note["id"]);
  */
 export class LifecycleStore {
   readonly connection: DataConnection;
   readonly declaration: Declaration;
   readonly clock: Clock;
-  readonly #kysely: Kysely<any>;
-  readonly #executor: Executor;
-  readonly #cache = new StatementCache();
+  readonly #ctx: StoreContext;
   readonly #reads: LiveReads;
 
   constructor(options: LifecycleStoreOptions) {
+    requireKnownOptions("LifecycleStore", options, ["connection", "declaration", "clock"]);
     this.connection = options.connection;
     this.declaration = options.declaration;
     this.clock = options.clock ?? systemClock;
-    this.#kysely = options.connection.kysely;
-    this.#executor = options.connection.executor;
-    this.#reads = new LiveReads(this.#kysely, this.#executor, this.#cache);
+    const kysely: Kysely<any> = options.connection.kysely;
+    const executor: Executor = options.connection.executor;
+    const cache = new StatementCache();
+    this.#ctx = {
+      connection: this.connection,
+      declaration: this.declaration,
+      clock: this.clock,
+      kysely,
+      executor,
+      cache,
+      table: (name) => this.table(name),
+    };
+    this.#reads = new LiveReads(kysely, executor, cache);
   }
 
-  /** Builds a store and prepares the declared tables ({@link ensureSchema}). */
+  /**
+   * Builds a store and prepares the declared tables ({@link ensureSchema}).
+   *
+   * @example
+   * const store = await LifecycleStore.open({ connection: db, declaration: loadDeclaration("nines-data.json") });
+   */
   static async open(options: LifecycleStoreOptions): Promise<LifecycleStore> {
     await ensureSchema(options.connection, options.declaration);
     return new LifecycleStore(options);
   }
 
-  /** The declared table named `name`, or NINES_DATA_TABLE_UNKNOWN. */
+  /**
+   * The declared table named `name`, or NINES_DATA_TABLE_UNKNOWN.
+   *
+   * @example
+   * store.table("notes").owner; // "owner_id"
+   */
   table(name: string): DeclaredTable {
     const table = this.declaration.tables.get(name);
     if (!table) {
@@ -133,358 +156,144 @@ export class LifecycleStore {
    * held by a live row is NINES_DATA_UNIQUE_TAKEN (deleted rows do not count).
    */
   async insert(actor: Actor, tableName: string, values: Row): Promise<Row> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    const row: Row = { ...values };
-    for (const name of Object.keys(row)) column(name);
-    if (row[t.owner] === undefined) row[t.owner] = actor.id;
-    if (!actor.admin && row[t.owner] !== actor.id) {
-      throw lifecycleError(
-        "forbidden",
-        `${actor.id} may not insert a row of ${t.name} owned by ${String(row[t.owner])}`,
-        {
-          hint: "users insert rows they own",
-        },
-      );
-    }
-    return await this.#executor.transaction(async (tx) => {
-      for (const parent of t.parents) {
-        const parentKey = row[parent.column];
-        if (parentKey === undefined || parentKey === null) continue;
-        if (!(await this.#liveIn(tx, parent.table, parentKey, actor))) {
-          throw lifecycleError(
-            "parentDeleted",
-            `${t.name}.${parent.column} = ${String(parentKey)}: no live ${parent.table} row with that key`,
-            {
-              hint: "restore the parent first, or choose a live one",
-            },
-          );
-        }
-      }
-      const names = Object.keys(row).sort();
-      const parameters = names.map((n) => row[n]);
-      const statement = this.#cache.statement(`insert:${t.name}:${names.join(",")}`, parameters, () =>
-        this.#kysely
-          .insertInto(t.name)
-          .values(Object.fromEntries(names.map((n) => [n, row[n]])))
-          .returningAll(),
-      );
-      try {
-        return (await tx.first<Row>(statement)) as Row;
-      } catch (error) {
-        throw uniqueOrRethrow(error, t);
-      }
-    });
+    return await insertRow(this.#ctx, actor, tableName, values);
   }
 
-  async #liveIn(tx: Executor, tableName: string, key: unknown, actor: Actor): Promise<boolean> {
-    const t = this.table(tableName);
-    const admin = actor.admin === true;
-    const parameters = admin ? [key] : [key, actor.id];
-    const statement = this.#cache.statement(`live:${t.name}:${admin}`, parameters, () => {
-      let q = this.#kysely.selectFrom(t.name).select(t.key).where(t.key, "=", key).where(META.deletedAt, "is", null);
-      if (!admin) q = q.where(t.owner, "=", actor.id);
-      return q;
-    });
-    return (await tx.first(statement)) !== undefined;
-  }
-
-  /** Updates a live row of the actor's; a deleted or foreign row is NINES_DATA_NOT_FOUND. */
+  /** Updates a live row of the actor's; a deleted or someone else's row is NINES_DATA_NOT_FOUND. */
   async update(actor: Actor, tableName: string, key: unknown, values: Row): Promise<Row> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    const names = Object.keys(values).sort();
-    for (const name of names) column(name);
-    if (names.includes(t.key) || (!actor.admin && names.includes(t.owner))) {
-      throw lifecycleError("forbidden", `the key and owner of ${t.name} rows are not changed by update`, {
-        hint: "insert a new row instead",
-      });
-    }
-    const admin = actor.admin === true;
-    const parameters = [...names.map((n) => values[n]), key, ...(admin ? [] : [actor.id])];
-    const statement = this.#cache.statement(`update:${t.name}:${names.join(",")}:${admin}`, parameters, () => {
-      let q = this.#kysely
-        .updateTable(t.name)
-        .set(Object.fromEntries(names.map((n) => [n, values[n]])))
-        .where(t.key, "=", key)
-        .where(META.deletedAt, "is", null);
-      if (!admin) q = q.where(t.owner, "=", actor.id);
-      return q.returningAll();
-    });
-    let rows: Row[];
-    try {
-      rows = await this.#executor.all<Row>(statement);
-    } catch (error) {
-      throw uniqueOrRethrow(error, t);
-    }
-    if (rows.length === 0) throw notFound(t, key);
-    return rows[0] as Row;
+    return await updateRow(this.#ctx, actor, tableName, key, values);
   }
 
   /**
    * Moves a live row and all its live descendants to the trash as one
-   * group. Children deleted earlier keep their own group.
+   * group. Children deleted earlier keep their own group. A row the actor
+   * may not see is NINES_DATA_NOT_FOUND.
    */
   async delete(actor: Actor, tableName: string, key: unknown): Promise<DeleteResult> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    return await this.#executor.transaction(async (tx) => {
-      const row = await this.#meta(tx, t, key);
-      if (!row || row.deletedAt !== null) throw notFound(t, key);
-      if (!actor.admin && row.owner !== actor.id) throw forbidden(actor, "delete", t, key);
-      const now = this.clock.now();
-      const group = `${t.name}:${String(key)}:${now}`;
-      const softAt = now + this.declaration.trashMs;
-      const purgeAt = softAt + this.declaration.softMs;
-      const marks = [now, actor.id, group, softAt, purgeAt];
-      const set = {
-        [META.deletedAt]: now,
-        [META.deletedBy]: actor.id,
-        [META.group]: group,
-        [META.softAt]: softAt,
-        [META.purgeAt]: purgeAt,
-      };
-      let rows = await tx.run(
-        this.#cache.statement(`delete:${t.name}`, [...marks, key], () =>
-          this.#kysely.updateTable(t.name).set(set).where(t.key, "=", key).where(META.deletedAt, "is", null),
-        ),
-      );
-      rows += await this.#cascade(tx, t.name, set, marks, group);
-      await this.#audit(tx, { actor: actor.id, action: "delete", at: now, table: t.name, key, group, rows });
-      return { group, rows, softAt, purgeAt };
-    });
+    return await deleteRow(this.#ctx, actor, tableName, key);
   }
 
-  /**
-   * Marks every live row whose parent is in `group`, breadth first from the
-   * deleted row's table: only relations under a table that just got rows
-   * run, so deleting a leaf costs no extra statement.
-   */
-  async #cascade(tx: Executor, from: string, set: Row, marks: unknown[], group: string): Promise<number> {
-    let total = 0;
-    let frontier = new Set([from]);
-    while (frontier.size > 0) {
-      const next = new Set<string>();
-      for (const parentName of frontier) {
-        const parent = this.table(parentName);
-        for (const relation of parent.children) {
-          const child = this.table(relation.table);
-          const statement = this.#cache.statement(`cascade:${child.name}:${relation.column}`, [...marks, group], () =>
-            this.#kysely
-              .updateTable(child.name)
-              .set(set)
-              .where(META.deletedAt, "is", null)
-              .where(relation.column, "in", (eb: ExpressionBuilder<any, any>) =>
-                eb
-                  .selectFrom(`${parent.name} as nines_parent`)
-                  .select(`nines_parent.${parent.key}`)
-                  .where(`nines_parent.${META.group}`, "=", group),
-              ),
-          );
-          const changed = await tx.run(statement);
-          total += changed;
-          if (changed > 0) next.add(child.name);
-        }
-      }
-      frontier = next;
-    }
-    return total;
-  }
+  // ---- the user's trash ----
 
-  /** The actor's rows in the trash (restorable by them), newest first. */
-  async trash(actor: Actor): Promise<DeletedRow[]> {
+  /** The groups the actor deleted that are still in the trash: the row deleted, its children counted. */
+  async trash(actor: Actor, options: TrashOptions = {}): Promise<TrashGroup[]> {
     checkActor(actor);
-    const now = this.clock.now();
-    return await deletedRows(this.#executor, this.#kysely, this.declaration, now, {
-      owner: actor.id,
-      phases: ["trash"],
-    });
-  }
-
-  /** Administrators: deleted rows not yet past their soft-delete period, in trash or soft-deleted. */
-  async deleted(actor: Actor, options: { phase?: "trash" | "soft"; owner?: string } = {}): Promise<DeletedRow[]> {
-    checkActor(actor);
-    requireAdmin(actor, "list deleted rows of all users");
-    const now = this.clock.now();
-    return await deletedRows(this.#executor, this.#kysely, this.declaration, now, {
-      ...(options.owner === undefined ? {} : { owner: options.owner }),
-      phases: options.phase ? [options.phase] : ["trash", "soft"],
-    });
-  }
-
-  /** Ends the trash period of all the actor's trash groups now: they become soft-deleted. */
-  async emptyTrash(actor: Actor): Promise<{ groups: number; rows: number }> {
-    checkActor(actor);
-    return await this.#executor.transaction(async (tx) => {
-      const now = this.clock.now();
-      const groups = [
-        ...new Set(
-          (await deletedRows(tx, this.#kysely, this.declaration, now, { owner: actor.id, phases: ["trash"] })).map(
-            (r) => r.group,
-          ),
-        ),
-      ];
-      const purgeAt = now + this.declaration.softMs;
-      let rows = 0;
-      for (let i = 0; i < groups.length; i += CHUNK) {
-        const chunk = groups.slice(i, i + CHUNK);
-        for (const name of this.declaration.order) {
-          const q = this.#kysely
-            .updateTable(name)
-            .set({ [META.softAt]: now, [META.purgeAt]: purgeAt })
-            .where(META.group, "in", chunk)
-            .where(META.deletedAt, "is not", null);
-          rows += await tx.run(q.compile());
-        }
-      }
-      await this.#audit(tx, {
-        actor: actor.id,
-        action: "empty-trash",
-        at: now,
-        rows,
-        detail: { groups: groups.length },
-      });
-      return { groups: groups.length, rows };
-    });
+    requireKnownOptions("trash", options, ["order", "limit"]);
+    const { order, limit } = options;
+    requireOption(
+      order === undefined || order === "newest" || order === "oldest",
+      "trash",
+      "order",
+      order,
+      'an order, "newest" or "oldest"',
+    );
+    requireOption(
+      limit === undefined || (Number.isInteger(limit) && limit >= 0),
+      "trash",
+      "limit",
+      limit,
+      "an integer >= 0",
+    );
+    return await trashGroups(this.#ctx, actor.id, this.clock.now(), options);
   }
 
   /**
    * Restores the group the row was deleted with: exactly the rows deleted
-   * with it. The owner may restore from the trash; only an administrator
-   * restores soft-deleted rows; purged-phase rows are gone.
+   * with it. The owner restores from the trash; past the trash period the
+   * row is out of the owner's reach (NINES_DATA_NOT_FOUND, as for a row
+   * that never existed) and only an administrator restores it; a row past
+   * its soft-delete period is NINES_DATA_RESTORE_EXPIRED.
    */
   async restore(actor: Actor, tableName: string, key: unknown, options: RestoreOptions = {}): Promise<RestoreResult> {
-    checkActor(actor);
-    const t = this.table(tableName);
-    return await this.#executor.transaction(async (tx) => {
-      const row = await this.#meta(tx, t, key);
-      if (!row) throw notFound(t, key, false);
-      if (row.deletedAt === null || row.group === null) {
-        throw lifecycleError("notDeleted", `${t.name} ${String(key)} is not deleted`, { hint: "nothing to restore" });
-      }
-      const now = this.clock.now();
-      const phase = phaseAt(row, now);
-      if (phase === "purged") {
-        throw lifecycleError("restoreExpired", `${t.name} ${String(key)} is past its soft-delete period`, {
-          hint: "only a backup can bring it back (nines data restore)",
-        });
-      }
-      if (phase === "soft" && !actor.admin) {
-        throw lifecycleError(
-          "forbidden",
-          `${t.name} ${String(key)} is soft-deleted: only an administrator restores it`,
-          {
-            hint: "ask an administrator (nines data admin restore)",
-          },
-        );
-      }
-      if (!actor.admin && row.owner !== actor.id) throw forbidden(actor, "restore", t, key);
-      const result = await restoreGroup(
-        tx,
-        this.#kysely,
-        this.declaration,
-        row.group,
-        options.onConflict ?? "fail",
-        this.#cache,
-      ).catch((error: unknown) => {
-        // A live row took a unique value between the conflict check and the update (PostgreSQL, concurrent insert).
-        throw uniqueOrRethrow(error, t);
-      });
-      await this.#audit(tx, {
-        actor: actor.id,
-        action: "restore",
-        at: now,
-        table: t.name,
-        key,
-        group: row.group,
-        rows: result.rows,
-        detail: { phase, renamed: result.renamed },
-      });
-      return { group: row.group, ...result };
-    });
+    return await restoreRow(this.#ctx, actor, tableName, key, options);
+  }
+
+  /** Ends the trash period of all the actor's trash groups now: they leave the actor's reach. */
+  async emptyTrash(actor: Actor): Promise<ForgetResult> {
+    return await emptyTrash(this.#ctx, actor);
+  }
+
+  /**
+   * Deletes one item of the trash forever, for its owner: the row's whole
+   * group leaves the owner's reach now (soft-deleted: administrators can
+   * still restore it until the purge), audited with its rows.
+   */
+  async deleteForever(actor: Actor, tableName: string, key: unknown): Promise<ForgetResult> {
+    return await deleteForever(this.#ctx, actor, tableName, key);
+  }
+
+  // ---- administrators ----
+
+  /** Administrators: deleted rows in the trash or soft-deleted phase, with phase, dates and content. */
+  async deleted(actor: Actor, options: DeletedOptions = {}): Promise<AdminRow[]> {
+    requireAdmin(actor, "list deleted rows of all users");
+    requireKnownOptions("deleted", options, ["phase", "owner"]);
+    const { phase } = options;
+    requireOption(
+      phase === undefined || phase === "trash" || phase === "soft",
+      "deleted",
+      "phase",
+      phase,
+      'a phase, "trash" or "soft"',
+    );
+    return await deletedRows(this.#ctx, this.clock.now(), options);
+  }
+
+  /** Administrators: every row a legal hold keeps, in any phase (live ones too), with content for legal export. */
+  async held(actor: Actor, options: { owner?: string } = {}): Promise<AdminRow[]> {
+    requireAdmin(actor, "list rows under legal hold");
+    requireKnownOptions("held", options, ["owner"]);
+    return await heldRows(this.#ctx, this.clock.now(), options.owner);
+  }
+
+  /**
+   * Administrators: one row with its phase, dates and content, in any phase
+   * while it is stored (past its period only when a legal hold keeps it);
+   * undefined otherwise.
+   */
+  async inspect(actor: Actor, tableName: string, key: unknown): Promise<AdminRow | undefined> {
+    requireAdmin(actor, "inspect rows of any user");
+    return await inspectRow(this.#ctx, this.table(tableName), key, this.clock.now());
   }
 
   /** Administrators: places a legal hold on a row (and so on its group): the purge worker keeps it. */
   async hold(actor: Actor, tableName: string, key: unknown, reason: string): Promise<void> {
-    await this.#setHold(actor, tableName, key, reason, "hold");
+    await setHold(this.#ctx, actor, tableName, key, reason);
   }
 
   /** Administrators: lifts a legal hold. */
   async release(actor: Actor, tableName: string, key: unknown): Promise<void> {
-    await this.#setHold(actor, tableName, key, null, "release");
+    await setHold(this.#ctx, actor, tableName, key, null);
   }
 
-  async #setHold(actor: Actor, tableName: string, key: unknown, reason: string | null, action: AuditAction) {
-    checkActor(actor);
-    requireAdmin(actor, `${action} legal holds`);
-    const t = this.table(tableName);
-    if (reason !== null && (typeof reason !== "string" || reason.trim() === "")) {
-      throw lifecycleError("held", "a legal hold needs a reason", {
-        hint: "give the case or ticket, e.g. --reason CASE-12",
-      });
-    }
-    await this.#executor.transaction(async (tx) => {
-      const row = await this.#meta(tx, t, key);
-      if (!row) throw notFound(t, key, false);
-      if (reason === null && row.hold === null) {
-        throw lifecycleError("notHeld", `${t.name} ${String(key)} has no legal hold`, { hint: "nothing to release" });
-      }
-      await tx.run(
-        this.#kysely
-          .updateTable(t.name)
-          .set({ [META.hold]: reason })
-          .where(t.key, "=", key)
-          .compile(),
-      );
-      await this.#audit(tx, {
-        actor: actor.id,
-        action,
-        at: this.clock.now(),
-        table: t.name,
-        key,
-        group: row.group,
-        rows: 1,
-        detail: reason === null ? { previous: row.hold } : { reason },
-      });
-    });
-  }
-
-  /** A row's phase now, whoever owns it (administrators; tests). Undefined when the row is gone. */
+  /** Administrators: a row's phase now, whoever owns it; undefined when the row is gone. */
   async phase(actor: Actor, tableName: string, key: unknown): Promise<Phase | undefined> {
     requireAdmin(actor, "read phases of any row");
-    const row = await this.#meta(this.#executor, this.table(tableName), key);
+    const row = await readMeta(this.#ctx, this.#ctx.executor, this.table(tableName), key);
     return row ? phaseAt(row, this.clock.now()) : undefined;
   }
 
   /** Administrators: the audit trail, newest first. */
-  async audit(actor: Actor, options: { limit?: number; action?: AuditAction } = {}): Promise<AuditRecord[]> {
+  async audit(actor: Actor, options: AuditOptions = {}): Promise<AuditRecord[]> {
     requireAdmin(actor, "read the audit trail");
-    return await readAudit(this.#executor, this.#kysely, options);
+    requireKnownOptions("audit", options, ["action", "limit"]);
+    return await readAudit(this.#ctx.executor, this.#ctx.kysely, options);
   }
 
-  async #audit(tx: Executor, entry: Parameters<typeof writeAudit>[3]): Promise<void> {
-    await writeAudit(tx, this.#kysely, this.#cache, entry);
+  /**
+   * Administrators: what happened to one row, oldest first: every delete,
+   * restore, empty-trash, delete-forever, hold, release, purge and
+   * purge-kept record that names it, with its time and actor (kept for the
+   * declaration's `auditDays`).
+   */
+  async history(actor: Actor, tableName: string, key: unknown): Promise<AuditRecord[]> {
+    requireAdmin(actor, "read the audit trail");
+    return await rowHistory(this.#ctx.executor, this.#ctx.kysely, this.table(tableName).name, key);
   }
 
-  async #meta(tx: Executor, t: DeclaredTable, key: unknown) {
-    const statement = this.#cache.statement(`meta:${t.name}`, [key], () => {
-      const q = this.#kysely
-        .selectFrom(t.name)
-        .select([sql.ref(t.owner).as("owner"), META.deletedAt, META.group, META.softAt, META.purgeAt, META.hold])
-        .where(t.key, "=", key);
-      // PostgreSQL: lock the row, so two concurrent deletes or restores of it run one after the other
-      // (SQLite's BEGIN IMMEDIATE already serialises writers).
-      return this.connection.dialect === "postgres" ? q.forUpdate() : q;
-    });
-    const row = await tx.first<Row>(statement);
-    if (!row) return undefined;
-    return {
-      owner: row["owner"] === null ? null : String(row["owner"]),
-      deletedAt: stamp(row[META.deletedAt]),
-      softAt: stamp(row[META.softAt]),
-      purgeAt: stamp(row[META.purgeAt]),
-      group: (row[META.group] as string | null) ?? null,
-      hold: (row[META.hold] as string | null) ?? null,
-    };
+  /** Administrators: the rows one audit record names. */
+  async auditRows(actor: Actor, recordId: number): Promise<AuditRow[]> {
+    requireAdmin(actor, "read the audit trail");
+    return await recordRows(this.#ctx.executor, this.#ctx.kysely, recordId);
   }
 }

@@ -1,22 +1,40 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the application's tables are not known here.
+import { requireKnownOptions, requireOption } from "@nines/core";
 import { type Kysely, sql } from "kysely";
 import type { Executor } from "../connection/executor.js";
-import { type Actor, checkActor } from "./actor.js";
+import { type Actor, checkActor, isAdmin } from "./actor.js";
 import type { DeclaredTable } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
 import { META } from "./phase.js";
 import { column } from "./row-errors.js";
 import type { StatementCache } from "./statements.js";
 
-/** A row of an application table, as the driver returns it (metadata columns included). */
+/**
+ * A row of an application table, as the driver returns it (metadata columns included).
+ *
+ * @example
+ * const note: Row = await store.insert(alice, "notes", { title: "plan" }); // note["id"]
+ */
 export type Row = Record<string, unknown>;
 
-/** Equality filters, and an optional substring search on one column. */
+/**
+ * Equality filters (`null` matches NULL), and an optional substring search
+ * on one column (`%` and `_` are plain characters).
+ *
+ * @example
+ * await store.count(alice, "notes", { where: { folder_id: 3 }, search: { column: "title", contains: "plan" } });
+ */
 export interface ReadOptions {
   where?: Record<string, unknown>;
   search?: { column: string; contains: string };
 }
 
+/**
+ * A list's filters, order and page.
+ *
+ * @example
+ * await store.list(alice, "notes", { where: { folder_id: 3 }, orderBy: "title", direction: "desc", limit: 50 });
+ */
 export interface ListOptions extends ReadOptions {
   orderBy?: string;
   direction?: "asc" | "desc";
@@ -24,7 +42,16 @@ export interface ListOptions extends ReadOptions {
   offset?: number;
 }
 
+/**
+ * The aggregates `LifecycleStore.aggregate` computes over live rows.
+ *
+ * @example
+ * await store.aggregate(alice, "notes", "sum", "words");
+ */
 export type AggregateFunction = "count" | "sum" | "avg" | "min" | "max";
+
+const READ_KEYS = ["where", "search"];
+const LIST_KEYS = [...READ_KEYS, "orderBy", "direction", "limit", "offset"];
 
 /**
  * The store's reads (internal to LifecycleStore): live rows only (the
@@ -45,7 +72,7 @@ export class LiveReads {
   /** One live row by key, or undefined (deleted, someone else's, or missing). */
   async get(actor: Actor, t: DeclaredTable, key: unknown): Promise<Row | undefined> {
     checkActor(actor);
-    const admin = actor.admin === true;
+    const admin = isAdmin(actor);
     const parameters = admin ? [key] : [key, actor.id];
     const statement = this.#cache.statement(`get:${t.name}:${admin}`, parameters, () => {
       let q = this.#kysely.selectFrom(t.name).selectAll().where(t.key, "=", key).where(META.deletedAt, "is", null);
@@ -58,6 +85,15 @@ export class LiveReads {
   /** Live rows matching equality filters and an optional substring search. */
   async list(actor: Actor, t: DeclaredTable, options: ListOptions = {}): Promise<Row[]> {
     checkActor(actor);
+    requireKnownOptions("list", options, LIST_KEYS);
+    const direction = options.direction;
+    requireOption(
+      direction === undefined || direction === "asc" || direction === "desc",
+      "list",
+      "direction",
+      direction,
+      'a direction, "asc" or "desc"',
+    );
     const scope = this.#scope(actor, t, options);
     const order = options.orderBy === undefined ? "" : `${column(options.orderBy)} ${options.direction ?? "asc"}`;
     const parameters = [...scope.parameters];
@@ -83,6 +119,7 @@ export class LiveReads {
     options: ReadOptions = {},
   ): Promise<number | null> {
     checkActor(actor);
+    requireKnownOptions(fn, options, READ_KEYS);
     if (!["count", "sum", "avg", "min", "max"].includes(fn)) {
       throw lifecycleError("declaration", `unknown aggregate '${fn}'`, { hint: "use count, sum, avg, min or max" });
     }
@@ -97,7 +134,7 @@ export class LiveReads {
 
   /** Live rows for this actor (the visible() filter plus the owner), with its cache shape and parameters. */
   #scope(actor: Actor, t: DeclaredTable, options: ReadOptions) {
-    const admin = actor.admin === true;
+    const admin = isAdmin(actor);
     const where = Object.entries(options.where ?? {}).map(([name, value]) => [column(name), value] as const);
     const search = options.search;
     const pattern = search ? `%${search.contains.replace(/[\\%_]/g, "\\$&")}%` : undefined;

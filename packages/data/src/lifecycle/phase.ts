@@ -3,6 +3,9 @@
  * the application's own rows (not a side table) so that `visible()` is a
  * single `nines_deleted_at IS NULL` test that needs no join, and so that
  * unique keys can be partial indexes over live rows on both engines.
+ *
+ * @example
+ * await db.kysely.selectFrom("notes").select(["id", META.deletedAt]).where(META.hold, "is not", null).execute();
  */
 export const META = {
   deletedAt: "nines_deleted_at",
@@ -13,10 +16,20 @@ export const META = {
   hold: "nines_hold",
 } as const;
 
-/** Where a row is in the deletion pipeline at a given instant. */
+/**
+ * Where a row is in the deletion pipeline at a given instant.
+ *
+ * @example
+ * const phase: Phase = phaseAt(stamps, clock.now()); // "live" | "trash" | "soft" | "purged"
+ */
 export type Phase = "live" | "trash" | "soft" | "purged";
 
-/** The timestamps that decide a row's phase (milliseconds since the epoch). */
+/**
+ * The timestamps that decide a row's phase (milliseconds since the epoch).
+ *
+ * @example
+ * const stamps: PhaseStamps = { deletedAt: 0, softAt: 10, purgeAt: 20 };
+ */
 export interface PhaseStamps {
   deletedAt: number | null;
   softAt: number | null;

@@ -1,12 +1,21 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the application's tables are not known here.
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Executor } from "../connection/executor.js";
-import type { Declaration } from "./declaration.js";
+import { nameGroupRows } from "./audit.js";
+import type { Declaration, DeclaredTable } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
+import { groupRoot } from "./group-id.js";
 import { META } from "./phase.js";
+import { restoredName } from "./restored-name.js";
 import type { StatementCache } from "./statements.js";
 
-interface Renamed {
+/**
+ * A restored row renamed because a live row holds its unique value.
+ *
+ * @example
+ * // { table: "files", key: 7, column: "name", from: "report.pdf", to: "report (restored).pdf" }
+ */
+export interface Renamed {
   table: string;
   key: unknown;
   column: string;
@@ -15,19 +24,20 @@ interface Renamed {
 }
 
 /**
- * Brings back exactly the rows of one deletion group, in the caller's
- * transaction (internal to LifecycleStore.restore). Refuses when a row's
- * parent is deleted in another group (restore the parent first), and when
- * a unique value is now held by a live row, unless `rename` was asked.
+ * Checks that one deletion group can come back, in the caller's
+ * transaction, and renames its rows whose unique value a live row now
+ * holds when `rename` was asked. Refuses when a row's parent is deleted in
+ * another group (restore the parent first), and on a unique conflict in
+ * `fail` mode. {@link clearGroup} then brings the rows back.
  */
-export async function restoreGroup(
+export async function prepareRestore(
   tx: Executor,
   kysely: Kysely<any>,
   declaration: Declaration,
   group: string,
   mode: "fail" | "rename",
   cache: StatementCache,
-): Promise<{ rows: number; renamed: Renamed[] }> {
+): Promise<Renamed[]> {
   const tables = groupTables(declaration, group);
   for (const name of tables) {
     const t = declaration.tables.get(name);
@@ -61,7 +71,7 @@ export async function restoreGroup(
       if (orphans.length > 0) {
         throw lifecycleError(
           "parentDeleted",
-          `cannot restore: ${t.name} ${orphans.map((o) => String(o.k)).join(", ")} belong(s) to a deleted ${parent.name}`,
+          `cannot restore: ${t.name} ${orphans.map((o) => String(o.k)).join(", ")} ${orphans.length === 1 ? "belongs" : "belong"} to a deleted ${parent.name}`,
           { hint: `restore the ${parent.name} row first; its own group brings back what was deleted with it` },
         );
       }
@@ -95,7 +105,7 @@ export async function restoreGroup(
       if (mode === "fail") {
         throw lifecycleError(
           "restoreConflict",
-          `cannot restore: ${clashes.length} ${t.name} row(s) hold (${unique.columns.join(", ")}) values that live rows use now`,
+          `cannot restore: ${clashes.length} ${t.name} ${clashes.length === 1 ? "row holds" : "rows hold"} (${unique.columns.join(", ")}) values that live rows use now`,
           {
             hint: "rename or delete the live rows, or restore with rename (--rename)",
             details: {
@@ -121,22 +131,41 @@ export async function restoreGroup(
       }
     }
   }
+  return renamed;
+}
+
+const CLEAR = {
+  [META.deletedAt]: null,
+  [META.deletedBy]: null,
+  [META.group]: null,
+  [META.softAt]: null,
+  [META.purgeAt]: null,
+};
+
+/**
+ * Makes the rows of a group live again, naming each in the audit record
+ * `auditId` first (the naming counts them, so a table without rows of the
+ * group needs no update); returns how many rows came back.
+ */
+export async function clearGroup(
+  tx: Executor,
+  kysely: Kysely<any>,
+  declaration: Declaration,
+  group: string,
+  cache: StatementCache,
+  auditId: number,
+): Promise<number> {
   let rows = 0;
-  const clear = {
-    [META.deletedAt]: null,
-    [META.deletedBy]: null,
-    [META.group]: null,
-    [META.softAt]: null,
-    [META.purgeAt]: null,
-  };
-  for (const name of tables) {
+  for (const name of groupTables(declaration, group)) {
+    const t = declaration.tables.get(name) as DeclaredTable;
+    if ((await nameGroupRows(tx, kysely, cache, auditId, t, [group])) === 0) continue;
     rows += await tx.run(
       cache.statement(`clear:${name}`, [null, null, null, null, null, group], () =>
-        kysely.updateTable(name).set(clear).where(META.group, "=", group),
+        kysely.updateTable(name).set(CLEAR).where(META.group, "=", group),
       ),
     );
   }
-  return { rows, renamed };
+  return rows;
 }
 
 const reachable = new WeakMap<Declaration, Map<string, string[]>>();
@@ -147,7 +176,7 @@ const reachable = new WeakMap<Declaration, Map<string, string[]>>();
  * only follows child relations, so the other tables need no statement.
  */
 export function groupTables(declaration: Declaration, group: string): readonly string[] {
-  const root = group.slice(0, group.indexOf(":"));
+  const root = groupRoot(group).table;
   if (!declaration.tables.has(root)) return declaration.order;
   const byRoot = reachable.get(declaration) ?? new Map<string, string[]>();
   reachable.set(declaration, byRoot);
@@ -169,7 +198,7 @@ export function groupTables(declaration: Declaration, group: string): readonly s
   return tables;
 }
 
-/** The first of "X (restored)", "X (restored 2)", ... that no live row holds with the key's other columns. */
+/** The first of "x (restored).ext", "x (restored 2).ext", ... that no live row holds with the key's other columns. */
 async function freeName(
   tx: Executor,
   kysely: Kysely<any>,
@@ -179,7 +208,7 @@ async function freeName(
   row: Record<string, unknown>,
 ): Promise<string> {
   for (let n = 1; n < 1000; n++) {
-    const candidate = `${String(row[rename])} (restored${n === 1 ? "" : ` ${n}`})`;
+    const candidate = restoredName(String(row[rename]), n);
     let q = kysely.selectFrom(table).select(sql.lit(1).as("one")).where(META.deletedAt, "is", null);
     for (const col of columns) q = q.where(col, "=", col === rename ? candidate : row[col]);
     if ((await tx.all(q.compile())).length === 0) return candidate;

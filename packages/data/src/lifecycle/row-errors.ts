@@ -1,5 +1,4 @@
 import { isNinesError } from "@nines/core";
-import type { Actor } from "./actor.js";
 import type { DeclaredTable } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
 
@@ -15,24 +14,19 @@ export function column(name: string): string {
   return name;
 }
 
+/**
+ * The one "not found": for a row that does not exist and for a row the
+ * actor may not reach (someone else's, or past the owner's trash period)
+ * alike, so that the answer tells nothing about rows the actor may not see.
+ */
 export function notFound(t: DeclaredTable, key: unknown, live = true) {
   return lifecycleError("notFound", `no ${live ? "live " : ""}${t.name} row with key ${String(key)}`, {
-    hint: "check the table and key; deleted rows are listed by 'nines data trash list'",
+    hint: "check the table and key; the trash lists what can still be restored ('nines data trash')",
     details: { table: t.name, key },
   });
 }
 
-export function forbidden(actor: Actor, what: string, t: DeclaredTable, key: unknown) {
-  return lifecycleError(
-    "forbidden",
-    `${actor.id} may not ${what} ${t.name} ${String(key)}: it belongs to someone else`,
-    {
-      hint: "users act on their own rows only",
-      details: { actor: actor.id, table: t.name, key },
-    },
-  );
-}
-
+/** A driver's unique violation as NINES_DATA_UNIQUE_TAKEN; any other error unchanged. */
 export function uniqueOrRethrow(error: unknown, t: DeclaredTable): unknown {
   if (isNinesError(error)) return error;
   const code = (error as { code?: string }).code;

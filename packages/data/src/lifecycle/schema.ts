@@ -1,11 +1,25 @@
 import { type RawBuilder, sql } from "kysely";
+import type { Executor } from "../connection/executor.js";
 import type { DataConnection } from "../connection/open-database.js";
 import type { Declaration } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
 import { META } from "./phase.js";
 
-/** The audit table every delete, restore, hold, release, empty-trash and purge writes one row to. */
+/**
+ * The audit table: one record per delete, restore, empty-trash, delete-forever, hold, release and purge batch.
+ *
+ * @example
+ * await db.kysely.selectFrom(AUDIT_TABLE).selectAll().orderBy("id", "desc").limit(10).execute();
+ */
 export const AUDIT_TABLE = "nines_audit";
+
+/**
+ * The rows each audit record names (record id, table, key as text), for a row's history.
+ *
+ * @example
+ * await db.kysely.selectFrom(AUDIT_ROWS_TABLE).select("audit_id").where("row_key", "=", "12").execute();
+ */
+export const AUDIT_ROWS_TABLE = "nines_audit_rows";
 
 /**
  * The statements that prepare the application's declared tables for lazy
@@ -13,14 +27,18 @@ export const AUDIT_TABLE = "nines_audit";
  * the metadata columns, a partial unique index per declared unique key
  * (`WHERE nines_deleted_at IS NULL`: names held by deleted rows can be
  * reused), indexes for the purge worker, the trash and cascades, and the
- * audit table.
+ * audit tables. The column types are the only engine-specific part.
+ *
+ * @example
+ * const existing = new Map([["notes", new Set(["id", "owner_id", "title"])]]);
+ * for (const statement of schemaStatements(db, declaration, existing)) console.log(statement.compile(db.kysely).sql);
  */
 export function schemaStatements(
   connection: DataConnection,
   declaration: Declaration,
   existing: ReadonlyMap<string, ReadonlySet<string>>,
 ): RawBuilder<unknown>[] {
-  const big = sql.raw(connection.dialect === "postgres" ? "bigint" : "integer");
+  const big = sql.raw(connection.dialect.name === "postgres" ? "bigint" : "integer");
   const columns: [string, RawBuilder<unknown>][] = [
     [META.deletedAt, big],
     [META.deletedBy, sql.raw("text")],
@@ -74,22 +92,41 @@ export function schemaStatements(
       );
     }
   }
-  const id = connection.dialect === "postgres" ? sql`bigserial primary key` : sql`integer primary key autoincrement`;
+  const id =
+    connection.dialect.name === "postgres" ? sql`bigserial primary key` : sql`integer primary key autoincrement`;
   out.push(sql`create table if not exists ${sql.table(AUDIT_TABLE)} (
     id ${id}, at ${big} not null, actor text not null, action text not null,
     table_name text, row_key text, group_id text, row_count integer not null, detail text)`);
+  out.push(sql`create index if not exists nines_audit_at on ${sql.table(AUDIT_TABLE)} (at)`);
+  // Keyed by record first: a record's rows are read and expired together, and on SQLite the table is
+  // that key's b-tree (no rowid), so naming a purged row costs two b-tree inserts, not three.
+  const clustered = connection.dialect.name === "postgres" ? sql`` : sql` without rowid`;
+  out.push(sql`create table if not exists ${sql.table(AUDIT_ROWS_TABLE)} (
+    audit_id ${big} not null, table_name text not null, row_key text not null,
+    primary key (audit_id, table_name, row_key))${clustered}`);
+  out.push(
+    sql`create index if not exists nines_audit_rows_row on ${sql.table(AUDIT_ROWS_TABLE)} (table_name, row_key)`,
+  );
   return out;
 }
 
-/** The declared tables' columns as they are now (PostgreSQL: in the current schema). */
-export async function existingColumns(connection: DataConnection): Promise<Map<string, Set<string>>> {
+/**
+ * The declared tables' columns as they are now (PostgreSQL: in the current schema).
+ *
+ * @example
+ * (await existingColumns(db)).get("notes")?.has("nines_deleted_at"); // true once prepared
+ */
+export async function existingColumns(
+  connection: DataConnection,
+  executor: Executor = connection.executor,
+): Promise<Map<string, Set<string>>> {
   const rows =
-    connection.dialect === "postgres"
-      ? await connection.executor.all<{ t: string; c: string }>({
+    connection.dialect.name === "postgres"
+      ? await executor.all<{ t: string; c: string }>({
           sql: "select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema()",
           parameters: [],
         })
-      : await connection.executor.all<{ t: string; c: string }>({
+      : await executor.all<{ t: string; c: string }>({
           sql: "select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table'",
           parameters: [],
         });
@@ -104,16 +141,23 @@ export async function existingColumns(connection: DataConnection): Promise<Map<s
 
 /**
  * Adds what lazy deletion needs to the declared tables (idempotent: only
- * what is missing), in one transaction.
+ * what is missing), in one transaction. Safe when several instances
+ * prepare one database at once: what is missing is read inside the
+ * transaction, which SQLite serializes (BEGIN IMMEDIATE) and PostgreSQL
+ * behind an advisory lock, so each column is added once.
  *
  * @example
  * await ensureSchema(db, declaration);
  */
 export async function ensureSchema(connection: DataConnection, declaration: Declaration): Promise<void> {
-  const existing = await existingColumns(connection);
-  const statements = schemaStatements(connection, declaration, existing);
   await connection.executor.transaction(async (tx) => {
-    for (const statement of statements) await tx.run(statement.compile(connection.kysely));
+    if (connection.dialect.name === "postgres") {
+      await tx.all({ sql: "select pg_advisory_xact_lock(hashtext('nines_ensure_schema'))", parameters: [] });
+    }
+    const existing = await existingColumns(connection, tx);
+    for (const statement of schemaStatements(connection, declaration, existing)) {
+      await tx.run(statement.compile(connection.kysely));
+    }
   });
 }
 
@@ -137,7 +181,7 @@ export async function checkSchema(connection: DataConnection, declaration: Decla
     }
     if (!have.has(META.deletedAt) || !have.has(META.purgeAt)) missing.push(name);
   }
-  if (!existing.has(AUDIT_TABLE)) missing.push(AUDIT_TABLE);
+  for (const table of [AUDIT_TABLE, AUDIT_ROWS_TABLE]) if (!existing.has(table)) missing.push(table);
   if (missing.length > 0) {
     throw lifecycleError(
       "schemaMissing",

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { NinesError } from "@nines/core";
+import { postgresServerError } from "./errors.js";
 
 /**
  * Finds the directory of PostgreSQL's server programs (initdb, postgres,
@@ -14,7 +14,7 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env["NINES_PG_BIN"];
   if (explicit) {
     if (existsSync(join(explicit, "postgres"))) return explicit;
-    throw new NinesError("NINES_DATA_PG_MISSING", `NINES_PG_BIN=${explicit} has no 'postgres' program`, {
+    throw postgresServerError("missing", `NINES_PG_BIN=${explicit} has no 'postgres' program`, {
       hint: "point NINES_PG_BIN at the bin directory of a PostgreSQL install, or unset it",
     });
   }
@@ -26,7 +26,7 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
     : [];
   const newest = versions[0];
   if (newest === undefined) {
-    throw new NinesError("NINES_DATA_PG_MISSING", "no PostgreSQL server programs found under /usr/lib/postgresql", {
+    throw postgresServerError("missing", "no PostgreSQL server programs found under /usr/lib/postgresql", {
       hint: "install them with 'apt-get install -y postgresql', or set NINES_PG_BIN",
     });
   }

@@ -3,13 +3,20 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Clock, NinesError, systemClock } from "@nines/core";
+import { type Clock, systemClock } from "@nines/core";
 import pg from "pg";
 import { findPostgresBin } from "./binaries.js";
+import { postgresServerError } from "./errors.js";
 import { pingPostgres } from "./ping.js";
 
 const run = promisify(execFile);
 
+/**
+ * Options of {@link LocalPostgres}'s constructors.
+ *
+ * @example
+ * await LocalPostgres.init({ dir: "/tmp/pg/primary", settings: { wal_level: "replica" } });
+ */
 export interface LocalPostgresOptions {
   /** The data directory; its parent must exist. Created by {@link LocalPostgres.init}. */
   dir: string;
@@ -33,7 +40,7 @@ interface Identity {
 async function serverIdentity(): Promise<Identity | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const { stdout } = await run("id", ["-u", "postgres"]).catch(() => {
-    throw new NinesError("NINES_DATA_PG_USER", "running as root and there is no 'postgres' user to run PostgreSQL as", {
+    throw postgresServerError("user", "running as root and there is no 'postgres' user to run PostgreSQL as", {
       hint: "install Debian's postgresql package (it creates the user) or run as a normal user",
     });
   });
@@ -68,6 +75,7 @@ export class LocalPostgres {
   readonly binDir: string;
   port: number;
   #process: ChildProcess | undefined;
+  #log = "";
   #identity: Identity | undefined;
   readonly #clock: Clock;
 
@@ -131,7 +139,7 @@ export class LocalPostgres {
     const port = options.port || (await freePort());
     if (create) {
       if (existsSync(options.dir)) {
-        throw new NinesError("NINES_DATA_PG_DIR_EXISTS", `data directory ${options.dir} already exists`, {
+        throw postgresServerError("dirExists", `data directory ${options.dir} already exists`, {
           hint: "choose a new directory; a cluster is never created over an existing one",
         });
       }
@@ -179,6 +187,11 @@ export class LocalPostgres {
     return this.#process !== undefined && this.#process.exitCode === null && this.#process.signalCode === null;
   }
 
+  /** The end of what the server wrote on stderr since it was last started (its log). */
+  get log(): string {
+    return this.#log;
+  }
+
   /** The postmaster's process id, while running. */
   get pid(): number | undefined {
     return this.running ? this.#process?.pid : undefined;
@@ -191,23 +204,23 @@ export class LocalPostgres {
       stdio: ["ignore", "ignore", "pipe"],
       ...(this.#identity ? { uid: this.#identity.uid, gid: this.#identity.gid } : {}),
     });
-    let log = "";
+    this.#log = "";
     child.stderr?.on("data", (chunk: Buffer) => {
-      log = (log + chunk.toString()).slice(-4000);
+      this.#log = (this.#log + chunk.toString()).slice(-4000);
     });
     this.#process = child;
     const deadline = this.#clock.now() + timeoutMs;
     for (;;) {
       if (!this.running) {
-        throw new NinesError("NINES_DATA_PG_START", `PostgreSQL in ${this.dir} exited while starting`, {
+        throw postgresServerError("start", `PostgreSQL in ${this.dir} exited while starting`, {
           hint: "read its log below",
-          details: { log },
+          details: { log: this.#log },
         });
       }
       if (await pingPostgres(this.url(), 1000)) return;
       if (this.#clock.now() > deadline) {
-        throw new NinesError("NINES_DATA_PG_START", `PostgreSQL in ${this.dir} did not accept connections in time`, {
-          details: { log },
+        throw postgresServerError("start", `PostgreSQL in ${this.dir} did not accept connections in time`, {
+          details: { log: this.#log },
         });
       }
       await this.#clock.sleep(50);
@@ -255,7 +268,7 @@ export class LocalPostgres {
       await run(full[0] as string, full[1] as string[], { maxBuffer: 1 << 24 });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? "";
-      throw new NinesError("NINES_DATA_PG_COMMAND", `${program} failed: ${stderr.trim() || String(error)}`, {
+      throw postgresServerError("command", `${program} failed: ${stderr.trim() || String(error)}`, {
         cause: error,
         hint: "see the program's message above",
       });

@@ -1,11 +1,12 @@
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ManualClock } from "@nines/core";
+import { isNinesError, ManualClock, type NinesError } from "@nines/core";
 import pg from "pg";
 import type { DataConnection } from "../../src/connection/open-database.js";
 import { openDatabase } from "../../src/connection/open-database.js";
-import { declareTables } from "../../src/lifecycle/declaration.js";
+import { declareTables, type LifecycleDeclaration } from "../../src/lifecycle/declaration.js";
 import { LifecycleStore } from "../../src/lifecycle/lifecycle-store.js";
 
 /**
@@ -63,7 +64,7 @@ export async function freshDatabase(
 
 /** The test application's tables: folders (nested), notes in folders, tags on notes. */
 export async function createAppTables(connection: DataConnection): Promise<void> {
-  const id = connection.dialect === "postgres" ? "serial primary key" : "integer primary key";
+  const id = connection.dialect.name === "postgres" ? "serial primary key" : "integer primary key";
   const statements = [
     `create table folders (id ${id}, owner_id text not null, name text not null, parent_id integer)`,
     `create table notes (id ${id}, owner_id text not null, folder_id integer, title text not null, words integer not null default 0)`,
@@ -72,7 +73,7 @@ export async function createAppTables(connection: DataConnection): Promise<void>
   for (const sql of statements) await connection.executor.run({ sql, parameters: [] });
 }
 
-export const APP_DECLARATION = {
+export const APP_DECLARATION: LifecycleDeclaration = {
   trashDays: 30,
   softDays: 30,
   tables: {
@@ -93,10 +94,43 @@ export const APP_DECLARATION = {
 };
 
 /** A store on a fresh database with the test application's tables, on a manual clock. */
-export async function freshStore(engine: EngineName, start = Date.UTC(2026, 0, 1)) {
+export async function freshStore(
+  engine: EngineName,
+  start = Date.UTC(2026, 0, 1),
+  declaration: LifecycleDeclaration = APP_DECLARATION,
+) {
   const { connection, cleanup } = await freshDatabase(engine);
   await createAppTables(connection);
   const clock = new ManualClock(start);
-  const store = await LifecycleStore.open({ connection, declaration: declareTables(APP_DECLARATION), clock });
+  const store = await LifecycleStore.open({ connection, declaration: declareTables(declaration), clock });
   return { store, connection, clock, cleanup };
+}
+
+export const DAY = 86_400_000;
+export const alice = { id: "alice" };
+export const bob = { id: "bob" };
+export const admin = { id: "ops", admin: true };
+
+/** Asserts that `promise` rejects with the nines error `code`, saying what came instead. */
+export async function rejects(promise: Promise<unknown>, code: string): Promise<NinesError> {
+  let caught: unknown;
+  await assert.rejects(promise, (error) => {
+    caught = error;
+    assert.ok(isNinesError(error, code), `expected ${code}, got ${String((error as Error)?.message)}`);
+    return true;
+  });
+  return caught as NinesError;
+}
+
+/** alice: folder "work" with notes a, b (b tagged); folder "home" with note c; bob: a folder and a note. */
+export async function seed(store: LifecycleStore) {
+  const work = await store.insert(alice, "folders", { name: "work" });
+  const home = await store.insert(alice, "folders", { name: "home" });
+  const a = await store.insert(alice, "notes", { folder_id: work["id"], title: "a", words: 10 });
+  const b = await store.insert(alice, "notes", { folder_id: work["id"], title: "b", words: 20 });
+  const c = await store.insert(alice, "notes", { folder_id: home["id"], title: "c", words: 40 });
+  const tag = await store.insert(alice, "tags", { note_id: b["id"], label: "urgent" });
+  const bobs = await store.insert(bob, "folders", { name: "work" });
+  const bobNote = await store.insert(bob, "notes", { folder_id: bobs["id"], title: "a", words: 1 });
+  return { work, home, a, b, c, tag, bobs, bobNote };
 }

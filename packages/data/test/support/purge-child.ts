@@ -15,7 +15,9 @@ await purge(store, {
   actor: { id: "purge-child", admin: true },
   batchGroups: Number(process.argv[3] ?? 50),
   confirm: true,
-  onProgress: (p) => process.stdout.write(`batch ${p.batches} ${p.purgedRows}\n`),
+  onProgress: (p) => {
+    if (p.phase === "purge") process.stdout.write(`batch ${p.done}/${p.total ?? "?"} ${p.unit}\n`);
+  },
 });
 process.stdout.write("done\n");
 await connection.close();

@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyPluginCallback, FastifyReply } from "fasti
 import type { Admission } from "../admission-gate.js";
 import type { Guard } from "../guard.js";
 import type { GuardRequest } from "../guard-request.js";
-import { pathOf, trackResponse, writeError, writeRejection } from "../http/node-pipeline.js";
+import {
+  isServerFailure,
+  pathOf,
+  refuseBody,
+  rememberedRequest,
+  rememberRequest,
+  trackResponse,
+  writeRejection,
+} from "./node-pipeline.js";
 
 /**
  * A Fastify plugin over the guard. It registers the guard endpoints as
@@ -10,7 +18,10 @@ import { pathOf, trackResponse, writeError, writeRejection } from "../http/node-
  * (before body parsing, so a refusal costs almost nothing), counts each
  * request by its route template, and attaches `fastify.server` to the
  * drain. It is not encapsulated (like `fastify-plugin`): its hooks see every
- * route. Fastify keeps its own answer to unparsable requests.
+ * route. Fastify keeps its own answer to unparsable requests, and its own
+ * error handler answers a handler that throws; the guard counts that
+ * request as a server error and a quarantine strike (an `onError` hook),
+ * and reports it through `guard.on("handlerError")`.
  *
  * @example
  * const app = Fastify();
@@ -37,11 +48,12 @@ export function fastifyGuard(guard: Guard): FastifyPluginCallback {
       }
       const res = reply.raw;
       const tracked = guard.begin(request.method, path, request.routeOptions.url ?? "unmatched", raw.headers);
+      rememberRequest(raw, tracked);
       const signal = trackResponse(guard, tracked, raw, res);
       const length = raw.headers["content-length"];
       if (length !== undefined && Number(length) > guard.maxBodyBytes) {
         reply.hijack();
-        writeError(res, 413, "NINES_GUARD_BODY_TOO_LARGE", `the body is larger than ${guard.maxBodyBytes} bytes`, true);
+        refuseBody(guard, raw, res);
         return;
       }
       let admission: Admission | Promise<Admission>;
@@ -57,6 +69,10 @@ export function fastifyGuard(guard: Guard): FastifyPluginCallback {
           (error: unknown) => next(error as Error),
         );
       else decide(guard, tracked, reply, admission, next);
+    });
+    fastify.addHook("onError", (request, _reply, error, done) => {
+      if (isServerFailure(error)) rememberedRequest(request.raw)?.fail(error);
+      done();
     });
     guard.attach(fastify.server, { clientErrors: false });
     done();

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { isNinesError, ManualClock } from "@nines/core";
-import { ADMISSION_REJECTED, AdmissionController, type AdmissionOptions, type Ticket } from "./admission-controller.js";
+import { ManualClock } from "@nines/core";
+import type { Admission, AdmissionTicket, RequestOutcome } from "../admission-gate.js";
+import { AdmissionController, type AdmissionOptions } from "./admission-controller.js";
+
+const ok: RequestOutcome = { kind: "success", status: 200, latencyMs: 1 };
 
 /** A controller whose starter runs only when the test says so, on a manual clock. */
 function setup(options: AdmissionOptions = {}) {
@@ -16,18 +19,18 @@ function setup(options: AdmissionOptions = {}) {
   return { clock, admission, turn };
 }
 
-/** Tracks one admit: its ticket or its rejection reason. */
-function track(promise: Promise<Ticket>) {
-  const state: { ticket?: Ticket; reason?: string } = {};
-  promise.then(
-    (ticket) => {
-      state.ticket = ticket;
-    },
-    (error: unknown) => {
-      assert.ok(isNinesError(error, ADMISSION_REJECTED));
-      state.reason = String(error.details["reason"]);
-    },
-  );
+/** Tracks one admit: its ticket, or its rejection as `reason` or `reason/detail`. */
+function track(answer: Admission | Promise<Admission>) {
+  const state: { ticket?: AdmissionTicket; reason?: string; retryAfterMs?: number } = {};
+  const settle = (admission: Admission) => {
+    if (admission.admitted) state.ticket = admission;
+    else {
+      state.reason = admission.detail === undefined ? admission.reason : `${admission.reason}/${admission.detail}`;
+      state.retryAfterMs = admission.retryAfterMs;
+    }
+  };
+  if (answer instanceof Promise) void answer.then(settle);
+  else settle(answer);
   return state;
 }
 
@@ -42,8 +45,8 @@ describe("AdmissionController", () => {
     assert.equal(c.ticket, undefined);
     assert.equal(admission.inflight, 2);
     assert.equal(admission.queued, 1);
-    a.ticket.release();
-    a.ticket.release(); // twice is harmless
+    a.ticket.release(ok);
+    a.ticket.release(ok); // twice is harmless
     await turn();
     assert.ok(c.ticket);
     assert.equal(admission.inflight, 2);
@@ -55,14 +58,14 @@ describe("AdmissionController", () => {
     await turn();
     const early = track(admission.admit());
     const late = track(admission.admit());
-    first.ticket?.release();
+    first.ticket?.release(ok);
     await turn(); // no time passed: no standing queue, FIFO
     assert.ok(early.ticket);
     assert.equal(late.ticket, undefined);
     const newer = track(admission.admit());
     await clock.advance(6); // the oldest has now waited 6 ms > target: a queue has formed
     const newest = track(admission.admit());
-    early.ticket?.release();
+    early.ticket?.release(ok);
     await turn();
     assert.ok(newest.ticket, "the newest request goes first once a queue has formed");
     assert.equal(newer.ticket, undefined);
@@ -74,17 +77,17 @@ describe("AdmissionController", () => {
     await turn(); // t=0: served at once
     const queued = [1, 2, 3, 4, 5].map(() => track(admission.admit())); // the queue is non-empty from t=0
     await clock.advance(90);
-    running.ticket?.release();
+    running.ticket?.release(ok);
     await turn(); // t=90: not empty for 90 ms <= 100: not overloaded, a 90 ms wait (<= interval) is still served
     assert.equal(admission.overloaded, false);
     assert.ok(queued[4]?.ticket, "newest first once a queue has formed");
     await clock.advance(20);
     assert.equal(admission.overloaded, true, "non-empty for 110 ms > 100 ms");
-    queued[4]?.ticket?.release();
+    queued[4]?.ticket?.release(ok);
     await turn(); // t=110: overloaded, waits over 5 ms are cut, oldest first
     assert.deepEqual(
       queued.slice(0, 4).map((q) => q.reason),
-      ["queue-timeout", "queue-timeout", "queue-timeout", "queue-timeout"],
+      ["shed/queue-timeout", "shed/queue-timeout", "shed/queue-timeout", "shed/queue-timeout"],
     );
     assert.equal(admission.queued, 0);
     assert.equal(admission.overloaded, false, "an empty queue is not overloaded");
@@ -95,16 +98,20 @@ describe("AdmissionController", () => {
 
   it("sheds requests that waited too long even while newer ones are served first", async () => {
     const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 50 } });
+    const warmUp = track(admission.admit());
+    await turn();
+    await clock.advance(1);
+    warmUp.ticket?.release(ok); // requests take 1 ms: five can be served within the 5 ms target
     const running = track(admission.admit());
     await turn();
     const old = track(admission.admit());
     await clock.advance(60); // waited 60 > interval 50
     const young = track(admission.admit());
-    running.ticket?.release();
+    running.ticket?.release(ok);
     await turn();
     assert.equal(
       old.reason,
-      "queue-timeout",
+      "shed/queue-timeout",
       "the stale request gets a fast 503 instead of waiting for its client to give up",
     );
     assert.ok(young.ticket);
@@ -118,11 +125,11 @@ describe("AdmissionController", () => {
     const normal = track(admission.admit({ priority: "normal" }));
     const critical = track(admission.admit({ priority: "critical" })); // queue full: evicts the sheddable one
     await turn();
-    assert.equal(sheddable.reason, "shed");
+    assert.equal(sheddable.reason, "shed/queue-full");
     const another = track(admission.admit({ priority: "sheddable" })); // full, nothing lower to evict
     await turn();
-    assert.equal(another.reason, "shed");
-    running.ticket?.release();
+    assert.equal(another.reason, "shed/queue-full");
+    running.ticket?.release(ok);
     await turn();
     assert.ok(critical.ticket, "critical is served before normal");
     assert.equal(normal.ticket, undefined);
@@ -133,13 +140,13 @@ describe("AdmissionController", () => {
     const running = track(admission.admit());
     await turn();
     const controller = new AbortController();
-    const leaving = track(admission.admit({ signal: controller.signal }));
+    const leaving = track(admission.admit({}, controller.signal));
     assert.equal(admission.queued, 1);
     controller.abort();
     await turn();
-    assert.equal(leaving.reason, "gone");
+    assert.equal(leaving.reason, "shed/gone");
     assert.equal(admission.queued, 0);
-    running.ticket?.release();
+    running.ticket?.release(ok);
     await turn();
     assert.equal(admission.inflight, 0, "the departed request never ran");
   });
@@ -148,61 +155,125 @@ describe("AdmissionController", () => {
     const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 50, intervalMs: 1000 } });
     const running = track(admission.admit());
     await turn();
-    const late = track(admission.admit({ deadline: clock.now() + 20 }));
+    const late = track(admission.admit({ deadlineAt: clock.now() + 20 }));
     await clock.advance(30);
-    running.ticket?.release();
+    running.ticket?.release(ok);
     await turn();
-    assert.equal(late.reason, "expired");
-    const already = track(admission.admit({ deadline: clock.now() }));
-    await turn();
-    assert.equal(already.reason, "expired");
+    assert.equal(late.reason, "shed/expired");
+    const already = track(admission.admit({ deadlineAt: clock.now() }));
+    assert.equal(already.reason, "shed/expired", "refused at once, without a promise");
   });
 
   it("refuses everything with a retry-after hint while draining or under pressure", async () => {
     const { admission, turn } = setup({ limit: 1 });
+    const rejected: string[] = [];
+    admission.on("rejected", (e) => rejected.push(`${e.priority}:${e.reason}/${e.detail ?? ""}`));
     const running = track(admission.admit());
     await turn();
     admission.setPressure(true);
     const normal = track(admission.admit());
     const critical = track(admission.admit({ priority: "critical" }));
     await turn();
-    assert.equal(normal.reason, "shed");
+    assert.equal(normal.reason, "shed/pressure");
     assert.equal(critical.reason, undefined, "critical requests still queue under pressure");
-    admission.drain();
+    admission.close();
     await turn();
     assert.equal(critical.reason, "draining");
-    await assert.rejects(admission.admit(), (e: unknown) => {
-      assert.ok(isNinesError(e, ADMISSION_REJECTED));
-      const retryAfterMs = Number(e.details["retryAfterMs"]);
-      assert.ok(retryAfterMs >= 1000 && retryAfterMs % 1000 === 0);
-      return e.details["reason"] === "draining";
-    });
-    running.ticket?.release();
+    const late = admission.admit();
+    assert.ok(!(late instanceof Promise) && !late.admitted, "refused at once");
+    assert.equal(late.reason, "draining");
+    assert.equal(late.detail, undefined);
+    assert.ok(late.retryAfterMs >= 1000 && late.retryAfterMs % 1000 === 0);
+    assert.deepEqual(rejected, ["normal:shed/pressure", "critical:draining/", "normal:draining/"]);
+    running.ticket?.release(ok);
   });
 
   it("refuses at once, without queueing, what could only wait to be refused", async () => {
     const { admission, turn, clock } = setup({ limit: 1, codel: { targetMs: 5, intervalMs: 100 } });
     const running = track(admission.admit());
     await turn();
-    assert.equal(admission.refuseNow({ deadline: clock.now() })?.reason, "expired");
-    assert.equal(admission.refuseNow(), undefined, "an empty queue takes new requests");
-    const waiting = [1, 2, 3].map(() => track(admission.admit()));
-    assert.equal(admission.refuseNow(), undefined, "not overloaded yet: the queue may absorb a burst");
+    const waiting = [1, 2, 3].map(() => admission.admit());
+    assert.ok(
+      waiting.every((w) => w instanceof Promise),
+      "not overloaded yet: the queue may absorb a burst",
+    );
+    const tracked = waiting.map(track);
     await clock.advance(101); // non-empty for more than the interval: overloaded
-    const refusal = admission.refuseNow();
-    assert.equal(refusal?.reason, "shed");
-    assert.ok((refusal?.retryAfterMs ?? 0) >= 1000);
-    assert.equal(admission.refuseNow({ priority: "critical" }), undefined, "critical requests always queue");
-    assert.equal(admission.queued, 3, "a refusal now leaves the queue as it was");
-    running.ticket?.release();
+    const refusal = admission.admit();
+    assert.ok(!(refusal instanceof Promise) && !refusal.admitted);
+    assert.equal(refusal.reason, "shed");
+    assert.equal(refusal.detail, "overloaded");
+    assert.ok(refusal.retryAfterMs >= 1000);
+    const sheddable = admission.admit({ priority: "sheddable" });
+    assert.ok(!(sheddable instanceof Promise) && !sheddable.admitted && sheddable.detail === "overloaded");
+    const critical = track(admission.admit({ priority: "critical" }));
+    assert.equal(critical.reason, undefined, "critical requests always queue");
+    assert.equal(admission.queued, 4, "a refusal leaves the queue as it was");
+    running.ticket?.release(ok);
     await turn();
+    assert.ok(critical.ticket, "the critical request is served first");
     // They waited 101 ms > the 5 ms target of an overloaded queue: refused when reached, oldest first.
     assert.deepEqual(
-      waiting.map((w) => w.reason),
-      ["queue-timeout", "queue-timeout", "queue-timeout"],
+      tracked.map((w) => w.reason),
+      ["shed/queue-timeout", "shed/queue-timeout", "shed/queue-timeout"],
     );
-    admission.drain();
-    assert.equal(admission.refuseNow({ priority: "critical" })?.reason, "draining");
+    admission.close();
+    const closed = admission.admit({ priority: "critical" });
+    assert.ok(!(closed instanceof Promise) && !closed.admitted && closed.reason === "draining");
+  });
+
+  it("is an admission gate: its snapshot shows what runs and what waits", async () => {
+    const { admission, turn, clock } = setup({ limit: 2 });
+    const a = track(admission.admit());
+    const b = track(admission.admit());
+    const c = track(admission.admit());
+    assert.deepEqual(admission.snapshot(), { inflight: 2, queueLength: 1, limit: 2 });
+    await clock.advance(5);
+    a.ticket?.release(ok);
+    b.ticket?.release({ kind: "timed_out", status: 503, latencyMs: 5 });
+    await turn();
+    c.ticket?.release(ok);
+    assert.deepEqual(admission.snapshot(), { inflight: 0, queueLength: 0, limit: 2 });
+  });
+
+  it("admits at once, with no promise and no deferred start, while a slot is free and nobody waits", () => {
+    const { admission } = setup({ limit: 2 });
+    const first = admission.admit();
+    const second = admission.admit({ priority: "sheddable" });
+    assert.ok(!(first instanceof Promise) && first.admitted, "a free slot: the ticket itself");
+    assert.ok(!(second instanceof Promise) && second.admitted);
+    assert.equal(admission.inflight, 2);
+    const third = admission.admit();
+    assert.ok(third instanceof Promise, "no slot left: it waits");
+    assert.equal(admission.queued, 1);
+    first.release(ok);
+    // A slot is free but a request waits: a newcomer queues behind it rather than jumping ahead.
+    assert.ok(admission.admit() instanceof Promise);
+  });
+
+  it("regression: maxQueue 0 admits on a free slot (it used to refuse every request, even on an idle controller)", async () => {
+    const { admission, turn } = setup({ limit: 2, maxQueue: 0 });
+    const a = track(admission.admit());
+    const b = track(admission.admit());
+    const c = track(admission.admit());
+    assert.ok(a.ticket && b.ticket, `a ${a.reason}, b ${b.reason}`);
+    assert.equal(c.reason, "shed/queue-full", "no slot and no room to wait");
+    a.ticket.release(ok);
+    await turn();
+    assert.ok(track(admission.admit()).ticket, "the released slot is taken at once");
+  });
+
+  it("regression: requests admitted at once do not count against maxQueue", async () => {
+    const { admission, turn } = setup({ limit: 2, maxQueue: 1 });
+    // Before: a and b sat in the queue until the starter ran, so b was refused as queue-full with a slot free.
+    const [a, b, c, d] = [1, 2, 3, 4].map(() => track(admission.admit()));
+    assert.ok(a?.ticket && b?.ticket, `b ${b?.reason}`);
+    assert.equal(c?.ticket, undefined);
+    assert.equal(c?.reason, undefined, "c waits for a slot");
+    assert.equal(d?.reason, "shed/queue-full");
+    b.ticket.release(ok);
+    await turn();
+    assert.ok(c?.ticket);
   });
 
   it("validates its options", () => {
@@ -212,5 +283,9 @@ describe("AdmissionController", () => {
       () => new AdmissionController({ codel: { targetMs: 10, intervalMs: 5 } }),
       /intervalMs must be > targetMs/,
     );
+    assert.throws(() => new AdmissionController({ maxQeue: 5 } as never), {
+      message: "AdmissionController: unknown option maxQeue",
+      hint: "did you mean maxQueue?",
+    });
   });
 });

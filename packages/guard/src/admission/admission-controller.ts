@@ -1,41 +1,52 @@
-import { type Clock, Events, NinesError, requireOption, systemClock } from "@nines/core";
+import {
+  type Clock,
+  Events,
+  type Listener,
+  requireKnownOptions,
+  requireOption,
+  systemClock,
+  type Unsubscribe,
+} from "@nines/core";
+import {
+  type Admission,
+  type AdmissionGate,
+  type AdmissionRejection,
+  type AdmissionTicket,
+  type GateSnapshot,
+  type RejectReason,
+  type RequestOutcome,
+  type RequestPriority,
+  reject,
+} from "../admission-gate.js";
 import { CoDel, type CoDelOptions } from "./codel.js";
 import { type ConcurrencyLimit, FixedLimit, Gradient2Limit } from "./concurrency-limit.js";
 import { type Queued, RequestQueue } from "./request-queue.js";
 
-/** Request priorities, most important first: critical requests are shed last. */
-export type Priority = "critical" | "normal" | "sheddable";
-const PRIORITIES: readonly Priority[] = ["critical", "normal", "sheddable"];
+/** Most important first: critical requests are shed last. */
+const PRIORITIES: readonly RequestPriority[] = ["critical", "normal", "sheddable"];
 
-/** Why a request was refused. */
-export type RejectReason = "shed" | "queue-timeout" | "expired" | "gone" | "draining";
-
-/** Error code of every admission refusal; `details` has `reason`, `priority` and `retryAfterMs`. */
-export const ADMISSION_REJECTED = "NINES_GUARD_REJECTED";
-
+/** What the controller reads from a request (a guard's `GuardRequestInfo` fits). */
 export interface AdmissionRequest {
   /** Default "normal". */
-  priority?: Priority;
-  /** Absolute time (on the controller's clock) after which serving is pointless: dropped before it costs anything. */
-  deadline?: number;
-  /** Aborts when the client goes away: the request leaves the queue at once. */
-  signal?: AbortSignal;
+  readonly priority?: RequestPriority;
+  /** Clock time after which serving is pointless: the request is dropped before it costs anything. */
+  readonly deadlineAt?: number | undefined;
 }
 
 /** Permission to run one request; release it exactly once when the response is done. */
-export interface Ticket {
+export interface AdmissionControllerTicket extends AdmissionTicket {
   /** Milliseconds the request waited in the queue. */
   readonly queuedMs: number;
-  /** `dropped` marks a failure that signals overload (a timeout), which shrinks adaptive limits. */
-  release(outcome?: { dropped?: boolean }): void;
 }
 
+/** Events of {@link AdmissionController}. */
 export interface AdmissionEvents {
-  admitted: { priority: Priority; queuedMs: number };
-  rejected: { priority: Priority; reason: RejectReason; retryAfterMs: number };
+  admitted: { priority: RequestPriority; queuedMs: number };
+  rejected: { priority: RequestPriority; reason: RejectReason; detail: string | undefined; retryAfterMs: number };
   limit: { limit: number };
 }
 
+/** Options of {@link AdmissionController}. */
 export interface AdmissionOptions {
   /** A number for a fixed limit, or an adaptive {@link ConcurrencyLimit}. Default `new Gradient2Limit()`. */
   limit?: ConcurrencyLimit | number;
@@ -50,45 +61,59 @@ export interface AdmissionOptions {
    * be seen, ordered and cut, instead of in socket buffers.
    */
   yieldAfterMs?: number;
-  /** How the starter is deferred to the next turn. Default `setImmediate`; tests may pass their own. */
+  /** How the starter is deferred to the next turn. Default `setImmediate`; a simulation passes its own. */
   defer?: (run: () => void) => void;
   clock?: Clock;
 }
 
+/** The keys of {@link AdmissionOptions}, for misspelling checks. */
+export const ADMISSION_OPTION_KEYS = ["limit", "maxQueue", "codel", "yieldAfterMs", "defer", "clock"] as const;
+
+/** The finer cause of a `shed` refusal (the rejection's `detail`). */
+type ShedCause = "gone" | "expired" | "queue-timeout" | "queue-full" | "overloaded" | "pressure";
+
 interface Entry extends Queued {
-  readonly priority: Priority;
-  readonly deadline: number;
-  readonly resolve: (ticket: Ticket) => void;
-  readonly reject: (error: NinesError) => void;
+  readonly priority: RequestPriority;
+  readonly deadlineAt: number;
+  readonly resolve: (admission: Admission) => void;
   readonly signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
 
 /**
- * The admission queue in front of a server's handlers: at most `limit`
- * requests run at once (adaptive by default), the rest wait in one queue
- * per priority. Waiting is bounded by CoDel (short when a standing queue
- * has formed), the newest request is served first once a queue has formed
- * (it is the one whose client is still waiting), requests whose client has
- * gone or whose deadline has passed are dropped before they cost anything,
- * and under pressure sheddable requests go first and critical ones last.
- * Every refusal is a {@link ADMISSION_REJECTED} error with a retry-after hint.
+ * The admission queue in front of a server's handlers, as an
+ * {@link AdmissionGate}: at most `limit` requests run at once (adaptive by
+ * default), the rest wait in one queue per priority. Waiting is bounded by
+ * CoDel (short when a standing queue has formed), the newest request is
+ * served first once a queue has formed (it is the one whose client is still
+ * waiting), requests whose client has gone or whose deadline has passed are
+ * dropped before they cost anything, and under pressure sheddable requests
+ * go first and critical ones last. Every refusal is an
+ * {@link AdmissionRejection} (`shed` with the finer cause in `detail`, or
+ * `draining`) with a retry-after hint; nothing is thrown. Time comes from
+ * `clock` and the starter runs through `defer`, so a simulation can run it
+ * on virtual time.
  *
  * @example
  * const admission = new AdmissionController({ maxQueue: 500 });
- * const ticket = await admission.admit({ priority: "normal", signal: clientGone });
- * try { await handle(request); } finally { ticket.release(); }
+ * const answer = await admission.admit({ priority: "normal" }, clientGone);
+ * if (!answer.admitted) return reply503(answer.retryAfterMs, answer.detail);
+ * try { await handle(request); } finally { answer.release({ kind: "success", status: 200, latencyMs: 12 }); }
  */
-export class AdmissionController {
-  readonly events = new Events<AdmissionEvents>();
+export class AdmissionController implements AdmissionGate {
+  readonly #events = new Events<AdmissionEvents>();
   readonly #limit: ConcurrencyLimit;
   readonly #maxQueue: number;
   readonly #codel: CoDel;
   readonly #yieldAfterMs: number;
   readonly #defer: (run: () => void) => void;
   readonly #clock: Clock;
-  readonly #queues = new Map<Priority, RequestQueue<Entry>>(PRIORITIES.map((p) => [p, new RequestQueue<Entry>()]));
+  readonly #queues = new Map<RequestPriority, RequestQueue<Entry>>(
+    PRIORITIES.map((p) => [p, new RequestQueue<Entry>()]),
+  );
   #inflight = 0;
+  /** Requests waiting, all priorities: kept as a count because every admit reads it. */
+  #queued = 0;
   #scheduled = false;
   #draining = false;
   #pressure = false;
@@ -96,6 +121,14 @@ export class AdmissionController {
   #lastLimit = 0;
 
   constructor(options: AdmissionOptions = {}) {
+    requireOption(
+      typeof options === "object" && options !== null,
+      "AdmissionController",
+      "options",
+      options,
+      "an object",
+    );
+    requireKnownOptions("AdmissionController", options, ADMISSION_OPTION_KEYS);
     const limit = options.limit ?? new Gradient2Limit();
     this.#limit = typeof limit === "number" ? new FixedLimit(limit) : limit;
     this.#maxQueue = options.maxQueue ?? 1000;
@@ -114,6 +147,16 @@ export class AdmissionController {
     this.#lastLimit = this.#limit.limit;
   }
 
+  /**
+   * Subscribes to `admitted`, `rejected` or `limit` events.
+   *
+   * @example
+   * admission.on("rejected", (e) => rejections.inc({ reason: e.reason, detail: e.detail ?? "" }));
+   */
+  on<K extends keyof AdmissionEvents>(type: K, listener: Listener<AdmissionEvents[K]>): Unsubscribe {
+    return this.#events.on(type, listener);
+  }
+
   /** Requests running now. */
   get inflight(): number {
     return this.#inflight;
@@ -121,9 +164,7 @@ export class AdmissionController {
 
   /** Requests waiting, all priorities. */
   get queued(): number {
-    let total = 0;
-    for (const queue of this.#queues.values()) total += queue.size;
-    return total;
+    return this.#queued;
   }
 
   /** The current concurrency limit. */
@@ -133,7 +174,12 @@ export class AdmissionController {
 
   /** True while CoDel sees a standing queue. */
   get overloaded(): boolean {
-    return this.queued > 0 && this.#codel.overloaded(this.#clock.now());
+    return this.#queued > 0 && this.#codel.overloaded(this.#clock.now());
+  }
+
+  /** What `/metrics` shows: running, waiting, and the limit. */
+  snapshot(): GateSnapshot {
+    return { inflight: this.#inflight, queueLength: this.#queued, limit: this.#limit.limit };
   }
 
   /**
@@ -145,101 +191,89 @@ export class AdmissionController {
     this.#pressure = pressure;
   }
 
-  /** Refuses every new and queued request (reason "draining"); running ones finish. */
-  drain(): void {
+  /** Refuses every new and queued request with `draining`; running ones finish. */
+  close(): void {
     this.#draining = true;
     for (const queue of this.#queues.values()) {
-      for (let entry = queue.takeOldest(); entry; entry = queue.takeOldest()) this.#refuse(entry, "draining");
+      for (let entry = queue.takeOldest(); entry; entry = queue.takeOldest()) {
+        this.#queued--;
+        this.#refuse(entry, undefined);
+      }
     }
   }
 
   /**
-   * The refusal a new request would get at once, without queueing, or
-   * undefined when it should queue: its deadline has already passed, or the
-   * queue is overloaded and already holds more than can be served within
-   * CoDel's target, so a new arrival would only wait to be refused.
-   * Refusing now, with no promise, queue entry, listener or error object,
-   * keeps the cost of shedding low enough that the server's time goes to
-   * requests it can serve. Critical requests are refused here only when
-   * expired. The `rejected` event is emitted as for any refusal.
+   * Admits a request now or after a wait, or refuses it. A request that
+   * finds a free slot and nobody waiting is admitted at once: the ticket is
+   * returned, with no promise and no deferred start. A refusal decided
+   * at arrival is returned at once too, with no promise, queue entry, listener
+   * or timer, so shedding under overload costs almost nothing: the client
+   * has gone (`signal` aborted), the deadline has passed, the process is
+   * under pressure, the queue is full of requests at least as important, or
+   * the queue is overloaded and already holds more than can be served within
+   * CoDel's target (a new arrival could only wait to be refused). Critical
+   * requests are refused at arrival only when expired, gone or draining.
+   * Otherwise the request queues and the promise settles when it is
+   * admitted or refused (CoDel, deadline, client gone, drain).
    */
-  refuseNow(request: AdmissionRequest = {}): { reason: RejectReason; retryAfterMs: number } | undefined {
+  admit(request: AdmissionRequest = {}, signal?: AbortSignal): Admission | Promise<Admission> {
     const priority = request.priority ?? "normal";
-    const reason = this.#refusal(request, priority, this.#clock.now(), true);
-    if (reason === undefined) return undefined;
-    const retryAfterMs = this.#retryAfterMs();
-    this.events.emit("rejected", { priority, reason, retryAfterMs });
-    return { reason, retryAfterMs };
-  }
-
-  /**
-   * Why a new request is refused before it queues, if it is: the rule behind `refuseNow` and `admit`.
-   * `cutStandingQueue` (refuseNow only) also refuses what an overloaded queue could not serve within
-   * its target; `admit` queues those and lets CoDel refuse them when reached.
-   */
-  #refusal(
-    request: AdmissionRequest,
-    priority: Priority,
-    now: number,
-    cutStandingQueue: boolean,
-  ): RejectReason | undefined {
-    if (this.#draining) return "draining";
-    if (request.signal?.aborted) return "gone";
-    if (request.deadline !== undefined && request.deadline <= now) return "expired";
-    if (priority === "critical" || (this.#inflight < this.#limit.limit && this.queued === 0)) return undefined;
-    // Under pressure, or with a standing queue for sheddable work, refusing now is cheaper than queueing.
-    const overloaded = this.queued > 0 && this.#codel.overloaded(now);
-    if (this.#pressure || (priority === "sheddable" && overloaded)) return "shed";
-    if (!overloaded || !cutStandingQueue) return undefined;
-    // The queue already holds more than can be served within the target. Before the first request ends,
-    // assume one takes the whole target.
-    const serviceMs = this.#serviceMs > 0 ? this.#serviceMs : this.#codel.targetMs;
-    const servable = Math.max(1, Math.floor((this.#codel.targetMs / serviceMs) * this.#limit.limit));
-    return this.queued >= servable ? "shed" : undefined;
-  }
-
-  /** Waits for a slot. Rejects with {@link ADMISSION_REJECTED} when refused. */
-  admit(request: AdmissionRequest = {}): Promise<Ticket> {
-    const priority = request.priority ?? "normal";
+    const deadlineAt = request.deadlineAt ?? Number.POSITIVE_INFINITY;
     const now = this.#clock.now();
-    const refused = this.#refusal(request, priority, now, false);
-    if (refused !== undefined) return Promise.reject(this.#error(priority, refused));
-    if (this.queued >= this.#maxQueue && !this.#evictBelow(priority)) {
-      return Promise.reject(this.#error(priority, "shed"));
-    }
-    return new Promise<Ticket>((resolve, reject) => {
-      const entry: Entry = {
-        live: true,
-        enqueuedAt: now,
-        priority,
-        deadline: request.deadline ?? Number.POSITIVE_INFINITY,
-        resolve,
-        reject,
-        signal: request.signal,
-        onAbort: undefined,
-      };
-      if (request.signal) {
+    if (this.#draining) return this.#rejection(priority, undefined);
+    const refused = this.#refusal(priority, deadlineAt, signal, now);
+    if (refused !== undefined) return this.#rejection(priority, refused);
+    // A free slot and nobody ahead: nothing to wait for, so `maxQueue` (even 0) does not apply.
+    if (this.#inflight < this.#limit.limit && this.#queued === 0) return this.#ticket(priority, 0);
+    if (this.#queued >= this.#maxQueue && !this.#evictBelow(priority)) return this.#rejection(priority, "queue-full");
+    return new Promise<Admission>((resolve) => {
+      const entry: Entry = { live: true, enqueuedAt: now, priority, deadlineAt, resolve, signal, onAbort: undefined };
+      if (signal) {
         entry.onAbort = () => {
           if (!entry.live) return;
           this.#queues.get(priority)?.remove(entry);
+          this.#queued--;
           this.#refuse(entry, "gone", false);
         };
-        request.signal.addEventListener("abort", entry.onAbort, { once: true });
+        signal.addEventListener("abort", entry.onAbort, { once: true });
       }
       const queue = this.#queues.get(priority) as RequestQueue<Entry>;
-      if (this.queued === 0) this.#codel.onEmpty(now);
+      if (this.#queued === 0) this.#codel.onEmpty(now);
       queue.push(entry);
+      this.#queued++;
       this.#schedule();
     });
   }
 
-  #evictBelow(priority: Priority): boolean {
+  /** Why a request is refused at arrival, if it is (draining is checked before). */
+  #refusal(
+    priority: RequestPriority,
+    deadlineAt: number,
+    signal: AbortSignal | undefined,
+    now: number,
+  ): ShedCause | undefined {
+    if (signal?.aborted) return "gone";
+    if (deadlineAt <= now) return "expired";
+    if (priority === "critical" || (this.#inflight < this.#limit.limit && this.#queued === 0)) return undefined;
+    if (this.#pressure) return "pressure";
+    const overloaded = this.#queued > 0 && this.#codel.overloaded(now);
+    if (!overloaded) return undefined;
+    // A standing queue: sheddable work goes at once, and others when the queue already holds more than can
+    // be served within the target. Before the first request ends, assume one takes the whole target.
+    if (priority === "sheddable") return "overloaded";
+    const serviceMs = this.#serviceMs > 0 ? this.#serviceMs : this.#codel.targetMs;
+    const servable = Math.max(1, Math.floor((this.#codel.targetMs / serviceMs) * this.#limit.limit));
+    return this.#queued >= servable ? "overloaded" : undefined;
+  }
+
+  #evictBelow(priority: RequestPriority): boolean {
     for (let i = PRIORITIES.length - 1; PRIORITIES[i] !== priority; i--) {
-      const queue = this.#queues.get(PRIORITIES[i] as Priority);
+      const queue = this.#queues.get(PRIORITIES[i] as RequestPriority);
       // The oldest of a lower priority is the one least likely to still be useful.
       const victim = queue?.takeOldest();
       if (victim) {
-        this.#refuse(victim, "shed");
+        this.#queued--;
+        this.#refuse(victim, "queue-full");
         return true;
       }
     }
@@ -266,7 +300,7 @@ export class AdmissionController {
       }
       const now = this.#clock.now();
       const waited = now - entry.enqueuedAt;
-      if (entry.deadline <= now) {
+      if (entry.deadlineAt <= now) {
         this.#refuse(entry, "expired");
         continue;
       }
@@ -277,7 +311,7 @@ export class AdmissionController {
       this.#grant(entry, waited);
       if (this.#clock.now() - began >= this.#yieldAfterMs) break;
     }
-    if (this.queued === 0) this.#codel.onEmpty(this.#clock.now());
+    if (this.#queued === 0) this.#codel.onEmpty(this.#clock.now());
     else if (this.#inflight < this.#limit.limit) this.#schedule();
   }
 
@@ -296,9 +330,10 @@ export class AdmissionController {
     for (const queue of this.#queues.values()) {
       for (let oldest = queue.peekOldest(); oldest && budget > 0; oldest = queue.peekOldest(), budget--) {
         const waited = now - oldest.enqueuedAt;
-        const expired = oldest.deadline <= now;
+        const expired = oldest.deadlineAt <= now;
         if (!expired && !this.#tooLong(oldest, now, waited)) break;
         queue.takeOldest();
+        this.#queued--;
         this.#refuse(oldest, expired ? "expired" : "queue-timeout");
       }
     }
@@ -313,6 +348,7 @@ export class AdmissionController {
       const now = this.#clock.now();
       const formed =
         this.#codel.overloaded(now) || (oldest !== undefined && now - oldest.enqueuedAt > this.#codel.targetMs);
+      this.#queued--;
       return formed ? queue.takeNewest() : queue.takeOldest();
     }
     return undefined;
@@ -320,60 +356,58 @@ export class AdmissionController {
 
   #grant(entry: Entry, queuedMs: number): void {
     this.#detach(entry);
+    entry.resolve(this.#ticket(entry.priority, queuedMs));
+  }
+
+  /** Takes a slot and returns the ticket that gives it back. */
+  #ticket(priority: RequestPriority, queuedMs: number): AdmissionControllerTicket {
     this.#inflight++;
     const inflightAtStart = this.#inflight;
     const startedAt = this.#clock.now();
     let released = false;
-    this.events.emit("admitted", { priority: entry.priority, queuedMs });
-    entry.resolve({
+    if (this.#events.has("admitted")) this.#events.emit("admitted", { priority, queuedMs });
+    return {
+      admitted: true,
       queuedMs,
-      release: (outcome) => {
+      release: (outcome: RequestOutcome) => {
         if (released) return;
         released = true;
         this.#inflight--;
         const rttMs = this.#clock.now() - startedAt;
         this.#serviceMs = this.#serviceMs === 0 ? rttMs : this.#serviceMs * 0.9 + rttMs * 0.1;
-        this.#limit.onSample({ rttMs, inflight: inflightAtStart, dropped: outcome?.dropped === true });
+        // A timeout is the failure that signals overload: it shrinks adaptive limits.
+        this.#limit.onSample({ rttMs, inflight: inflightAtStart, dropped: outcome.kind === "timed_out" });
         const limit = this.#limit.limit;
         if (limit !== this.#lastLimit) {
           this.#lastLimit = limit;
-          this.events.emit("limit", { limit });
+          this.#events.emit("limit", { limit });
         }
-        if (this.queued > 0) this.#schedule();
+        if (this.#queued > 0) this.#schedule();
       },
-    });
+    };
   }
 
-  #refuse(entry: Entry, reason: RejectReason, detach = true): void {
+  /** Settles a queued entry with a refusal (`undefined`: draining). */
+  #refuse(entry: Entry, cause: ShedCause | undefined, detach = true): void {
     if (detach) this.#detach(entry);
-    entry.reject(this.#error(entry.priority, reason));
+    entry.resolve(this.#rejection(entry.priority, cause));
   }
 
   #detach(entry: Entry): void {
     if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
   }
 
+  /** A `shed` refusal with its cause, or `draining` when there is none. */
+  #rejection(priority: RequestPriority, cause: ShedCause | undefined): AdmissionRejection {
+    const retryAfterMs = this.#retryAfterMs();
+    const reason: RejectReason = cause === undefined ? "draining" : "shed";
+    if (this.#events.has("rejected")) this.#events.emit("rejected", { priority, reason, detail: cause, retryAfterMs });
+    return reject(reason, retryAfterMs, cause);
+  }
+
   /** Seconds-granular wait hint: about how long the queue ahead takes to drain, at least 1 s. */
   #retryAfterMs(): number {
-    const drainMs = ((this.queued + this.#inflight) / Math.max(1, this.#limit.limit)) * this.#serviceMs;
+    const drainMs = ((this.#queued + this.#inflight) / Math.max(1, this.#limit.limit)) * this.#serviceMs;
     return Math.max(1000, Math.ceil(drainMs / 1000) * 1000);
   }
-
-  #error(priority: Priority, reason: RejectReason): NinesError {
-    const retryAfterMs = this.#retryAfterMs();
-    this.events.emit("rejected", { priority, reason, retryAfterMs });
-    return new NinesError(ADMISSION_REJECTED, REJECT_MESSAGES[reason], {
-      hint: `retry after ${retryAfterMs / 1000} s, with jitter`,
-      details: { reason, priority, retryAfterMs },
-    });
-  }
 }
-
-/** What each refusal reason means, for people. */
-export const REJECT_MESSAGES: Record<RejectReason, string> = {
-  shed: "the server is overloaded and shed this request",
-  "queue-timeout": "the request waited too long in the server's queue",
-  expired: "the request's deadline passed before it could be served",
-  gone: "the client went away before the request was served",
-  draining: "the server is shutting down",
-};

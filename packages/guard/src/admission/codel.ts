@@ -1,5 +1,6 @@
-import { requireOption } from "@nines/core";
+import { requireKnownOptions, requireOption } from "@nines/core";
 
+/** Options of the admission queue's CoDel (`codel` in `AdmissionOptions`). */
 export interface CoDelOptions {
   /** How long a request may wait while the queue is overloaded, in ms. Default 20. */
   targetMs?: number;
@@ -29,6 +30,7 @@ export class CoDel {
   #lastEmpty: number | undefined;
 
   constructor(options: CoDelOptions = {}) {
+    requireKnownOptions("codel", options, ["targetMs", "intervalMs"]);
     // 20 ms rather than the 5 ms of network CoDel: a few service times of a typical handler, so a server
     // at full load is not made to shed (measured in docs/benchmarks.md), and still far below client deadlines.
     this.targetMs = options.targetMs ?? 20;

@@ -1,4 +1,4 @@
-import { requireOption } from "@nines/core";
+import { requireKnownOptions, requireOption } from "@nines/core";
 
 /** One finished request, as the limit algorithm sees it. */
 export interface LimitSample {
@@ -25,7 +25,12 @@ export interface ConcurrencyLimit {
   onSample(sample: LimitSample): void;
 }
 
-/** A limit that never changes. */
+/**
+ * A limit that never changes (what `limit: 16` in the admission options builds).
+ *
+ * @example
+ * const admission = new AdmissionController({ limit: new FixedLimit(16) });
+ */
 export class FixedLimit implements ConcurrencyLimit {
   readonly limit: number;
   constructor(limit: number) {
@@ -35,6 +40,7 @@ export class FixedLimit implements ConcurrencyLimit {
   onSample(): void {}
 }
 
+/** Options of {@link Gradient2Limit}. */
 export interface Gradient2Options {
   /** Starting limit. Default 20. */
   initialLimit?: number;
@@ -83,6 +89,15 @@ export class Gradient2Limit implements ConcurrencyLimit {
   readonly #queueSize: (limit: number) => number;
 
   constructor(options: Gradient2Options = {}) {
+    requireKnownOptions("Gradient2Limit", options, [
+      "initialLimit",
+      "minLimit",
+      "maxLimit",
+      "rttTolerance",
+      "smoothing",
+      "longWindow",
+      "queueSize",
+    ]);
     const initial = options.initialLimit ?? 20;
     this.#min = options.minLimit ?? 1;
     this.#max = options.maxLimit ?? 1000;

@@ -1,13 +1,14 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
-import { type Clock, requireOption, systemClock, type Timer } from "@nines/core";
+import { type Clock, requireKnownOptions, requireOption, systemClock, type Timer } from "@nines/core";
 
+/** Options of {@link LoadSignals} (`signals` in `adaptiveGate`). */
 export interface LoadSignalsOptions {
   /** Event-loop delay (p99 over the last period) above which the process is under pressure, in ms. Default 200. */
   maxEventLoopDelayMs?: number;
   /** Heap in use above which the process is under pressure, in bytes. Default: none. */
   maxHeapUsedBytes?: number;
   /** Sampling period, in ms. Default 500. */
-  everyMs?: number;
+  intervalMs?: number;
   clock?: Clock;
   /** Where the readings come from (tests pass their own). Default: the process's event-loop delay histogram and memory. */
   read?: () => { eventLoopDelayMs: number; heapUsedBytes: number };
@@ -32,7 +33,7 @@ export interface LoadReading {
 export class LoadSignals {
   readonly #maxDelay: number;
   readonly #maxHeap: number;
-  readonly #every: number;
+  readonly #intervalMs: number;
   readonly #clock: Clock;
   readonly #read: () => { eventLoopDelayMs: number; heapUsedBytes: number };
   readonly #onReading: (reading: LoadReading) => void;
@@ -42,12 +43,13 @@ export class LoadSignals {
   #last: LoadReading = { eventLoopDelayMs: 0, heapUsedBytes: 0, pressure: false };
 
   constructor(options: LoadSignalsOptions, onReading: (reading: LoadReading) => void) {
+    requireKnownOptions("signals", options, ["maxEventLoopDelayMs", "maxHeapUsedBytes", "intervalMs", "clock", "read"]);
     this.#maxDelay = options.maxEventLoopDelayMs ?? 200;
     this.#maxHeap = options.maxHeapUsedBytes ?? Number.POSITIVE_INFINITY;
-    this.#every = options.everyMs ?? 500;
+    this.#intervalMs = options.intervalMs ?? 500;
     requireOption(this.#maxDelay > 0, "LoadSignals", "maxEventLoopDelayMs", this.#maxDelay, "> 0");
     requireOption(this.#maxHeap > 0, "LoadSignals", "maxHeapUsedBytes", this.#maxHeap, "> 0");
-    requireOption(this.#every > 0, "LoadSignals", "everyMs", this.#every, "> 0");
+    requireOption(this.#intervalMs > 0, "LoadSignals", "intervalMs", this.#intervalMs, "> 0");
     this.#clock = options.clock ?? systemClock;
     this.#onReading = onReading;
     this.#customReader = options.read !== undefined;
@@ -67,9 +69,9 @@ export class LoadSignals {
     }
     const tick = () => {
       this.sample();
-      this.#timer = this.#clock.schedule(this.#every, tick);
+      this.#timer = this.#clock.schedule(this.#intervalMs, tick);
     };
-    this.#timer = this.#clock.schedule(this.#every, tick);
+    this.#timer = this.#clock.schedule(this.#intervalMs, tick);
   }
 
   stop(): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManualClock } from "@nines/core";
-import { Drainer, type DrainTarget } from "./drainer.js";
+import { DRAIN_DEFAULTS, Drainer, type DrainTarget } from "./drainer.js";
 
 function fakeTarget(clock: ManualClock, inflight: number) {
   const log: string[] = [];
@@ -25,7 +25,7 @@ describe("Drainer", () => {
   it("fails readiness at once, stops accepting after the delay, waits for in-flight work, then cleans up", async () => {
     const clock = new ManualClock();
     const { target, log, finishOne } = fakeTarget(clock, 2);
-    const drainer = new Drainer({ delayMs: 5000, graceMs: 10_000 }, clock, target);
+    const drainer = new Drainer({ delayMs: 5000, graceMs: 10_000, clock }, target);
     drainer.onCleanup({ name: "db", run: () => log.push(`cleanup@${clock.now()}`) });
     const report = drainer.drain("SIGTERM");
     assert.equal(drainer.drain("again"), report, "a second call is the same drain");
@@ -50,7 +50,7 @@ describe("Drainer", () => {
   it("cuts off requests that outlive the grace period", async () => {
     const clock = new ManualClock();
     const { target, log } = fakeTarget(clock, 3);
-    const drainer = new Drainer({ delayMs: 100, graceMs: 1000 }, clock, target);
+    const drainer = new Drainer({ delayMs: 100, graceMs: 1000, clock }, target);
     const report = drainer.drain();
     await clock.advance(1100);
     const done = await report;
@@ -62,7 +62,7 @@ describe("Drainer", () => {
   it("reports a hung cleanup hook as timed out, a throwing one as failed, and still runs the rest", async () => {
     const clock = new ManualClock();
     const { target } = fakeTarget(clock, 0);
-    const drainer = new Drainer({ delayMs: 0, cleanupTimeoutMs: 2000 }, clock, target);
+    const drainer = new Drainer({ delayMs: 0, cleanupTimeoutMs: 2000, clock }, target);
     let aborted = false;
     const ran: string[] = [];
     drainer.onCleanup({
@@ -96,11 +96,23 @@ describe("Drainer", () => {
     assert.deepEqual(ran, ["fine"]);
   });
 
+  it("defaults to DRAIN_DEFAULTS, the one place the drain's defaults are written", () => {
+    const clock = new ManualClock();
+    const drainer = new Drainer({ clock }, fakeTarget(clock, 0).target);
+    assert.deepEqual(
+      { delayMs: drainer.delayMs, graceMs: drainer.graceMs, cleanupTimeoutMs: drainer.cleanupTimeoutMs },
+      { ...DRAIN_DEFAULTS },
+    );
+    assert.deepEqual({ ...DRAIN_DEFAULTS }, { delayMs: 5000, graceMs: 20_000, cleanupTimeoutMs: 5000 });
+    assert.ok(Object.isFrozen(DRAIN_DEFAULTS));
+  });
+
   it("validates its options", () => {
     const clock = new ManualClock();
     const { target } = fakeTarget(clock, 0);
-    assert.throws(() => new Drainer({ delayMs: -1 }, clock, target), /delayMs/);
-    const drainer = new Drainer({}, clock, target);
+    assert.throws(() => new Drainer({ delayMs: -1, clock }, target), /delayMs/);
+    assert.throws(() => new Drainer({ delay: 5, clock } as never, target), /unknown option delay/);
+    const drainer = new Drainer({ clock }, target);
     assert.throws(() => drainer.onCleanup({ name: "x", run: () => 1, timeoutMs: 0 }), /timeoutMs/);
   });
 });

@@ -1,6 +1,19 @@
-import { type Clock, requireOption } from "@nines/core";
+import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
 
-/** Options of the drain timeline. */
+/**
+ * The drain's defaults, in ms. The longest a drain can take is
+ * `delayMs + graceMs` plus the time limit of each cleanup hook
+ * (`cleanupTimeoutMs` unless the hook sets its own), so Kubernetes'
+ * `terminationGracePeriodSeconds` must exceed that sum (plus any `preStop`
+ * sleep that runs before SIGTERM): with these defaults and one hook,
+ * 5 + 20 + 5 = 30 s, so at least 31 s.
+ *
+ * @example
+ * const drainBudgetMs = DRAIN_DEFAULTS.delayMs + DRAIN_DEFAULTS.graceMs + hooks * DRAIN_DEFAULTS.cleanupTimeoutMs;
+ */
+export const DRAIN_DEFAULTS = Object.freeze({ delayMs: 5000, graceMs: 20_000, cleanupTimeoutMs: 5000 });
+
+/** Options of the drain timeline (`drain` in `createGuard`); defaults in {@link DRAIN_DEFAULTS}. */
 export interface DrainOptions {
   /** How long readiness fails before the server stops accepting, so load balancers notice (default 5000 ms). */
   delayMs?: number;
@@ -10,7 +23,9 @@ export interface DrainOptions {
   cleanupTimeoutMs?: number;
 }
 
-/** A cleanup hook, run after the last request, in registration order. */
+const DRAIN_OPTION_KEYS = ["delayMs", "graceMs", "cleanupTimeoutMs"] as const;
+
+/** A cleanup hook, run after the last request, in registration order (`guard.onCleanup`). */
 export interface CleanupHook {
   name: string;
   /** Close pools, flush buffers; honour `signal`, which aborts at the time limit. */
@@ -70,7 +85,7 @@ export interface DrainTarget {
  * its time limit. `drain()` twice returns the same promise.
  *
  * @example
- * const drainer = new Drainer({ delayMs: 5000, graceMs: 20_000 }, clock, target);
+ * const drainer = new Drainer({ delayMs: 5000, graceMs: 20_000, clock }, target);
  * drainer.onCleanup({ name: "db", run: () => pool.end() });
  * const report = await drainer.drain("SIGTERM");
  */
@@ -83,17 +98,19 @@ export class Drainer {
   readonly #hooks: CleanupHook[] = [];
   #draining: Promise<DrainReport> | undefined;
 
-  constructor(options: DrainOptions, clock: Clock, target: DrainTarget) {
-    this.delayMs = options.delayMs ?? 5000;
-    this.graceMs = options.graceMs ?? 20_000;
-    this.cleanupTimeoutMs = options.cleanupTimeoutMs ?? 5000;
+  constructor(options: DrainOptions & { clock?: Clock }, target: DrainTarget) {
+    requireOption(typeof options === "object" && options !== null, "guard drain", "options", options, "an object");
+    requireKnownOptions("guard drain", options, [...DRAIN_OPTION_KEYS, "clock"]);
+    this.delayMs = options.delayMs ?? DRAIN_DEFAULTS.delayMs;
+    this.graceMs = options.graceMs ?? DRAIN_DEFAULTS.graceMs;
+    this.cleanupTimeoutMs = options.cleanupTimeoutMs ?? DRAIN_DEFAULTS.cleanupTimeoutMs;
     for (const [key, value] of [
       ["delayMs", this.delayMs],
       ["graceMs", this.graceMs],
       ["cleanupTimeoutMs", this.cleanupTimeoutMs],
     ] as const)
       requireOption(Number.isFinite(value) && value >= 0, "guard drain", key, value, "a number of ms >= 0");
-    this.#clock = clock;
+    this.#clock = options.clock ?? systemClock;
     this.#target = target;
   }
 

@@ -1,3 +1,4 @@
+import { requireKnownOptions, requireOption } from "@nines/core";
 import type { DrainReport } from "./drainer.js";
 
 /** Options of {@link installShutdownSignals}. */
@@ -6,7 +7,11 @@ export interface ShutdownSignalsOptions {
   signals?: NodeJS.Signals[];
   /** Called with the report when the drain is done (an app may call `process.exit` here; the library never does). */
   onDrained?: (report: DrainReport) => void;
-  /** One line per event; default writes to stderr. */
+  /**
+   * Receives one line per step (signal received, each failed cleanup hook,
+   * the drain's summary), e.g. `(line) => console.error(line)` to see them
+   * on stderr. Default: none (the library never logs).
+   */
   log?: (line: string) => void;
 }
 
@@ -27,20 +32,32 @@ export interface Drainable {
  * @example
  * const server = guardHttpServer(handler, guard);
  * server.listen(8080);
- * installShutdownSignals(guard, { onDrained: (report) => process.exit(report.ok ? 0 : 1) });
+ * installShutdownSignals(guard, {
+ *   log: (line) => console.error(line), // "nines guard: SIGTERM received, draining", ...
+ *   onDrained: (report) => process.exit(report.ok ? 0 : 1),
+ * });
  */
 export function installShutdownSignals(guard: Drainable, options: ShutdownSignalsOptions = {}): () => void {
   const signals = options.signals ?? ["SIGTERM", "SIGINT"];
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  requireKnownOptions("installShutdownSignals", options, ["signals", "onDrained", "log"]);
+  requireOption(
+    options.log === undefined || typeof options.log === "function",
+    "installShutdownSignals",
+    "log",
+    options.log,
+    "a function (line: string) => void",
+  );
+  const log = options.log ?? (() => {});
   const onSignal = (signal: NodeJS.Signals) => {
     log(`nines guard: ${signal} received, draining`);
     guard.drain(signal).then(
       (report) => {
         for (const hook of report.hooks)
-          if (hook.status !== "ok") log(`nines guard: cleanup hook "${hook.name}" ${hook.status}: ${hook.error ?? ""}`);
+          if (hook.status !== "ok")
+            log(`nines guard: cleanup hook "${hook.name}" ${hook.status}${hook.error ? `: ${hook.error}` : ""}`);
         log(
           `nines guard: drained in ${report.finishedAt - report.startedAt} ms, ` +
-            `${report.abandoned} request(s) cut off, cleanup ${report.ok ? "ok" : "FAILED"}`,
+            `${report.abandoned} ${report.abandoned === 1 ? "request" : "requests"} cut off, cleanup ${report.ok ? "ok" : "FAILED"}`,
         );
         process.exitCode = report.ok ? 0 : 1;
         options.onDrained?.(report);

@@ -20,7 +20,7 @@ describe("HealthCheck", () => {
   it("runs once for 100 concurrent probes (single flight) and caches the answer", async () => {
     const clock = new ManualClock();
     const dep = controlled();
-    const check = new HealthCheck({ name: "db", check: dep.check, cacheMs: 1000 }, clock);
+    const check = new HealthCheck({ name: "db", check: dep.check, cacheMs: 1000, clock });
     const probes = Array.from({ length: 100 }, () => check.current());
     await clock.flush();
     assert.equal(dep.calls(), 1);
@@ -43,17 +43,15 @@ describe("HealthCheck", () => {
   it("counts a check slower than timeoutMs as failed and aborts its signal", async () => {
     const clock = new ManualClock();
     let seen: AbortSignal | undefined;
-    const check = new HealthCheck(
-      {
-        name: "slow",
-        timeoutMs: 200,
-        check: (signal) => {
-          seen = signal;
-          return new Promise(() => {});
-        },
+    const check = new HealthCheck({
+      name: "slow",
+      timeoutMs: 200,
+      check: (signal) => {
+        seen = signal;
+        return new Promise(() => {});
       },
       clock,
-    );
+    });
     const probe = check.current();
     await clock.advance(200);
     await probe;
@@ -69,18 +67,16 @@ describe("HealthCheck", () => {
   it("has hysteresis: one failure does not flap, N failures turn it down, M successes bring it back", async () => {
     const clock = new ManualClock();
     let healthy = true;
-    const check = new HealthCheck(
-      {
-        name: "api",
-        cacheMs: 0,
-        failureThreshold: 3,
-        successThreshold: 2,
-        check: () => {
-          if (!healthy) throw new Error("connection refused");
-        },
+    const check = new HealthCheck({
+      name: "api",
+      cacheMs: 0,
+      failureThreshold: 3,
+      successThreshold: 2,
+      check: () => {
+        if (!healthy) throw new Error("connection refused");
       },
       clock,
-    );
+    });
     const seq: string[] = [];
     const step = async (ok: boolean) => {
       healthy = ok;
@@ -101,19 +97,17 @@ describe("HealthCheck", () => {
 
   it("treats a synchronous throw or `false` as failure and sets the first status directly", async () => {
     const clock = new ManualClock();
-    const a = new HealthCheck({ name: "a", check: () => false }, clock);
+    const a = new HealthCheck({ name: "a", check: () => false, clock });
     await a.current();
     assert.equal(a.status, "down");
     assert.equal(a.report().error, "check returned false");
-    const b = new HealthCheck(
-      {
-        name: "b",
-        check: () => {
-          throw new Error("boom");
-        },
+    const b = new HealthCheck({
+      name: "b",
+      check: () => {
+        throw new Error("boom");
       },
       clock,
-    );
+    });
     assert.equal(b.status, "pending");
     await b.current();
     assert.equal(b.report().error, "boom");
@@ -122,7 +116,7 @@ describe("HealthCheck", () => {
   it("reports a breaker's state, and a breaker-only check follows the breaker", async () => {
     const clock = new ManualClock();
     const breaker = { state: "closed" };
-    const check = new HealthCheck({ name: "payments", breaker, critical: false }, clock);
+    const check = new HealthCheck({ name: "payments", breaker, critical: false, clock });
     await check.current();
     assert.equal(check.status, "up");
     breaker.state = "open";
@@ -132,8 +126,8 @@ describe("HealthCheck", () => {
 
   it("accepts a real @nines/resilience circuit breaker", async () => {
     const clock = new ManualClock();
-    const breaker = circuitBreaker({ name: "search", window: { kind: "consecutive", threshold: 1 }, clock });
-    const check = new HealthCheck({ name: "search", breaker, critical: false }, clock);
+    const breaker = circuitBreaker({ name: "search", window: { kind: "consecutive", failureThreshold: 1 }, clock });
+    const check = new HealthCheck({ name: "search", breaker, critical: false, clock });
     assert.equal(check.status, "up");
     breaker.isolate();
     assert.equal(check.status, "down");
@@ -142,9 +136,9 @@ describe("HealthCheck", () => {
 
   it("validates its options", () => {
     const clock = new ManualClock();
-    assert.throws(() => new HealthCheck({ name: "" }, clock), { code: "NINES_OPTION_INVALID" });
-    assert.throws(() => new HealthCheck({ name: "x" }, clock), /check must be a function/);
-    assert.throws(() => new HealthCheck({ name: "x", check: () => 1, timeoutMs: 0 }, clock), /timeoutMs/);
-    assert.throws(() => new HealthCheck({ name: "x", check: () => 1, failureThreshold: 0 }, clock), /failureThreshold/);
+    assert.throws(() => new HealthCheck({ name: "", clock }), { code: "NINES_OPTION_INVALID" });
+    assert.throws(() => new HealthCheck({ name: "x", clock }), /check must be a function/);
+    assert.throws(() => new HealthCheck({ name: "x", check: () => 1, timeoutMs: 0, clock }), /timeoutMs/);
+    assert.throws(() => new HealthCheck({ name: "x", check: () => 1, failureThreshold: 0, clock }), /failureThreshold/);
   });
 });

@@ -1,8 +1,16 @@
-import { type Clock, requireOption } from "@nines/core";
+import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
 
-/** Anything with a circuit state, such as `@nines/resilience`'s `CircuitBreaker`. */
-export interface BreakerLike {
+/**
+ * A circuit breaker as the guard reads it: its state now and, optionally,
+ * its `stateChange` events (`@nines/resilience`'s `CircuitBreaker` fits).
+ * Health checks read `state`; the metrics also count transitions.
+ *
+ * @example
+ * const payments: HealthCheckOptions = { name: "payments", breaker: paymentsBreaker, critical: false };
+ */
+export interface BreakerSource {
   readonly state: string;
+  on?(type: "stateChange", listener: (event: { from: string; to: string }) => void): unknown;
 }
 
 /** One dependency (or self) check. */
@@ -26,8 +34,19 @@ export interface HealthCheckOptions {
   /** Consecutive successes before a down check turns up again (default 2). */
   successThreshold?: number;
   /** Reported as `breaker` in the JSON report (the dependency's circuit breaker). */
-  breaker?: BreakerLike;
+  breaker?: BreakerSource;
 }
+
+const CHECK_OPTION_KEYS = [
+  "name",
+  "check",
+  "critical",
+  "timeoutMs",
+  "cacheMs",
+  "failureThreshold",
+  "successThreshold",
+  "breaker",
+] as const;
 
 /** `pending` until the first result; then `up` / `down` with hysteresis. */
 export type CheckStatus = "pending" | "up" | "down";
@@ -66,7 +85,7 @@ const DOWN_STATES = new Set(["open", "isolated", "forcedOpen"]);
  * directly. All time comes from the injected clock.
  *
  * @example
- * const db = new HealthCheck({ name: "db", check: () => pool.query("select 1"), timeoutMs: 500 }, clock, onRun);
+ * const db = new HealthCheck({ name: "db", check: () => pool.query("select 1"), timeoutMs: 500, clock }, onRun);
  * await db.current(); // runs the check (or reuses a fresh result)
  */
 export class HealthCheck {
@@ -77,7 +96,7 @@ export class HealthCheck {
   readonly failureThreshold: number;
   readonly successThreshold: number;
   readonly #check: ((signal: AbortSignal) => unknown) | undefined;
-  readonly #breaker: BreakerLike | undefined;
+  readonly #breaker: BreakerSource | undefined;
   readonly #clock: Clock;
   readonly #onRun: (check: HealthCheck, run: CheckRun) => void;
   #status: CheckStatus = "pending";
@@ -89,11 +108,12 @@ export class HealthCheck {
   runs = 0;
 
   constructor(
-    options: HealthCheckOptions,
-    clock: Clock,
+    options: HealthCheckOptions & { clock?: Clock },
     onRun: (check: HealthCheck, run: CheckRun) => void = () => {},
   ) {
     const where = `health check ${JSON.stringify(options?.name)}`;
+    requireOption(typeof options === "object" && options !== null, "health check", "options", options, "an object");
+    requireKnownOptions(where, options, [...CHECK_OPTION_KEYS, "clock"]);
     requireOption(
       typeof options?.name === "string" && options.name.length > 0,
       "health check",
@@ -130,7 +150,7 @@ export class HealthCheck {
       requireOption(Number.isInteger(value) && value >= 1, where, key, value, "an integer >= 1");
     this.#check = options.check;
     this.#breaker = options.breaker;
-    this.#clock = clock;
+    this.#clock = options.clock ?? systemClock;
     this.#onRun = onRun;
   }
 

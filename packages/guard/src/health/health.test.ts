@@ -7,24 +7,22 @@ describe("Health", () => {
   it("is starting until markStarted, then ready; degraded when a non-critical check is down", async () => {
     const clock = new ManualClock();
     let cacheUp = true;
-    const health = new Health(
-      {
-        startup: "manual",
-        readiness: [
-          { name: "db", check: () => undefined },
-          {
-            name: "cache",
-            critical: false,
-            failureThreshold: 1,
-            cacheMs: 0,
-            check: () => {
-              if (!cacheUp) throw new Error("cache down");
-            },
+    const health = new Health({
+      startup: "manual",
+      readiness: [
+        { name: "db", check: () => undefined },
+        {
+          name: "cache",
+          critical: false,
+          failureThreshold: 1,
+          cacheMs: 0,
+          check: () => {
+            if (!cacheUp) throw new Error("cache down");
           },
-        ],
-      },
+        },
+      ],
       clock,
-    );
+    });
     assert.equal(health.startup().httpStatus, 503);
     let report = await health.readiness();
     assert.equal(report.status, "starting");
@@ -43,14 +41,15 @@ describe("Health", () => {
 
   it("is unready when a critical check is down; draining fails readiness but not liveness", async () => {
     const clock = new ManualClock();
-    const health = new Health(
-      { readiness: [{ name: "db", check: () => false }], liveness: [{ name: "loop", check: () => true }] },
+    const health = new Health({
+      readiness: [{ name: "db", check: () => false }],
+      liveness: [{ name: "loop", check: () => true }],
       clock,
-    );
+    });
     const changes: boolean[] = [];
     health.on("readinessChange", (e) => changes.push(e.ready));
     assert.equal((await health.readiness()).status, "unready");
-    const ok = new Health({}, clock);
+    const ok = new Health({ clock });
     assert.equal((await ok.readiness()).status, "ready");
     ok.markDraining();
     assert.equal((await ok.readiness()).status, "draining");
@@ -63,15 +62,13 @@ describe("Health", () => {
   it("refuses duplicate check names", () => {
     assert.throws(
       () =>
-        new Health(
-          {
-            readiness: [
-              { name: "db", check: () => 1 },
-              { name: "db", check: () => 1 },
-            ],
-          },
-          new ManualClock(),
-        ),
+        new Health({
+          readiness: [
+            { name: "db", check: () => 1 },
+            { name: "db", check: () => 1 },
+          ],
+          clock: new ManualClock(),
+        }),
       /unique/,
     );
   });

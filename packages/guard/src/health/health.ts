@@ -1,4 +1,4 @@
-import { type Clock, Events, type Listener, requireOption, type Unsubscribe } from "@nines/core";
+import { type Clock, Events, type Listener, requireOption, systemClock, type Unsubscribe } from "@nines/core";
 import { type CheckReport, type CheckRun, HealthCheck, type HealthCheckOptions } from "./health-check.js";
 
 /** Which probe a report answers. */
@@ -31,6 +31,8 @@ export interface HealthOptions {
   liveness?: HealthCheckOptions[];
   /** `immediate` (default): started at once; `manual`: not ready until `markStarted()`. */
   startup?: "immediate" | "manual";
+  /** Time source of the checks' timeouts and caches (default the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface HealthOptions {
  * requests it has.
  *
  * @example
- * const health = new Health({ readiness: [{ name: "db", check: () => db.ping() }], startup: "manual" }, clock);
+ * const health = new Health({ readiness: [{ name: "db", check: () => db.ping() }], startup: "manual", clock });
  * await init();
  * health.markStarted();
  * (await health.readiness()).status; // "ready"
@@ -54,13 +56,14 @@ export class Health {
   #draining = false;
   #lastReady: boolean | undefined;
 
-  constructor(options: HealthOptions, clock: Clock) {
+  constructor(options: HealthOptions) {
+    const clock = options.clock ?? systemClock;
     const onRun = (check: HealthCheck, run: CheckRun) => {
       if (this.#events.has("checkRun"))
         this.#events.emit("checkRun", { name: check.name, critical: check.critical, run, status: check.status });
     };
-    this.readinessChecks = (options.readiness ?? []).map((o) => new HealthCheck(o, clock, onRun));
-    this.livenessChecks = (options.liveness ?? []).map((o) => new HealthCheck(o, clock, onRun));
+    this.readinessChecks = (options.readiness ?? []).map((o) => new HealthCheck({ ...o, clock }, onRun));
+    this.livenessChecks = (options.liveness ?? []).map((o) => new HealthCheck({ ...o, clock }, onRun));
     for (const list of [this.readinessChecks, this.livenessChecks]) {
       const names = list.map((c) => c.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);

@@ -1,6 +1,7 @@
 import type { Server, ServerOptions } from "node:http";
 import type { Socket } from "node:net";
-import { requireOption } from "@nines/core";
+import { requireKnownOptions, requireOption } from "@nines/core";
+import { GUARD_ERRORS } from "../errors.js";
 
 /** Connection limits that keep bad clients from taking an instance down. */
 export interface ServerHardeningOptions {
@@ -10,7 +11,12 @@ export interface ServerHardeningOptions {
   requestTimeoutMs?: number;
   /** Idle time before a keep-alive socket is closed (default 5000 ms). */
   keepAliveTimeoutMs?: number;
-  /** Largest request head in bytes; more gets 431 (default 16384). */
+  /**
+   * Largest request head, as Node's parser counts it: the bytes of the
+   * request target and of every header name and value, not the method, the
+   * version, separators, line ends or the blanks before a value; more gets
+   * 431 (default 16384). A head of many short headers is larger on the wire.
+   */
   maxHeaderSize?: number;
   /** Headers kept per request (default 100). */
   maxHeadersCount?: number;
@@ -32,7 +38,18 @@ interface Resolved {
   connectionsCheckingInterval: number;
 }
 
+const OPTION_KEYS = [
+  "headersTimeoutMs",
+  "requestTimeoutMs",
+  "keepAliveTimeoutMs",
+  "maxHeaderSize",
+  "maxHeadersCount",
+  "connectionsCheckingIntervalMs",
+] as const;
+
 function resolve(options: ServerHardeningOptions): Resolved {
+  requireOption(typeof options === "object" && options !== null, "guard server", "options", options, "an object");
+  requireKnownOptions("guard server", options, OPTION_KEYS);
   const r: Resolved = {
     headersTimeout: options.headersTimeoutMs ?? 10_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
@@ -69,14 +86,14 @@ const ANSWERS: Record<string, { status: number; text: string; code: string; reas
   HPE_HEADER_OVERFLOW: {
     status: 431,
     text: "Request Header Fields Too Large",
-    code: "NINES_GUARD_HEADERS_TOO_LARGE",
+    code: GUARD_ERRORS.headersTooLarge,
     reason: "headers_too_large",
     message: "the request head is larger than the server allows",
   },
   ERR_HTTP_REQUEST_TIMEOUT: {
     status: 408,
     text: "Request Timeout",
-    code: "NINES_GUARD_REQUEST_TIMEOUT",
+    code: GUARD_ERRORS.requestTimeout,
     reason: "timeout",
     message: "the request was not received in time",
   },
@@ -84,7 +101,7 @@ const ANSWERS: Record<string, { status: number; text: string; code: string; reas
 const MALFORMED = {
   status: 400,
   text: "Bad Request",
-  code: "NINES_GUARD_BAD_REQUEST",
+  code: GUARD_ERRORS.badRequest,
   reason: "malformed",
   message: "the request is not valid HTTP/1.1",
 };

@@ -1,31 +1,43 @@
 import type { IncomingMessage } from "node:http";
-import { NinesError, requireOption } from "@nines/core";
+import { requireKnownOptions, requireOption } from "@nines/core";
+import { GUARD_ERRORS, GuardError } from "../errors.js";
+import { lingerAfterAnswer } from "./linger.js";
 
-/** Error code when a body is larger than allowed (answer 413). */
-export const BODY_TOO_LARGE = "NINES_GUARD_BODY_TOO_LARGE";
+/** Options of {@link readBody}. */
+export interface ReadBodyOptions {
+  /** The largest body accepted, in bytes. */
+  limitBytes: number;
+}
 
 /**
- * Reads a request body into memory, but never more than `limitBytes`:
- * a larger `content-length` is refused before reading, and a chunked body
- * that grows past the limit is refused as soon as it does (the rest is not
- * buffered). Throws `NINES_GUARD_BODY_TOO_LARGE` with `details.status` 413;
- * answer with `connection: close` so the unread rest is not drained.
+ * Reads a request body into memory, but never more than `limitBytes`: a
+ * larger `content-length` is refused before reading, and a chunked body
+ * that grows past the limit is refused as soon as it does (the rest is
+ * read and discarded, not buffered). Throws a `GuardError`
+ * `GUARD_ERRORS.bodyTooLarge` with `details.status` 413; answer it with
+ * `connection: close`. The connection then closes only once the client has
+ * stopped sending, so the client reads the 413 instead of a reset.
  *
  * @example
  * try {
  *   const body = await readBody(req, { limitBytes: 64 * 1024 });
  * } catch (e) {
- *   if (isNinesError(e, BODY_TOO_LARGE)) { res.writeHead(413, { connection: "close" }); res.end(); }
+ *   if (!isNinesError(e, GUARD_ERRORS.bodyTooLarge)) throw e;
+ *   res.writeHead(413, { connection: "close" }).end();
  * }
  */
-export function readBody(req: IncomingMessage, options: { limitBytes: number }): Promise<Buffer> {
+export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<Buffer> {
+  requireOption(typeof options === "object" && options !== null, "readBody", "options", options, "an object");
+  requireKnownOptions("readBody", options, ["limitBytes"]);
   const limit = options.limitBytes;
   requireOption(Number.isInteger(limit) && limit >= 0, "readBody", "limitBytes", limit, "an integer >= 0");
-  const tooLarge = () =>
-    new NinesError(BODY_TOO_LARGE, `readBody: the request body is larger than ${limit} bytes`, {
+  const tooLarge = () => {
+    lingerAfterAnswer(req);
+    return new GuardError(GUARD_ERRORS.bodyTooLarge, `readBody: the request body is larger than ${limit} bytes`, {
       hint: "send a smaller body, or raise limitBytes where the route reads it",
       details: { status: 413, limitBytes: limit },
     });
+  };
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
@@ -41,8 +53,6 @@ export function readBody(req: IncomingMessage, options: { limitBytes: number }):
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        // Stop buffering; the response (with connection: close) ends the socket.
-        req.pause();
         reject(tooLarge());
         return;
       }
@@ -59,7 +69,9 @@ export function readBody(req: IncomingMessage, options: { limitBytes: number }):
     const onClose = () => {
       cleanup();
       reject(
-        new NinesError("NINES_GUARD_BODY_ABORTED", "readBody: the client closed the connection before the body ended"),
+        new GuardError(GUARD_ERRORS.bodyAborted, "readBody: the client closed the connection before the body ended", {
+          hint: "nothing to answer: the client is gone",
+        }),
       );
     };
     req.on("data", onData);

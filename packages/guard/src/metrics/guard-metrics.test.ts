@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManualClock } from "@nines/core";
 import { circuitBreaker, retryBudget } from "@nines/resilience";
-import { passThroughGate, type RequestOutcomeKind } from "../admission-gate.js";
+import type { RequestOutcomeKind } from "../admission-gate.js";
+import { passThroughGate } from "../gates/pass-through-gate.js";
 import { Health } from "../health/health.js";
 import { GuardMetrics, OTHER_ROUTE } from "./guard-metrics.js";
 
 function build(options: ConstructorParameters<typeof GuardMetrics>[0] = {}) {
   const clock = new ManualClock();
-  const health = new Health({ readiness: [{ name: "db", check: () => true }] }, clock);
+  const health = new Health({ readiness: [{ name: "db", check: () => true }], clock });
   const gate = passThroughGate();
   return { metrics: new GuardMetrics(options, health, () => gate.snapshot()), health, clock, gate };
 }
@@ -68,7 +69,7 @@ describe("GuardMetrics", () => {
 
   it("reports breaker state and transitions, budget balance and refusals, and health check results", async () => {
     const { metrics, health, clock } = build();
-    const breaker = circuitBreaker({ name: "payments", window: { kind: "consecutive", threshold: 2 }, clock });
+    const breaker = circuitBreaker({ name: "payments", window: { kind: "consecutive", failureThreshold: 2 }, clock });
     const budget = retryBudget({ ratio: 0.5, minRetriesPerSecond: 0, clock });
     metrics.observeBreaker("payments", breaker);
     metrics.observeBudget("payments", budget);

@@ -1,17 +1,18 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { requireOption } from "@nines/core";
+import { requireKnownOptions, requireOption } from "@nines/core";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { GateSnapshot, RequestOutcomeKind } from "../admission-gate.js";
 import type { Health } from "../health/health.js";
+import type { BreakerSource } from "../health/health-check.js";
 import { type PromClientMetric, RequestSeries } from "./request-series.js";
 
-/** Something with a circuit state and, optionally, `stateChange` events (a `CircuitBreaker` fits). */
-export interface BreakerSource {
-  readonly state: string;
-  on?(type: "stateChange", listener: (event: { from: string; to: string }) => void): unknown;
-}
-
-/** Something with a retry balance and, optionally, `exhausted` events (a `RetryBudget` fits). */
+/**
+ * A retry budget as the guard reads it: its balance and, optionally, its
+ * `exhausted` events (`@nines/resilience`'s `RetryBudget` fits).
+ *
+ * @example
+ * guard.metrics.observeBudget("payments", paymentsRetryBudget);
+ */
 export interface BudgetSource {
   readonly balance: number;
   on?(type: "exhausted", listener: (event: { balance: number }) => void): unknown;
@@ -46,7 +47,7 @@ const DURATION_HELP = "Time from arrival to the end of the response, by route, m
  * requests for long.
  *
  * @example
- * const metrics = new GuardMetrics({ maxRoutes: 50 }, health, () => gate.snapshot(), () => inflight);
+ * const metrics = new GuardMetrics({ maxRoutes: 50 }, health, () => gate.snapshot());
  * metrics.record("/users/:id", "GET", "success", 4.2);
  * const { contentType, body } = await metrics.scrape();
  */
@@ -63,6 +64,8 @@ export class GuardMetrics {
   #scraping: Promise<string> | undefined;
 
   constructor(options: GuardMetricsOptions, health: Health, gate: () => GateSnapshot) {
+    requireOption(typeof options === "object" && options !== null, "guard metrics", "options", options, "an object");
+    requireKnownOptions("guard metrics", options, ["maxRoutes", "buckets", "processMetrics"]);
     this.maxRoutes = options.maxRoutes ?? 100;
     requireOption(
       Number.isInteger(this.maxRoutes) && this.maxRoutes >= 1,

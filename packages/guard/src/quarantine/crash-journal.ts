@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
-import { NinesError } from "@nines/core";
+import { GUARD_ERRORS, GuardError } from "../errors.js";
 
 /** One strike as kept in the journal. */
 export interface JournalStrike {
@@ -8,7 +8,9 @@ export interface JournalStrike {
   reason: StrikeReason;
 }
 
-export type StrikeReason = "crash" | "timeout" | "cpu" | "memory";
+/** What a strike counts: the process died, the handler threw, it timed out, or it used too much CPU or memory. */
+export type StrikeReason = "crash" | "error" | "timeout" | "cpu" | "memory";
+const STRIKE_REASONS: ReadonlySet<string> = new Set<StrikeReason>(["crash", "error", "timeout", "cpu", "memory"]);
 
 /** What the journal held when it was opened. */
 export interface JournalState {
@@ -74,7 +76,7 @@ export class CrashJournal {
       try {
         text = readFileSync(path, "utf8");
       } catch (error) {
-        throw new NinesError("NINES_GUARD_JOURNAL_UNREADABLE", `cannot read the crash journal ${path}`, {
+        throw new GuardError(GUARD_ERRORS.journalUnreadable, `cannot read the crash journal ${path}`, {
           cause: error,
           hint: "check the file's permissions, or delete it to start afresh (past strikes are then forgotten)",
         });
@@ -88,7 +90,7 @@ export class CrashJournal {
         } else if (line.startsWith("S ")) {
           const [, at, reason, ...rest] = line.split(" ");
           const fingerprint = rest.join(" ");
-          if (at && reason && fingerprint)
+          if (at && reason && STRIKE_REASONS.has(reason) && fingerprint)
             strikes.push({ at: Number(at), reason: reason as StrikeReason, fingerprint });
         }
         // Anything else is a torn last line from a crash mid-write: ignore it.

@@ -34,6 +34,22 @@ describe("Quarantine", () => {
     assert.equal(qod.check(fp), null, "the quarantine ends");
   });
 
+  it("counts a handler that threw as an `error` strike and reports each step through on()", async () => {
+    const clock = new ManualClock(1000);
+    const qod = new Quarantine({ clock, log: () => {}, strikes: { error: 2 }, quarantineMs: 60_000 });
+    const seen: string[] = [];
+    qod.on("strike", (e) => seen.push(`strike ${e.reason} ${e.count}`));
+    qod.on("quarantined", (e) => seen.push(`quarantined ${e.reason} ${e.strikes} until ${e.expiresAt}`));
+    const off = qod.on("refused", (e) => seen.push(`refused ${e.retryAfterMs}`));
+    qod.watch("GET /export").finish({ elapsedMs: 3, threw: true });
+    assert.equal(qod.check("GET /export"), null);
+    qod.watch("GET /export").finish({ elapsedMs: 3, threw: true });
+    assert.deepEqual(qod.check("GET /export"), { retryAfterMs: 60_000 });
+    off();
+    qod.check("GET /export");
+    assert.deepEqual(seen, ["strike error 1", "strike error 2", "quarantined error 2 until 61000", "refused 60000"]);
+  });
+
   it("forgets strikes older than the window", async () => {
     const clock = new ManualClock(0);
     const qod = new Quarantine({ clock, log: () => {}, strikes: { timeout: 2 }, windowMs: 1000 });
@@ -94,5 +110,11 @@ describe("Quarantine", () => {
   it("validates its options", () => {
     assert.throws(() => new Quarantine({ strikes: { crash: 0 } }), /strikes.crash must be an integer >= 1/);
     assert.throws(() => new Quarantine({ windowMs: 0 }), /windowMs must be > 0/);
+    assert.throws(() => new Quarantine({ strikes: { errors: 2 } } as never), {
+      message: "Quarantine strikes: unknown option errors",
+      hint: "did you mean error?",
+    });
+    assert.throws(() => new Quarantine({ untilMs: 5 } as never), /unknown option untilMs/);
+    assert.throws(() => new Quarantine({ log: "stderr" } as never), /option log must be a function/);
   });
 });

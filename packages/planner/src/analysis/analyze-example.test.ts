@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { clicktravelSpec } from "../../test/support/clicktravel.js";
 import { loadSpec } from "../spec/load-spec.js";
 import { analyze } from "./analyze.js";
-import { clicktravelSpec } from "./testing/clicktravel.js";
 
 const example = fileURLToPath(new URL("../../../../examples/clicktravel/nines.yaml", import.meta.url));
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isNinesError, ManualClock } from "@nines/core";
+import { buildSpec } from "../../test/support/build-spec.js";
+import { clicktravelSpec } from "../../test/support/clicktravel.js";
 import { analyze } from "./analyze.js";
 import { atLeast } from "./availability/binomial.js";
-import { buildSpec } from "./testing/build-spec.js";
-import { clicktravelSpec } from "./testing/clicktravel.js";
 
 const R = 0.9999;
 const Z = 0.999;
@@ -105,10 +105,12 @@ test("ClickTravel: DR table, costs, durability and scalability", () => {
     [
       // web 8 + orders 4 + inventory 4 + analytics 1 = 17 instances x 50 + stores 600 + 300 + 200
       ["as-written", 17, 17 * 50 + 1100],
-      // web 1 zone x max(2, 4) + orders 1 x 2 + inventory 1 x 3 + analytics 1
-      ["single-zone", 10, 10 * 50 + 1100],
-      // web 2 x 2 + orders 2 x 2 + inventory 2 x 2 + analytics 2 x 1
-      ["multi-zone", 14, 14 * 50 + 1100],
+      // Per zone max(instances, ceil((k + 2) / zones), ceil(load / ((zones - 1) x capacity))):
+      // web 1 zone x max(2, 6) + orders 1 x 4 + inventory 1 x 5 + analytics 1 x 3
+      ["single-zone", 18, 18 * 50 + 1100],
+      // web 2 x max(2, 3, 4) + orders 2 x 2 + inventory 2 x max(2, 3, 3) + analytics 2 x max(1, 2, 1)
+      ["multi-zone", 22, 22 * 50 + 1100],
+      // 4 zones each: web 4 x 2 + orders 4 x 2 + inventory 4 x 2 + analytics 4 x 1
       ["multi-region", 28, 28 * 50 + 1100],
     ],
   );
@@ -168,14 +170,14 @@ test("a journey without an objective has objective null and no availability-obje
   assert.deepEqual(JSON.parse(JSON.stringify(result)).journeys[0].objective, null);
 });
 
-test("a restore test dated after asOf is a spec error with its place (exit 2)", () => {
+test("a restore test dated after asOf is a spec error with its place", () => {
   const spec = clicktravelSpec();
   spec.locations.set("stores.orders-db.backups.tested", { file: "nines.yaml", line: 71, column: 68 });
   assert.throws(
     () => analyze(spec, { asOf: "2026-09-14" }),
     (e) =>
       isNinesError(e, "NINES_SPEC_INVALID") &&
-      e.details.exitCode === 2 &&
+      e.name === "PlannerError" &&
       JSON.stringify(e.details.errors) ===
         JSON.stringify([
           {

@@ -1,10 +1,12 @@
 import { type Clock, requireOption, systemClock } from "@nines/core";
+import { type DrillEvidence, latestDrill, withEvidence } from "../evidence/evidence.js";
 import type { Spec } from "../model.js";
 import type { ComponentResult, Finding, JourneyResult, PlanResult } from "../result.js";
+import { toSeconds } from "../result-seconds.js";
 import { componentModel, neededInstances } from "./availability/component-model.js";
 import { downtime } from "./availability/downtime.js";
 import { type EstimateOptions, estimateAvailability, failureDomains } from "./availability/estimate.js";
-import { costAlternatives } from "./costs/variants.js";
+import { costAlternatives, hasCosts } from "./costs/variants.js";
 import { analyzeDisasters } from "./dr/disasters.js";
 import { durability } from "./metrics/durability.js";
 import { scalability } from "./metrics/scalability.js";
@@ -30,6 +32,12 @@ export interface AnalyzeOptions {
   seed?: number;
   /** `auto` (default) or `monte-carlo` to sample every journey and component (to compare with exact). */
   method?: "auto" | "monte-carlo";
+  /**
+   * Drill results (`nines plan --evidence`): a restore from backups a drill
+   * performed counts as tested on its date, and each disaster shows its
+   * latest drill as `measured`.
+   */
+  evidence?: readonly DrillEvidence[];
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -45,7 +53,7 @@ function lowestJourney(
 
 /**
  * Analyses a validated spec: availability of every journey and component
- * (exact, or sampled above 20 zones), every rule of `spec.md`, the DR
+ * (exact, or sampled above 20 zones), every rule of docs/planner-model.md, the DR
  * scenarios, the risk/cost variants, and durability and scalability. Pure:
  * the same spec and options give the same result.
  *
@@ -54,7 +62,8 @@ function lowestJourney(
  * result.journeys[0]?.availability; // 0.99714...
  * result.findings.filter((f) => f.severity === "error").length;
  */
-export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
+export function analyze(written: Spec, options: AnalyzeOptions = {}): PlanResult {
+  const spec = options.evidence ? withEvidence(written, options.evidence) : written;
   const asOf = options.asOf ?? new Date((options.clock ?? systemClock).now()).toISOString().slice(0, 10);
   requireOption(
     ISO_DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)) && new Date(asOf).toISOString().startsWith(asOf),
@@ -124,6 +133,19 @@ export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
   for (const s of spec.stores) findings.push(...storeRules(topology, s, asOf));
   const dr = analyzeDisasters(topology);
   findings.push(...dr.findings);
+  if (options.evidence) {
+    for (const [i, d] of dr.disasters.entries()) {
+      const drill = latestDrill(spec, spec.disasters[i]!, options.evidence);
+      if (drill === null || drill.verdict === "not-run") continue;
+      d.measured = {
+        date: drill.date,
+        scenario: drill.scenario,
+        lostWrites: drill.lostWrites,
+        rto: drill.rtoMs === null ? null : toSeconds(drill.rtoMs),
+        verdict: drill.verdict,
+      };
+    }
+  }
 
   return {
     name: spec.name,
@@ -135,6 +157,7 @@ export function analyze(spec: Spec, options: AnalyzeOptions = {}): PlanResult {
     disasters: dr.disasters,
     costs: {
       currency: spec.costs.currency,
+      priced: hasCosts(spec),
       alternatives: costAlternatives(spec, estimateOptions, lowestJourney(journeys)),
     },
     durability: spec.stores.map((s) => durability(topology, s)),

@@ -1,14 +1,11 @@
-import { NinesError } from "@nines/core";
+import { PLANNER_ERRORS, PlannerError } from "../errors.js";
 import type { Spec } from "../model.js";
 import type { SpecError } from "../spec/spec-error.js";
 
-/** The spec error code of `loadSpec`: the CLI exits 2 and `--json` prints `details.errors`. */
-const SPEC_INVALID = "NINES_SPEC_INVALID";
-
 /**
- * `spec.md`: a `backups.tested` date after the analysis date is invalid.
+ * docs/planner-model.md: a `backups.tested` date after the analysis date is invalid.
  * Throws `NINES_SPEC_INVALID` listing every such store with its file, line
- * and column (as `loadSpec` does, `details.exitCode` 2), so `nines plan`
+ * and column in `details.errors` (as `loadSpec` does), so `nines plan`
  * reports it like any other spec error.
  *
  * @example
@@ -31,12 +28,12 @@ export function validateAsOf(spec: Spec, asOf: string): void {
   }
   if (errors.length === 0) return;
   const lines = errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}\n  hint: ${e.hint}`);
-  throw new NinesError(
-    SPEC_INVALID,
+  throw new PlannerError(
+    PLANNER_ERRORS.specInvalid,
     `${spec.file} has ${errors.length} error${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}`,
     {
       hint: "fix the errors above; every one is listed with its line and column",
-      details: { errors, exitCode: 2 },
+      details: { errors },
     },
   );
 }

@@ -1,4 +1,5 @@
-import { ZONE_KEY } from "./manifests.js";
+import { plural } from "../analysis/rules/format.js";
+import { REGION_KEY, ZONE_KEY } from "./manifests.js";
 import type { Container, Deployment, HttpProbe, Labels, Manifest } from "./types.js";
 
 /** A problem that schema validation does not catch. */
@@ -122,7 +123,7 @@ function checkSpread(d: Deployment, object: string, out: ManifestProblem[]): voi
       out.push({
         severity: "warning",
         object,
-        message: `${d.spec.replicas} replica(s) cannot cover the ${zones.size} zones allowed`,
+        message: `${d.spec.replicas} ${d.spec.replicas === 1 ? "replica" : "replicas"} cannot cover the ${zones.size} zones allowed`,
       });
     }
   }
@@ -134,13 +135,26 @@ function checkSpread(d: Deployment, object: string, out: ManifestProblem[]): voi
  * endpoints, disruption budgets that never block every drain, zone spread
  * satisfiable with the zones allowed, autoscalers whose bounds make sense
  * (min <= max, min >= the Deployment's replicas), and probes on a port of
- * the container. Returns every problem, errors first.
+ * the container. Objects labelled with different regions
+ * (`topology.kubernetes.io/region`) are for different clusters and are
+ * checked apart. Returns every problem, errors first.
  *
  * @example
  * const problems = checkManifests(buildManifests(spec).flatMap((m) => m.objects));
  * problems.filter((p) => p.severity === "error"); // []
  */
 export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] {
+  const clusters = new Map<string, Manifest[]>();
+  for (const m of objects) {
+    const region = m.metadata.labels?.[REGION_KEY] ?? "";
+    clusters.set(region, [...(clusters.get(region) ?? []), m]);
+  }
+  const out = [...clusters.values()].flatMap(checkCluster);
+  return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+}
+
+/** The checks over the objects of one cluster. */
+function checkCluster(objects: readonly Manifest[]): ManifestProblem[] {
   const out: ManifestProblem[] = [];
   const deployments = objects.filter((o): o is Deployment => o.kind === "Deployment");
   const seen = new Set<string>();
@@ -207,7 +221,7 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
         out.push({
           severity: "error",
           object,
-          message: `allows ${Math.max(0, allowed)} of ${replicas} pod(s) out: every node drain would block; allow at least one`,
+          message: `allows ${Math.max(0, allowed)} of ${plural(replicas, "pod")} out: every node drain would block; allow at least one`,
         });
       } else if (allowed >= replicas && replicas > 1) {
         out.push({
@@ -250,5 +264,5 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
       }
     }
   }
-  return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  return out;
 }

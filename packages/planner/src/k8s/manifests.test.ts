@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { isNinesError } from "@nines/core";
 import { Deployment as KDeployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler as KHpa } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget as KPdb } from "kubernetes-models/policy/v1";
 import { Service as KService } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
-import { buildSpec } from "../analysis/testing/build-spec.js";
+import { buildSpec } from "../../test/support/build-spec.js";
 import { loadSpec } from "../spec/load-spec.js";
 import { checkManifests } from "./check-manifests.js";
-import { buildManifests, kubeName } from "./manifests.js";
+import { buildManifests, type K8sOptions, kubeName } from "./manifests.js";
 import { renderManifestFiles } from "./render-manifests.js";
 import type { Deployment, HorizontalPodAutoscaler, Manifest, PodDisruptionBudget } from "./types.js";
 
@@ -42,7 +43,17 @@ describe("buildManifests", () => {
   const all = manifests.flatMap((m) => m.objects);
 
   it("writes objects that pass the Kubernetes schemas and the semantic checks", () => {
-    assert.equal(manifests.length, 4);
+    // web runs in two regions: one set of objects per region; the others in one.
+    assert.deepEqual(
+      manifests.map((m) => [m.service, m.region]),
+      [
+        ["web", "us-central1"],
+        ["web", "europe-west2"],
+        ["orders", "us-central1"],
+        ["inventory", "us-central1"],
+        ["analytics", "us-central1"],
+      ],
+    );
     for (const object of all) assert.doesNotThrow(() => validate(object), `${object.kind}/${object.metadata.name}`);
     assert.deepEqual(checkManifests(all), []);
     // The schema check has teeth: a wrong type fails it.
@@ -51,9 +62,14 @@ describe("buildManifests", () => {
     assert.throws(() => validate(broken));
   });
 
-  it("sizes and spreads each Deployment as the spec says", () => {
-    const web = byKind(all, "Deployment").find((d) => d.metadata.name === "web")!;
-    assert.equal(web.spec.replicas, 8); // 2 instances x 4 zones
+  it("sizes and spreads each Deployment as the spec says, one per region as a regional cluster runs it", () => {
+    const webs = byKind(all, "Deployment").filter((d) => d.metadata.name === "web");
+    assert.deepEqual(
+      webs.map((d) => d.metadata.labels?.["topology.kubernetes.io/region"]),
+      ["us-central1", "europe-west2"],
+    );
+    const web = webs[0]!;
+    assert.equal(web.spec.replicas, 4); // 2 instances x its 2 zones in us-central1
     const pod = web.spec.template.spec;
     const zoneSpread = pod.topologySpreadConstraints[0]!;
     assert.deepEqual(
@@ -63,17 +79,19 @@ describe("buildManifests", () => {
         when: zoneSpread.whenUnsatisfiable,
         min: zoneSpread.minDomains,
       },
-      { key: "topology.kubernetes.io/zone", skew: 1, when: "DoNotSchedule", min: 4 },
+      { key: "topology.kubernetes.io/zone", skew: 1, when: "DoNotSchedule", min: 2 },
     );
-    assert.deepEqual(
-      pod.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
-        ?.matchExpressions[0]?.values,
-      ["us-central1-a", "us-central1-b", "europe-west2-a", "europe-west2-b"],
-    );
+    const zonesOf = (d: Deployment) =>
+      d.spec.template.spec.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+        ?.matchExpressions[0]?.values;
+    assert.deepEqual(zonesOf(web), ["us-central1-a", "us-central1-b"]);
+    assert.deepEqual(zonesOf(webs[1]!), ["europe-west2-a", "europe-west2-b"]);
     const container = pod.containers[0]!;
     assert.equal(container.image, "ghcr.io/acme/web:1.0");
-    assert.equal(container.readinessProbe?.httpGet.path, "/ready");
+    // The health paths @nines/guard serves: readiness from health.check, liveness and startup from run.
+    assert.equal(container.readinessProbe?.httpGet.path, "/readyz");
     assert.equal(container.livenessProbe?.httpGet.path, "/livez");
+    assert.equal(container.startupProbe?.httpGet.path, "/startupz");
     // startup 15s, probed every 5s, allowed twice that.
     assert.deepEqual([container.startupProbe?.periodSeconds, container.startupProbe?.failureThreshold], [5, 6]);
     assert.ok(container.resources.requests.cpu);
@@ -99,9 +117,17 @@ describe("buildManifests", () => {
 
   it("autoscales from the current replicas to max, on cpu or on requests per second", () => {
     const hpas = byKind(all, "HorizontalPodAutoscaler");
-    assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ["orders", "web"]);
-    const web = hpas.find((h) => h.metadata.name === "web")!;
-    assert.deepEqual([web.spec.minReplicas, web.spec.maxReplicas], [8, 16]);
+    assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ["orders", "web", "web"]);
+    // max 16 in all, shared by the two regions in proportion to their zones (2 of 4 each).
+    const webs = hpas.filter((h) => h.metadata.name === "web");
+    assert.deepEqual(
+      webs.map((h) => [h.spec.minReplicas, h.spec.maxReplicas]),
+      [
+        [4, 8],
+        [4, 8],
+      ],
+    );
+    const web = webs[0]!;
     assert.deepEqual(web.spec.metrics[0], {
       type: "Pods",
       pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: "350" } },
@@ -113,22 +139,41 @@ describe("buildManifests", () => {
     });
   });
 
-  it("renders one YAML file per service that parses back to the same objects", () => {
+  it("renders one YAML file per service, in a folder per region, that parses back to the same objects", () => {
     const files = renderManifestFiles(manifests);
     assert.deepEqual(
       files.map((f) => f.path),
-      ["web.yaml", "orders.yaml", "inventory.yaml", "analytics.yaml"],
+      [
+        "us-central1/web.yaml",
+        "europe-west2/web.yaml",
+        "us-central1/orders.yaml",
+        "us-central1/inventory.yaml",
+        "us-central1/analytics.yaml",
+      ],
+    );
+    // A spec with one region keeps one flat folder.
+    const single = buildSpec({ regions: { r: ["a", "b"] }, services: [{ name: "api", zones: ["a", "b"] }] });
+    assert.deepEqual(
+      renderManifestFiles(buildManifests(single)).map((f) => f.path),
+      ["api.yaml"],
     );
     const docs = parseAllDocuments(files[0]!.content).map((d) => d.toJS());
     assert.deepEqual(docs, JSON.parse(JSON.stringify(manifests[0]!.objects)));
   });
 
-  it("takes liveness from the spec when it names one, never probing liveness without autoheal", () => {
-    const health = { check: "/ready", dependencies: true, autoheal: true, liveness: "/alive" };
+  it("takes liveness and startup paths from the spec's run when it names them, never probing liveness without autoheal", () => {
+    const health = { check: "/ready", dependencies: true, autoheal: true };
+    const run = {
+      command: ["node", "api.js"],
+      port: "PORT",
+      env: {},
+      health: { liveness: "/alive", readiness: "/ready", startup: "/started" },
+      cwd: null,
+    };
     const custom = buildSpec({
       regions: { r: ["a"] },
       services: [
-        { name: "api", zones: ["a"], health, startup: 10 },
+        { name: "api", zones: ["a"], health, startupMs: 10_000, run },
         { name: "batch", zones: ["a"], health: { check: "/ready", dependencies: true, autoheal: false } },
       ],
     });
@@ -137,9 +182,62 @@ describe("buildManifests", () => {
       "Deployment",
     ).map((d) => d.spec.template.spec.containers[0]!);
     assert.equal(api?.livenessProbe?.httpGet.path, "/alive");
-    assert.equal(api?.startupProbe?.httpGet.path, "/alive");
+    assert.equal(api?.startupProbe?.httpGet.path, "/started");
     assert.equal(batch?.livenessProbe, undefined);
     assert.equal(batch?.readinessProbe?.httpGet.path, "/ready");
+    // The liveness option overrides every service's.
+    const overridden = byKind(
+      buildManifests(custom, { liveness: "/healthz" }).flatMap((m) => m.objects),
+      "Deployment",
+    )[0]!.spec.template.spec.containers[0]!;
+    assert.equal(overridden.livenessProbe?.httpGet.path, "/healthz");
+  });
+
+  it("derives the termination grace period and a preStop hook from the drain, guard's defaults included", () => {
+    const pod = (drain?: { delayMs: number; graceMs: number; cleanupTimeoutMs: number }) => {
+      const s = buildSpec({
+        regions: { r: ["a"] },
+        services: [{ name: "api", zones: ["a"], ...(drain && { drain }) }],
+      });
+      return byKind(buildManifests(s)[0]!.objects, "Deployment")[0]!.spec.template.spec;
+    };
+    // Defaults (guard's): 5 s delay, 20 s grace, 5 s cleanup. The preStop sleep holds SIGTERM for the
+    // delay; the guard then drains for delay + grace + cleanup; 5 s to exit: 5 + 30 + 5.
+    const defaults = pod();
+    assert.deepEqual(defaults.containers[0]!.lifecycle, { preStop: { exec: { command: ["sleep", "5"] } } });
+    assert.equal(defaults.terminationGracePeriodSeconds, 40);
+    assert.ok(defaults.terminationGracePeriodSeconds > 5 + 20 + 5);
+    const long = pod({ delayMs: 10_000, graceMs: 60_000, cleanupTimeoutMs: 15_500 });
+    assert.deepEqual(long.containers[0]!.lifecycle?.preStop.exec.command, ["sleep", "10"]);
+    assert.equal(long.terminationGracePeriodSeconds, 10 + 86 + 5);
+    // No delay: no preStop hook.
+    assert.equal(pod({ delayMs: 0, graceMs: 1000, cleanupTimeoutMs: 0 }).containers[0]!.lifecycle, undefined);
+    for (const object of buildManifests(
+      buildSpec({ regions: { r: ["a"] }, services: [{ name: "x", zones: ["a"] }] }),
+    )[0]!.objects)
+      assert.doesNotThrow(() => validate(object));
+  });
+
+  it("rejects options Kubernetes would reject, naming the option", () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ namespace: "Bad Name!" }, /namespace must be a DNS label/],
+      [{ namespace: "x".repeat(64) }, /namespace/],
+      [{ cpu: "lots" }, /cpu must be a Kubernetes quantity/],
+      [{ memory: "512 MiB" }, /memory/],
+      [{ image: "ghcr.io/acme/web:1\nkind: Secret" }, /image must be an image reference/],
+      [{ image: "a b" }, /image/],
+      [{ port: 0 }, /port/],
+      [{ liveness: "livez" }, /liveness/],
+      [{ namepsace: "travel" }, /unknown option namepsace/],
+    ];
+    for (const [options, message] of bad) {
+      assert.throws(
+        () => buildManifests(spec, options as K8sOptions),
+        (e) => isNinesError(e, "NINES_OPTION_INVALID") && message.test(e.message),
+        JSON.stringify(options),
+      );
+    }
+    assert.doesNotThrow(() => buildManifests(spec, { namespace: "travel", cpu: "0.5", memory: "1Gi" }));
   });
 
   it("makes names Kubernetes accepts", () => {
@@ -187,16 +285,16 @@ describe("checkManifests", () => {
   it("finds a budget that blocks every drain, including on a single replica", () => {
     const objects = fresh();
     pdb(objects).spec = { minAvailable: 4, selector: pdb(objects).spec.selector };
-    assert.match(messages(objects).join("\n"), /allows 0 of 4 pod\(s\) out: every node drain would block/);
+    assert.match(messages(objects).join("\n"), /allows 0 of 4 pods out: every node drain would block/);
     const single = structuredClone(
       buildManifests(
         buildSpec({ regions: { r: ["a"] }, services: [{ name: "solo", zones: ["a"], instances: 1 }] }),
       ).flatMap((m) => m.objects),
     );
     pdb(single).spec = { minAvailable: 1, selector: pdb(single).spec.selector };
-    assert.match(messages(single).join("\n"), /allows 0 of 1 pod\(s\) out/);
+    assert.match(messages(single).join("\n"), /allows 0 of 1 pod out/);
     pdb(single).spec = { maxUnavailable: "0%", selector: pdb(single).spec.selector };
-    assert.match(messages(single).join("\n"), /allows 0 of 1 pod\(s\) out/);
+    assert.match(messages(single).join("\n"), /allows 0 of 1 pod out/);
   });
 
   it("finds spread constraints that cannot be satisfied with the zones given", () => {

@@ -29,6 +29,8 @@ export interface Container {
   readinessProbe?: HttpProbe;
   livenessProbe?: HttpProbe;
   startupProbe?: HttpProbe;
+  /** `preStop` runs before SIGTERM, while Kubernetes takes the pod out of its Service's endpoints. */
+  lifecycle?: { preStop: { exec: { command: string[] } } };
   resources: { requests: { cpu: string; memory: string } };
 }
 
@@ -114,8 +116,10 @@ export interface KubeService {
 
 export type Manifest = Deployment | PodDisruptionBudget | HorizontalPodAutoscaler | KubeService;
 
-/** The objects written for one service of the spec, in apply order. */
+/** The objects written for one service of the spec in one region, in apply order. */
 export interface ServiceManifests {
   service: string;
+  /** The region these objects are for (its cluster), or null when the spec declares one region. */
+  region: string | null;
   objects: Manifest[];
 }

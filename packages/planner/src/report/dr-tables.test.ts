@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildSpec } from "../analysis/testing/build-spec.js";
+import { buildSpec } from "../../test/support/build-spec.js";
+import { clicktravelFixture } from "../../test/support/clicktravel-fixture.js";
 import { describeLocation, resourceRows, scenarioRows } from "./dr-tables.js";
-import { clicktravelFixture } from "./testing/clicktravel-fixture.js";
 
 describe("DR tables", () => {
   const { spec, result } = clicktravelFixture();

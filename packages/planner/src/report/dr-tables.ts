@@ -1,5 +1,6 @@
 import type { BackupLocation, Spec, Store } from "../model.js";
 import type { DisasterResult, PlanResult } from "../result.js";
+import { fromSeconds } from "../result-seconds.js";
 import { formatDuration } from "./format.js";
 
 /** One row of the course's DR table: Service / Scenario / RPO / RTO / Priority, with what the spec achieves. */
@@ -15,6 +16,8 @@ export interface ScenarioRow {
   /** How it recovers, for people ("sync replica"), or "none". */
   mechanism: string;
   met: boolean;
+  /** The latest drill, measured next to the plan ("RTO 2s, 0 writes lost, met, 2026-11-29"); absent without evidence. */
+  measured?: string;
 }
 
 /** One row of the course's table Resource / Backup strategy / Backup location / Recovery procedure. */
@@ -36,7 +39,13 @@ const MECHANISMS: Record<NonNullable<DisasterResult["mechanism"]>, string> = {
   "spare-capacity": "spare capacity",
   restart: "restart",
   standby: "standby",
+  replication: "replication",
 };
+
+/** A result's duration (seconds, or null) for people. */
+function seconds(value: number | null): string {
+  return formatDuration(value === null ? null : fromSeconds(value));
+}
 
 /**
  * The scenario table rows, in the result's order, with durations for people.
@@ -49,13 +58,16 @@ export function scenarioRows(result: PlanResult): ScenarioRow[] {
     subject: d.subject,
     scenario: d.scenario,
     kind: d.kind,
-    rpo: formatDuration(d.rpo.objective),
-    rto: formatDuration(d.rto.objective),
+    rpo: seconds(d.rpo.objective),
+    rto: seconds(d.rto.objective),
     priority: d.priority,
-    achievedRpo: formatDuration(d.rpo.achieved),
-    achievedRto: formatDuration(d.rto.achieved),
+    achievedRpo: seconds(d.rpo.achieved),
+    achievedRto: seconds(d.rto.achieved),
     mechanism: d.mechanism === null ? "none" : MECHANISMS[d.mechanism],
     met: d.met,
+    ...(d.measured && {
+      measured: `RTO ${seconds(d.measured.rto)}, ${d.measured.lostWrites} writes lost, ${d.measured.verdict}, ${d.measured.date}`,
+    }),
   }));
 }
 
@@ -73,23 +85,25 @@ function strategy(store: Store): string[] {
   const parts: string[] = [];
   if (store.managed && store.replica === null) parts.push(`managed ${store.engine} (${store.location ?? "regional"})`);
   if (store.replica) {
-    const mode = store.replica.sync ? "sync" : `async, lag ${formatDuration(store.replica.lag)}`;
+    const mode = store.replica.sync ? "sync" : `async, lag ${formatDuration(store.replica.lagMs)}`;
     parts.push(`replica in ${store.replica.zone} (${mode})`);
   }
-  if (store.backups) parts.push(`backups every ${formatDuration(store.backups.every)}`);
-  if (store.log) parts.push(`log every ${formatDuration(store.log.every)}`);
+  if (store.replicate) parts.push(`replicated every ${formatDuration(store.replicate.intervalMs)}`);
+  if (store.backups) parts.push(`backups every ${formatDuration(store.backups.intervalMs)}`);
+  if (store.log) parts.push(`log every ${formatDuration(store.log.intervalMs)}`);
   if (store.deletion) {
     parts.push(
-      `lazy deletion (trash ${formatDuration(store.deletion.trash)}, soft ${formatDuration(store.deletion.soft)})`,
+      `lazy deletion (trash ${formatDuration(store.deletion.trashMs)}, soft ${formatDuration(store.deletion.softMs)})`,
     );
   }
-  if (store.rebuild !== null) parts.push(`rebuildable from sources`);
+  if (store.rebuildMs !== null) parts.push(`rebuildable from sources`);
   if (store.standby) parts.push(`${store.standby.kind} standby in ${store.standby.region}`);
   return parts;
 }
 
 function locations(store: Store): string[] {
   const out: string[] = [];
+  if (store.replicate) out.push(`replicas: ${store.replicate.at.map(describeLocation).join(", ")}`);
   if (store.backups) out.push(`backups: ${describeLocation(store.backups.at)}`);
   if (store.log) out.push(`log: ${describeLocation(store.log.at)}`);
   if (out.length === 0 && store.managed) out.push(`data: ${store.location ?? store.zone ?? "managed"}`);
@@ -98,17 +112,25 @@ function locations(store: Store): string[] {
 
 function procedures(store: Store): string[] {
   const out: string[] = [];
-  if (store.deletion) out.push(`undelete from trash (${formatDuration(store.deletion.restore)})`);
-  if (store.replica) out.push(`fail over to the replica (${formatDuration(store.replica.failover)})`);
+  // After a region loss, restores run on the standby: a cold one is provisioned first.
+  const standby = store.standby;
+  const onStandby =
+    standby === null
+      ? ""
+      : standby.kind === "cold"
+        ? `, onto the cold standby in ${standby.region} after ${formatDuration(standby.provisionMs)} to provision it`
+        : `, onto the hot standby in ${standby.region}`;
+  if (store.deletion) out.push(`undelete from trash (${formatDuration(store.deletion.restoreMs)})`);
+  if (store.replica) out.push(`fail over to the replica (${formatDuration(store.replica.failoverMs)})`);
+  if (store.replicate) {
+    out.push(`point-in-time restore from a replica (${formatDuration(store.replicate.restoreMs)}${onStandby})`);
+  }
   if (store.backups) {
     const pitr = store.log ? "point-in-time restore from backups + log" : "restore the latest backup";
     const tested = store.backups.tested ? `tested ${store.backups.tested}` : "never tested";
-    out.push(`${pitr} (${formatDuration(store.backups.restore)}, ${tested})`);
+    out.push(`${pitr} (${formatDuration(store.backups.restoreMs)}, ${tested}${onStandby})`);
   }
-  if (store.rebuild !== null) out.push(`rebuild from sources (${formatDuration(store.rebuild)})`);
-  if (store.standby) {
-    out.push(`bring up the ${store.standby.kind} standby (${formatDuration(store.standby.provision)})`);
-  }
+  if (store.rebuildMs !== null) out.push(`rebuild from sources (${formatDuration(store.rebuildMs)})`);
   if (out.length === 0 && store.managed) out.push("provider's failover");
   return out;
 }

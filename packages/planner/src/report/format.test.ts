@@ -5,14 +5,14 @@ import { formatDuration, formatMinutes, formatMoney, formatPercent, formatRatio 
 describe("format", () => {
   it("writes durations as people do, in at most two units", () => {
     assert.equal(formatDuration(0), "0");
-    assert.equal(formatDuration(0.25), "250ms");
-    assert.equal(formatDuration(30), "30s");
-    assert.equal(formatDuration(300), "5m");
-    assert.equal(formatDuration(3600), "1h");
-    assert.equal(formatDuration(5400), "1h 30m");
-    assert.equal(formatDuration(3601), "1h"); // the third unit is dropped
-    assert.equal(formatDuration(86_400), "1d");
-    assert.equal(formatDuration(30 * 86_400), "30d");
+    assert.equal(formatDuration(250), "250ms");
+    assert.equal(formatDuration(30_000), "30s");
+    assert.equal(formatDuration(300_000), "5m");
+    assert.equal(formatDuration(3_600_000), "1h");
+    assert.equal(formatDuration(5_400_000), "1h 30m");
+    assert.equal(formatDuration(3_601_000), "1h"); // the third unit is dropped
+    assert.equal(formatDuration(86_400_000), "1d");
+    assert.equal(formatDuration(30 * 86_400_000), "30d");
     assert.equal(formatDuration(null), "—");
     assert.equal(formatMinutes(262.98), "4h 23m");
   });

@@ -13,18 +13,19 @@ const UNITS: [string, number][] = [
 ];
 
 /**
- * A duration in seconds as people write it, in at most two units.
+ * A duration in milliseconds as people write it, in at most two units.
  *
  * @example
- * formatDuration(300); // "5m"
- * formatDuration(5400); // "1h 30m"
- * formatDuration(0.25); // "250ms"
+ * formatDuration(300_000); // "5m"
+ * formatDuration(5_400_000); // "1h 30m"
+ * formatDuration(250); // "250ms"
  */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return "—";
-  if (!Number.isFinite(seconds)) return "∞";
-  if (seconds === 0) return "0";
-  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  if (!Number.isFinite(ms)) return "∞";
+  if (ms === 0) return "0";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = ms / 1000;
   // Round to the smaller of the two units shown, then split.
   const index = (value: number): number =>
     Math.max(
@@ -50,7 +51,7 @@ export function formatDuration(seconds: number | null): string {
  * formatMinutes(0.4); // "24s"
  */
 export function formatMinutes(minutes: number): string {
-  return formatDuration(minutes * 60);
+  return formatDuration(minutes * 60_000);
 }
 
 /**

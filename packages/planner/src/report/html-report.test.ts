@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { buildSpec } from "../../test/support/build-spec.js";
+import { clicktravelFixture } from "../../test/support/clicktravel-fixture.js";
 import { analyze } from "../analysis/analyze.js";
-import { buildSpec } from "../analysis/testing/build-spec.js";
 import { renderHtmlReport } from "./html-report.js";
 import { renderTerminalReport } from "./terminal-report.js";
-import { clicktravelFixture } from "./testing/clicktravel-fixture.js";
 
 describe("renderHtmlReport", () => {
   const { spec, result } = clicktravelFixture();

@@ -6,7 +6,7 @@ import { renderDiagramSvg } from "./diagram/svg.js";
 import { resourceRows, scenarioRows } from "./dr-tables.js";
 import { formatMinutes, formatMoney, formatPercent } from "./format.js";
 import { durabilityRows, scalabilityRows, THREATS } from "./metrics-tables.js";
-import { describeMethod } from "./terminal-report.js";
+import { describeMethod, NO_COSTS } from "./terminal-report.js";
 
 const CSS = `
 *{box-sizing:border-box}
@@ -134,6 +134,9 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
           ),
         );
 
+  const scenarioList = scenarioRows(result);
+  // A drill's measure sits next to the plan's when `--evidence` gave one.
+  const drilled = scenarioList.some((r) => r.measured !== undefined);
   const scenarios = table(
     [
       "Service",
@@ -145,8 +148,9 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
       { text: "Achieved RTO", num: true },
       "Recovery",
       "Result",
+      ...(drilled ? ["Drilled"] : []),
     ],
-    scenarioRows(result).map((r) => [
+    scenarioList.map((r) => [
       r.subject,
       r.scenario,
       { text: r.rpo, num: true },
@@ -156,6 +160,7 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
       { text: r.achievedRto, num: true },
       r.mechanism,
       { text: r.met ? "met" : "missed", cls: r.met ? "met" : "missed" },
+      ...(drilled ? [r.measured ?? "not drilled"] : []),
     ]),
   );
   const resources = table(
@@ -195,23 +200,33 @@ export function renderHtmlReport(spec: Spec, result: PlanResult): string {
         )}`;
 
   const alternatives = result.costs.alternatives;
-  const costs = table(
-    [
-      "Deployment",
-      { text: "Estimated cost", num: true },
-      { text: "Availability", num: true },
-      { text: "Cost of being down", num: true },
-      { text: "Total / year", num: true },
-    ],
-    alternatives.map((a) => [
-      a.cheapest ? `${a.name} (cheapest)` : a.name,
-      { text: `${formatMoney(a.monthly, currency)} / month`, num: true },
-      { text: formatPercent(a.availability), num: true },
-      { text: `${formatMoney(a.downtimeCostPerYear, currency)} / year`, num: true },
-      { text: `${formatMoney(12 * a.monthly + a.downtimeCostPerYear, currency)}`, num: true },
-    ]),
-    (i) => (alternatives[i]?.cheapest ? "cheapest" : ""),
-  );
+  const costs =
+    result.costs.priced === false
+      ? `${table(
+          ["Deployment", { text: "Instances", num: true }, { text: "Availability", num: true }],
+          alternatives.map((a) => [
+            a.name,
+            { text: String(a.instances), num: true },
+            { text: formatPercent(a.availability), num: true },
+          ]),
+        )}\n<p class="meta">${esc(NO_COSTS)}</p>`
+      : table(
+          [
+            "Deployment",
+            { text: "Estimated cost", num: true },
+            { text: "Availability", num: true },
+            { text: "Cost of being down", num: true },
+            { text: "Total / year", num: true },
+          ],
+          alternatives.map((a) => [
+            a.cheapest ? `${a.name} (cheapest)` : a.name,
+            { text: `${formatMoney(a.monthly, currency)} / month`, num: true },
+            { text: formatPercent(a.availability), num: true },
+            { text: `${formatMoney(a.downtimeCostPerYear, currency)} / year`, num: true },
+            { text: `${formatMoney(12 * a.monthly + a.downtimeCostPerYear, currency)}`, num: true },
+          ]),
+          (i) => (alternatives[i]?.cheapest ? "cheapest" : ""),
+        );
 
   return `<!doctype html>
 <html lang="en">

@@ -1,5 +1,6 @@
 import type { Spec } from "../model.js";
 import type { DurabilityResult, PlanResult, Threat } from "../result.js";
+import { fromSeconds } from "../result-seconds.js";
 import { formatDuration, formatRatio } from "./format.js";
 
 /** The threats of the durability table, in column order. */
@@ -47,7 +48,8 @@ export function durabilityRows(result: PlanResult): DurabilityRow[] {
     threats: THREATS.map((threat) => {
       const t = d.threats.find((x) => x.threat === threat);
       if (!t?.protected) return { text: "unprotected", protected: false };
-      return { text: `RPO ${formatDuration(t.rpo)} (${t.mechanism ?? "?"})`, protected: true };
+      const rpo = t.rpo === null ? null : fromSeconds(t.rpo);
+      return { text: `RPO ${formatDuration(rpo)} (${t.mechanism ?? "?"})`, protected: true };
     }),
   }));
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { clicktravelFixture } from "../../test/support/clicktravel-fixture.js";
+import { renderHtmlReport } from "./html-report.js";
 import { renderTerminalReport } from "./terminal-report.js";
-import { clicktravelFixture } from "./testing/clicktravel-fixture.js";
 
 describe("renderTerminalReport", () => {
   const { spec, result } = clicktravelFixture();
@@ -61,5 +62,28 @@ describe("renderTerminalReport", () => {
     };
     const text = renderTerminalReport(spec, { ...result, journeys: [journey] });
     assert.match(text, /monte-carlo 1,000,000 samples, 95% CI 99\.950%–99\.970%/);
+  });
+
+  it("without costs in the spec, shows instances and availability, no zero costs and no cheapest row", () => {
+    const free = {
+      ...result,
+      costs: {
+        currency: "USD",
+        priced: false,
+        alternatives: result.costs.alternatives.map((a) => ({
+          ...a,
+          monthly: 0,
+          downtimeCostPerYear: 0,
+          cheapest: false,
+        })),
+      },
+    };
+    const text = renderTerminalReport(spec, free);
+    assert.match(text, /^Risk and availability/m);
+    assert.match(text, /Deployment\s+Instances\s+Availability\n/);
+    assert.doesNotMatch(text, /cheapest|0 USD/);
+    assert.match(text, /No costs in the spec: add costs: \{ instance: 50\/month, downtime: 20000\/hour \}/);
+    const html = renderHtmlReport(spec, free);
+    assert.doesNotMatch(html.slice(html.indexOf('<h2 id="costs">')), /cheapest|0 USD/);
   });
 });

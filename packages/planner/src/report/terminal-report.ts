@@ -133,7 +133,10 @@ function findings(all: readonly Finding[], c: Palette): string {
 }
 
 function disasters(spec: Spec, result: PlanResult, c: Palette): string {
-  const rows = scenarioRows(result).map((r) => [
+  const scenarios = scenarioRows(result);
+  // A drill's measure sits next to the plan's when `--evidence` gave one.
+  const drilled = scenarios.some((r) => r.measured !== undefined);
+  const rows = scenarios.map((r) => [
     r.subject,
     r.scenario,
     r.rpo,
@@ -143,6 +146,7 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
     r.achievedRto,
     r.mechanism,
     r.met ? c.green("met") : c.red("missed"),
+    ...(drilled ? [r.measured ?? "not drilled"] : []),
   ]);
   const scenarioTable =
     rows.length === 0
@@ -158,6 +162,7 @@ function disasters(spec: Spec, result: PlanResult, c: Palette): string {
             { header: "Achieved RTO", align: "right" },
             { header: "Recovery" },
             { header: "Result" },
+            ...(drilled ? [{ header: "Drilled", max: 48 }] : []),
           ],
           rows,
         );
@@ -225,8 +230,22 @@ function durability(result: PlanResult, c: Palette): string {
   ].join("\n");
 }
 
+/** Said instead of a cost column of zeros when the spec has no costs. */
+export const NO_COSTS =
+  "No costs in the spec: add costs: { instance: 50/month, downtime: 20000/hour } to compare what each deployment costs.";
+
 function costs(result: PlanResult, c: Palette): string {
   const currency = result.costs.currency;
+  if (result.costs.priced === false) {
+    return [
+      heading(c, "Risk and availability"),
+      renderTable(
+        [{ header: "Deployment" }, { header: "Instances", align: "right" }, { header: "Availability", align: "right" }],
+        result.costs.alternatives.map((a) => [a.name, String(a.instances), formatPercent(a.availability)]),
+      ),
+      `  ${c.dim(NO_COSTS)}`,
+    ].join("\n");
+  }
   const rows = result.costs.alternatives.map((a) => {
     const total = 12 * a.monthly + a.downtimeCostPerYear;
 

@@ -1,10 +1,12 @@
-import type { BackupLocation, Call, Service, SourceLocation, Spec, Standby, Store } from "../model.js";
+import type { BackupLocation, Call, RunSpec, Service, SourceLocation, Spec, Standby, Store } from "../model.js";
 import { catalogAvailability, catalogEntry } from "./catalog.js";
 import { classifyStore } from "./check-stores.js";
+import { DRAIN_DEFAULTS, HEALTH_PATHS, REPLICATE_INTERVAL_MS } from "./defaults.js";
 import type { SchemaOutput } from "./schema.js";
 import { parsePercent } from "./values.js";
 
 type StandbyInput = { kind: "cold" | "hot"; region: string; provision?: number | undefined } | undefined;
+type ServiceInput = SchemaOutput["services"][string];
 
 /**
  * Turns a spec that passed every check into the planner's model: fills the
@@ -29,7 +31,7 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
         jitter: call.jitter,
         breaker: call.breaker,
         budget: call.budget ?? null,
-        timeout: call.timeout ?? null,
+        timeoutMs: call.timeout ?? null,
       };
     });
     const autoscale = s.autoscale
@@ -54,11 +56,17 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
       health: s.health
         ? { check: s.health.check ?? null, dependencies: s.health.dependencies, autoheal: s.health.autoheal }
         : { check: null, dependencies: false, autoheal: false },
-      startup: s.startup ?? null,
+      startupMs: s.startup ?? null,
       autoscale,
       calls,
       standby: standby(s.standby),
       cost: s.cost ?? null,
+      drain: {
+        delayMs: s.drain?.delay ?? DRAIN_DEFAULTS.delayMs,
+        graceMs: s.drain?.grace ?? DRAIN_DEFAULTS.graceMs,
+        cleanupTimeoutMs: s.drain?.cleanup ?? DRAIN_DEFAULTS.cleanupTimeoutMs,
+      },
+      run: run(s),
     };
   });
 
@@ -82,17 +90,17 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
     }
     const backups = s.backups
       ? {
-          every: s.backups.every,
+          intervalMs: s.backups.every,
           at: backupLocation(s.backups.at),
-          restore: s.backups.restore,
+          restoreMs: s.backups.restore,
           tested: s.backups.tested ?? null,
         }
       : null;
     // A log without backups and without its own `at` has no location and recovers nothing: no log.
     let log: Store["log"] = null;
-    if (typeof s.log === "number") log = backups ? { every: s.log, at: backups.at } : null;
-    else if (s.log?.at !== undefined) log = { every: s.log.every, at: backupLocation(s.log.at) };
-    else if (s.log && backups) log = { every: s.log.every, at: backups.at };
+    if (typeof s.log === "number") log = backups ? { intervalMs: s.log, at: backups.at } : null;
+    else if (s.log?.at !== undefined) log = { intervalMs: s.log.every, at: backupLocation(s.log.at) };
+    else if (s.log && backups) log = { intervalMs: s.log.every, at: backups.at };
     return {
       kind: "store",
       name,
@@ -105,18 +113,25 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
         ? {
             zone: s.replica.zone,
             sync: s.replica.sync,
-            lag: s.replica.sync ? 0 : (s.replica.lag ?? 0),
-            failover: s.replica.failover,
+            lagMs: s.replica.sync ? 0 : (s.replica.lag ?? 0),
+            failoverMs: s.replica.failover,
           }
         : null,
       backups,
       log,
       userData: s.userData,
       deletion: s.deletion
-        ? { trash: s.deletion.trash ?? 0, soft: s.deletion.soft ?? 0, restore: s.deletion.restore }
+        ? { trashMs: s.deletion.trash ?? 0, softMs: s.deletion.soft ?? 0, restoreMs: s.deletion.restore }
         : null,
-      rebuild: s.rebuild ?? null,
+      rebuildMs: s.rebuild ?? null,
       standby: standby(s.standby),
+      replicate: s.replicate
+        ? {
+            at: (Array.isArray(s.replicate.at) ? s.replicate.at : [s.replicate.at]).map(backupLocation),
+            intervalMs: s.replicate.interval ?? REPLICATE_INTERVAL_MS,
+            restoreMs: s.replicate.restore,
+          }
+        : null,
       cost: s.cost ?? 0,
     };
   });
@@ -128,13 +143,12 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
     platform: { regions, availability: input.platform.availability },
     edge: Object.entries(input.edge).map(([name, e]) => {
       const where = e.location ?? "global";
-      const isRegion = regionNames.has(where);
       return {
         kind: "edge" as const,
         name,
         engine: e.engine,
-        availability: e.sla ?? catalogAvailability(e.engine, where, isRegion) ?? 1,
-        location: isRegion ? where : "global",
+        availability: e.sla ?? catalogAvailability(e.engine, where, regionNames.has(where)) ?? 1,
+        location: where,
         cost: e.cost ?? 0,
       };
     }),
@@ -151,8 +165,8 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
       subject: (d.store ?? d.service)!,
       scenario: d.scenario,
       kind: d.kind,
-      rpo: d.rpo ?? 0,
-      rto: d.rto,
+      rpoMs: d.rpo ?? 0,
+      rtoMs: d.rto,
       priority: d.priority,
       via: d.via ?? "application",
       index,
@@ -163,5 +177,22 @@ export function buildModel(input: SchemaOutput, file: string, locations: Map<str
 }
 
 function standby(input: StandbyInput): Standby | null {
-  return input ? { kind: input.kind, region: input.region, provision: input.provision ?? 0 } : null;
+  return input ? { kind: input.kind, region: input.region, provisionMs: input.provision ?? 0 } : null;
+}
+
+/** The `run` section with its defaults; a command written as one string is split on spaces (no shell). */
+function run(service: ServiceInput): RunSpec | null {
+  const r = service.run;
+  if (r === undefined) return null;
+  return {
+    command: typeof r.command === "string" ? r.command.trim().split(/\s+/) : [...r.command],
+    port: r.port,
+    env: Object.fromEntries(Object.entries(r.env ?? {}).map(([k, v]) => [k, String(v)])),
+    health: {
+      liveness: r.health?.liveness ?? HEALTH_PATHS.liveness,
+      readiness: service.health?.check ?? HEALTH_PATHS.readiness,
+      startup: r.health?.startup ?? HEALTH_PATHS.startup,
+    },
+    cwd: r.cwd ?? null,
+  };
 }

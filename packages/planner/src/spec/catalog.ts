@@ -1,7 +1,7 @@
 /** A placement a managed engine's SLA is published for; `region` means any declared region. */
 export type CatalogLocation = "region" | "dual-region" | "multi-region" | "global";
 
-/** One managed engine of the catalog (`spec.md`, "Catalog"; figures from public SLAs). */
+/** One managed engine of the catalog (docs/spec.md, "Catalog"; figures from public SLAs). */
 export interface CatalogEntry {
   engine: string;
   /** Where it may be declared: under `edge`, under `stores`, or both. */

@@ -1,6 +1,7 @@
 import { suggest } from "./closest-name.js";
 import type { Declared } from "./declared.js";
 import { entriesOf, mapping, type Problems, type Raw, text } from "./problem.js";
+import { MAX_INSTANCES } from "./schema.js";
 import type { PathSegment } from "./source-map.js";
 import { parsePercent } from "./values.js";
 
@@ -10,6 +11,8 @@ import { parsePercent } from "./values.js";
  * autoscale target for its metric.
  */
 export function checkServices(raw: Raw, declared: Declared, problems: Problems): void {
+  const callable = new Set([...declared.services, ...declared.stores]);
+  const edge = new Set(declared.edge);
   for (const [name, value] of entriesOf(raw["services"])) {
     const service = mapping(value);
     if (!service) continue;
@@ -25,8 +28,8 @@ export function checkServices(raw: Raw, declared: Declared, problems: Problems):
     });
     for (const [callee] of entriesOf(service["calls"])) {
       const path = [...base, "calls", callee];
-      if (declared.services.includes(callee) || declared.stores.includes(callee)) continue;
-      if (declared.edge.includes(callee)) {
+      if (callable.has(callee)) continue;
+      if (edge.has(callee)) {
         problems.add(
           path,
           `service "${name}" calls "${callee}", an edge component`,
@@ -45,6 +48,33 @@ export function checkServices(raw: Raw, declared: Declared, problems: Problems):
     const regions = new Set(zones.map((z) => declared.zoneRegion.get(String(z))).filter((r) => r !== undefined));
     checkStandby(service["standby"], base, regions, declared, problems);
     checkAutoscale(mapping(service["autoscale"]), [...base, "autoscale"], problems);
+    checkNeeded(service, base, problems);
+    checkRun(mapping(service["run"]), [...base, "run"], problems);
+  }
+}
+
+/** A service needing more instances than the planner models is a mistake in `load` or `capacity`. */
+function checkNeeded(service: Raw, base: PathSegment[], problems: Problems): void {
+  const { load, capacity } = service;
+  if (typeof load !== "number" || typeof capacity !== "number" || !(capacity > 0)) return;
+  const needed = Math.ceil(load / capacity);
+  if (needed <= MAX_INSTANCES) return;
+  problems.add(
+    [...base, "capacity"],
+    `load ${load} / capacity ${capacity} needs ${needed.toExponential(2)} instances; the planner models at most ${MAX_INSTANCES.toLocaleString("en-US")} per service`,
+    "check capacity (the req/s one instance takes) and load (the peak req/s of the whole service)",
+  );
+}
+
+/** A command written as one string is split on spaces: quotes would not do what they seem to. */
+function checkRun(run: Raw | undefined, path: PathSegment[], problems: Problems): void {
+  const command = run?.["command"];
+  if (typeof command === "string" && /["'\\]/.test(command)) {
+    problems.add(
+      [...path, "command"],
+      "a command written as one string is split on spaces, without a shell: quotes and backslashes stay as written",
+      "write the list form: command: [node, services/web.js, --flag, value with spaces]",
+    );
   }
 }
 
@@ -121,7 +151,8 @@ function checkAutoscale(autoscale: Raw | undefined, path: PathSegment[], problem
 
 /**
  * Finds cycles in `calls` between services, optional calls included, and
- * reports each once, at the call that closes it, as `a -> b -> a`.
+ * reports each once, at the call that closes it, as `a -> b -> a`. An
+ * iterative depth-first search: a chain of thousands of services is fine.
  */
 export function checkCycles(raw: Raw, problems: Problems): void {
   const calls = new Map<string, string[]>();
@@ -132,17 +163,31 @@ export function checkCycles(raw: Raw, problems: Problems): void {
     );
   }
   const state = new Map<string, "active" | "done">();
-  const stack: string[] = [];
   const reported = new Set<string>();
-  const visit = (name: string): void => {
-    state.set(name, "active");
-    stack.push(name);
-    for (const callee of calls.get(name) ?? []) {
+  for (const root of calls.keys()) {
+    if (state.has(root)) continue;
+    // The path from the root, each with the index of its next callee to visit.
+    const path: string[] = [root];
+    const next: number[] = [0];
+    state.set(root, "active");
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const name = path[top]!;
+      const callees = calls.get(name)!;
+      const i = next[top]!;
+      if (i >= callees.length) {
+        state.set(name, "done");
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const callee = callees[i]!;
       if (!calls.has(callee)) continue;
       const s = state.get(callee);
       if (s === "active") {
-        const cycle = [...stack.slice(stack.indexOf(callee)), callee];
-        const key = [...cycle.slice(0, -1)].sort().join("\n");
+        const cycle = [...path.slice(path.indexOf(callee)), callee];
+        const key = cycle.slice(0, -1).sort().join("\n");
         if (reported.has(key)) continue;
         reported.add(key);
         problems.add(
@@ -152,13 +197,12 @@ export function checkCycles(raw: Raw, problems: Problems): void {
           "key",
         );
       } else if (s === undefined) {
-        visit(callee);
+        state.set(callee, "active");
+        path.push(callee);
+        next.push(0);
       }
     }
-    stack.pop();
-    state.set(name, "done");
-  };
-  for (const name of calls.keys()) if (!state.has(name)) visit(name);
+  }
 }
 
 /** A journey enters through an edge component (`via`) at a service (`entry`). */

@@ -87,9 +87,10 @@ export function checkStores(raw: Raw, declared: Declared, problems: Problems): v
     checkReplica(mapping(store["replica"]), zone, engine, base, declared, problems);
     const backups = mapping(store["backups"]);
     checkBackupLocation(backups?.["at"], [...base, "backups", "at"], declared, problems);
-    // A log without backups is valid (spec.md: "no mechanism"); logWarnings says so.
+    // A log without backups is valid (docs/spec.md: "no mechanism"); logWarnings says so.
     const log = mapping(store["log"]);
     if (log) checkBackupLocation(log["at"], [...base, "log", "at"], declared, problems);
+    checkReplicate(mapping(store["replicate"]), engine, base, declared, problems);
     const ownRegion = zone !== undefined ? declared.zoneRegion.get(zone) : text(store["location"]);
     checkStandby(store["standby"], base, new Set(ownRegion ? [ownRegion] : []), declared, problems);
     const deletion = mapping(store["deletion"]);
@@ -168,6 +169,33 @@ function checkReplica(
       );
     }
   }
+}
+
+/** `replicate` ships an embedded store's log; its locations are checked like backups'. */
+function checkReplicate(
+  replicate: Raw | undefined,
+  engine: string | undefined,
+  base: PathSegment[],
+  declared: Declared,
+  problems: Problems,
+): void {
+  if (!replicate) return;
+  if (engine !== undefined && engine !== "sqlite") {
+    problems.add(
+      [...base, "replicate"],
+      `replicate applies to embedded stores (engine: sqlite); "${engine}" is not one`,
+      engine === "postgres" || engine === "mysql"
+        ? "archive the log instead (log: { every: 1m, at: multi-region }) or add a replica"
+        : "remove replicate: a managed engine replicates within its location",
+      "key",
+    );
+  }
+  const at = replicate["at"];
+  const list = Array.isArray(at) ? at : [at];
+  list.forEach((value, i) => {
+    const path = Array.isArray(at) ? [...base, "replicate", "at", i] : [...base, "replicate", "at"];
+    checkBackupLocation(value, path, declared, problems);
+  });
 }
 
 function checkBackupLocation(value: unknown, path: PathSegment[], declared: Declared, problems: Problems): void {

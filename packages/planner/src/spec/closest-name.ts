@@ -14,7 +14,7 @@ export function suggest(name: string, candidates: readonly string[], what = "val
   return `${near !== undefined ? `did you mean "${near}"? ` : ""}${what}: ${list}`;
 }
 
-/** Names joined with commas, at most 12 of them. */
+/** Names joined with commas, at most 16 of them (every key of a spec section fits). */
 export function listNames(names: readonly string[]): string {
-  return names.length <= 12 ? names.join(", ") : `${names.slice(0, 12).join(", ")}, ... (${names.length} in all)`;
+  return names.length <= 16 ? names.join(", ") : `${names.slice(0, 16).join(", ")}, ... (${names.length} in all)`;
 }

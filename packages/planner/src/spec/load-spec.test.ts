@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isNinesError } from "@nines/core";
-import { clicktravelSpec } from "../analysis/testing/clicktravel.js";
+import { clicktravelSpec } from "../../test/support/clicktravel.js";
 import { loadSpec, SPEC_INVALID, SPEC_UNREADABLE } from "./load-spec.js";
 import type { SpecError } from "./spec-error.js";
 
@@ -27,14 +27,14 @@ describe("loadSpec: the ClickTravel example", () => {
     ]);
   });
 
-  it("reads services with durations in seconds and calls in file order", () => {
+  it("reads services with durations in milliseconds and calls in file order", () => {
     assert.deepEqual(
-      spec.services.map((s) => [s.name, s.zones.length, s.instances, s.capacity, s.load, s.startup]),
+      spec.services.map((s) => [s.name, s.zones.length, s.instances, s.capacity, s.load, s.startupMs]),
       [
-        ["web", 4, 2, 500, 2000, 15],
-        ["orders", 2, 2, 300, 600, 20],
-        ["inventory", 2, 2, 400, 900, 20],
-        ["analytics", 1, 1, 200, 100, 60],
+        ["web", 4, 2, 500, 2000, 15_000],
+        ["orders", 2, 2, 300, 600, 20_000],
+        ["inventory", 2, 2, 400, 900, 20_000],
+        ["analytics", 1, 1, 200, 100, 60_000],
       ],
     );
     const web = spec.services[0]!;
@@ -49,7 +49,16 @@ describe("loadSpec: the ClickTravel example", () => {
     assert.deepEqual(web.autoscale, { metric: "requests-per-second", target: 350, max: 16, min: null });
     assert.deepEqual(spec.services[1]!.autoscale, { metric: "cpu", target: 0.6, max: 8, min: null });
     assert.equal(spec.services[2]!.autoscale, null);
-    assert.deepEqual(spec.services[3]!.health, { check: "/healthz", dependencies: false, autoheal: true });
+    assert.deepEqual(spec.services[3]!.health, { check: "/readyz", dependencies: false, autoheal: true });
+    // run: how nines up starts it, with the health paths @nines/guard serves; the drain is guard's default.
+    assert.deepEqual(spec.services[3]!.run, {
+      command: ["node", "services/analytics.js"],
+      port: "PORT",
+      env: {},
+      health: { liveness: "/livez", readiness: "/readyz", startup: "/startupz" },
+      cwd: null,
+    });
+    assert.deepEqual(spec.services[3]!.drain, { delayMs: 5000, graceMs: 20_000, cleanupTimeoutMs: 5000 });
     assert.equal(spec.services[3]!.unit, "instance");
     assert.equal(spec.services[3]!.calls[0]!.targetKind, "store");
   });
@@ -58,40 +67,40 @@ describe("loadSpec: the ClickTravel example", () => {
     const [orders, inventory, analytics] = spec.stores;
     assert.deepEqual(
       [orders!.managed, orders!.sla, orders!.location, orders!.zone, orders!.replica],
-      [true, 0.9995, null, "us-central1-a", { zone: "us-central1-f", sync: true, lag: 0, failover: 60 }],
+      [true, 0.9995, null, "us-central1-a", { zone: "us-central1-f", sync: true, lagMs: 0, failoverMs: 60_000 }],
     );
     assert.deepEqual(orders!.backups, {
-      every: 86_400,
+      intervalMs: 86_400_000,
       at: { kind: "multi-region" },
-      restore: 1800,
+      restoreMs: 1_800_000,
       tested: "2026-09-15",
     });
-    assert.deepEqual(orders!.log, { every: 300, at: { kind: "multi-region" } });
+    assert.deepEqual(orders!.log, { intervalMs: 300_000, at: { kind: "multi-region" } });
     assert.equal(orders!.cost, 600);
     assert.deepEqual([inventory!.managed, inventory!.sla, inventory!.location], [true, 0.99999, "multi-region"]);
     assert.equal(inventory!.backups!.tested, null);
     assert.deepEqual(
-      [analytics!.sla, analytics!.rebuild, analytics!.backups, analytics!.userData],
-      [0.9999, 86_400, null, false],
+      [analytics!.sla, analytics!.rebuildMs, analytics!.backups, analytics!.userData],
+      [0.9999, 86_400_000, null, false],
     );
   });
 
   it("reads journeys and disasters", () => {
     assert.deepEqual(spec.journeys, [{ name: "book-trip", via: "lb", entry: "web", objective: 0.9995 }]);
     assert.deepEqual(
-      spec.disasters.map((d) => [d.subjectKind, d.subject, d.kind, d.rpo, d.rto, d.priority, d.via, d.index]),
+      spec.disasters.map((d) => [d.subjectKind, d.subject, d.kind, d.rpoMs, d.rtoMs, d.priority, d.via, d.index]),
       [
-        ["store", "inventory-db", "deletion", 3600, 3600, "high", "application", 0],
-        ["store", "orders-db", "crash", 0, 300, "high", "application", 1],
-        ["store", "analytics-dw", "deletion", 0, 86_400, "medium", "application", 2],
+        ["store", "inventory-db", "deletion", 3_600_000, 3_600_000, "high", "application", 0],
+        ["store", "orders-db", "crash", 0, 300_000, "high", "application", 1],
+        ["store", "analytics-dw", "deletion", 0, 86_400_000, "medium", "application", 2],
       ],
     );
   });
 
   it("keeps where each node was written", () => {
-    assert.deepEqual(spec.locations.get("stores.orders-db.backups.tested"), { file: EXAMPLE, line: 69, column: 60 });
+    assert.deepEqual(spec.locations.get("stores.orders-db.backups.tested"), { file: EXAMPLE, line: 73, column: 60 });
     assert.deepEqual(spec.locations.get("services.web.zones[1]"), { file: EXAMPLE, line: 22, column: 28 });
-    assert.deepEqual(spec.locations.get("disasters[1]"), { file: EXAMPLE, line: 93, column: 5 });
+    assert.deepEqual(spec.locations.get("disasters[1]"), { file: EXAMPLE, line: 97, column: 5 });
   });
 
   it("equals the hand-built model the analysis tests use", () => {
@@ -108,7 +117,7 @@ describe("loadSpec: errors", () => {
         assert.ok(isNinesError(error, SPEC_INVALID));
         const errors = error.details["errors"] as SpecError[];
         assert.equal(errors.length, 14);
-        assert.equal(error.details["exitCode"], 2);
+        assert.equal(error.name, "PlannerError");
         assert.match(error.message, /has 14 errors:/);
         assert.ok(error.message.includes(`${file}:4:17: objectives.availability: 0.9995 looks like a fraction`));
         assert.ok(error.message.includes("\n  hint: write 99.95%"));
@@ -157,7 +166,7 @@ describe("loadSpec: errors", () => {
       () => loadSpec("/nonexistent/nines.yaml"),
       (error: unknown) =>
         isNinesError(error, SPEC_UNREADABLE) &&
-        error.details["exitCode"] === 2 &&
+        error.name === "PlannerError" &&
         error.message === "cannot read spec /nonexistent/nines.yaml: no such file",
     );
   });

@@ -1,8 +1,8 @@
 import { entriesOf, mapping, Problems, type Raw } from "./problem.js";
 
 /**
- * Warnings, not errors: a store with `log` but no `backups`. `spec.md` says
- * "a log without backups is no mechanism", so such a spec is valid: the log
+ * Warnings, not errors: a store with `log` but no `backups`. A log without
+ * backups is no recovery mechanism, so such a spec is valid: the log
  * recovers nothing (there is no base to replay it onto) and the planner
  * ignores it, which is worth saying.
  *

@@ -66,7 +66,7 @@ describe("parseSpec: unknown keys", () => {
       11,
       5,
       'unknown key "instancs" in services.web',
-      'did you mean "instances"? valid keys: zones, instances, capacity, load, unit, health, startup, autoscale, calls, standby, cost',
+      'did you mean "instances"? valid keys: zones, instances, capacity, load, unit, health, startup, autoscale, calls, standby, cost, drain, run',
     );
   });
 
@@ -190,7 +190,7 @@ describe("parseSpec: values", () => {
       14,
       14,
       'services.web.startup: "5 minutes" is not a duration',
-      "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d",
+      "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d, 2w",
     );
   });
 
@@ -200,7 +200,7 @@ describe("parseSpec: values", () => {
       14,
       14,
       "services.web.startup: expected a duration, got true",
-      "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d",
+      "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d, 2w",
     );
   });
 
@@ -521,7 +521,7 @@ describe("parseSpec: stores", () => {
     }
     const located = parseSpec(spec({}, ["    log: { every: 5m, at: multi-region }"]), FILE);
     assert.ok(located.ok);
-    assert.deepEqual(located.spec.stores[0]!.log, { every: 300, at: { kind: "multi-region" } });
+    assert.deepEqual(located.spec.stores[0]!.log, { intervalMs: 300_000, at: { kind: "multi-region" } });
   });
 
   it("rejects a standby in the store's own region", () => {
@@ -617,6 +617,13 @@ describe("parseSpec: every optional field reaches the model", () => {
     "      cache:",
     "    standby: { kind: cold, region: r2, provision: 30m }",
     "    cost: 1200/year",
+    "    drain: { delay: 2s, grace: 10s, cleanup: 3s }",
+    "    run:",
+    "      command: node web.js --port-from-env",
+    "      port: HTTP_PORT",
+    "      env: { MODE: prod, WORKERS: 4, DEBUG: false }",
+    "      health: { liveness: /alive, startup: /started }",
+    "      cwd: app",
     "stores:",
     "  db:",
     "    engine: mysql",
@@ -629,6 +636,8 @@ describe("parseSpec: every optional field reaches the model", () => {
     "    standby: { kind: hot, region: r2 }",
     "  cache: { engine: redis, zone: r1-b, sla: 99.9%, rebuild: 10m }",
     "  files: { engine: spanner, location: r1 }",
+    "  local: { engine: sqlite, zone: r1-a, replicate: { at: [same-region, multi-region], interval: 2s, restore: 5m } }",
+    "  notes: { engine: sqlite, zone: r1-b, replicate: { at: other-region, restore: 1m } }",
     "journeys:",
     "  browse: { via: cdn, entry: web, availability: 99% }",
     "  buy: { entry: web }",
@@ -650,7 +659,8 @@ describe("parseSpec: every optional field reaches the model", () => {
   it("reads edge components: an explicit sla, a catalog location", () => {
     assert.deepEqual(spec.edge, [
       { kind: "edge", name: "cdn", engine: "fastly", availability: 0.9999, location: "global", cost: 730.5 },
-      { kind: "edge", name: "bucket", engine: "cloud-storage", availability: 0.9995, location: "global", cost: 0 },
+      // The location as written: the diagram shows it ("dual-region", not "global").
+      { kind: "edge", name: "bucket", engine: "cloud-storage", availability: 0.9995, location: "dual-region", cost: 0 },
     ]);
   });
 
@@ -667,11 +677,20 @@ describe("parseSpec: every optional field reaches the model", () => {
         load: 0,
         unit: "zone",
         health: { check: "/healthz", dependencies: false, autoheal: false },
-        startup: 0.25,
+        startupMs: 250,
         autoscale: { metric: "memory", target: 0.75, max: 12, min: 2 },
         calls: null,
-        standby: { kind: "cold", region: "r2", provision: 1800 },
+        standby: { kind: "cold", region: "r2", provisionMs: 1_800_000 },
         cost: 100,
+        drain: { delayMs: 2000, graceMs: 10_000, cleanupTimeoutMs: 3000 },
+        run: {
+          command: ["node", "web.js", "--port-from-env"],
+          port: "HTTP_PORT",
+          env: { MODE: "prod", WORKERS: "4", DEBUG: "false" },
+          // Readiness is health.check; the others as written.
+          health: { liveness: "/alive", readiness: "/healthz", startup: "/started" },
+          cwd: "app",
+        },
       },
     );
     assert.deepEqual(web.calls, [
@@ -684,7 +703,7 @@ describe("parseSpec: every optional field reaches the model", () => {
         jitter: false,
         breaker: false,
         budget: 0.2,
-        timeout: 2,
+        timeoutMs: 2000,
       },
       {
         target: "cache",
@@ -695,7 +714,7 @@ describe("parseSpec: every optional field reaches the model", () => {
         jitter: false,
         breaker: false,
         budget: null,
-        timeout: null,
+        timeoutMs: null,
       },
     ]);
   });
@@ -712,18 +731,34 @@ describe("parseSpec: every optional field reaches the model", () => {
         location: null,
         sla: null,
         zone: "r1-a",
-        replica: { zone: "r2-b", sync: false, lag: 300, failover: 120 },
-        backups: { every: 3600, at: { kind: "region", region: "r2" }, restore: 2700, tested: "2026-01-31" },
-        log: { every: 30, at: { kind: "other-region" } },
+        replica: { zone: "r2-b", sync: false, lagMs: 300_000, failoverMs: 120_000 },
+        backups: {
+          intervalMs: 3_600_000,
+          at: { kind: "region", region: "r2" },
+          restoreMs: 2_700_000,
+          tested: "2026-01-31",
+        },
+        log: { intervalMs: 30_000, at: { kind: "other-region" } },
         userData: true,
-        deletion: { trash: 0, soft: 2_592_000, restore: 900 },
-        rebuild: null,
-        standby: { kind: "hot", region: "r2", provision: 0 },
+        deletion: { trashMs: 0, softMs: 2_592_000_000, restoreMs: 900_000 },
+        rebuildMs: null,
+        standby: { kind: "hot", region: "r2", provisionMs: 0 },
+        replicate: null,
         cost: 0,
       },
     );
-    assert.deepEqual([cache!.managed, cache!.sla, cache!.zone, cache!.rebuild], [true, 0.999, "r1-b", 600]);
+    assert.deepEqual([cache!.managed, cache!.sla, cache!.zone, cache!.rebuildMs], [true, 0.999, "r1-b", 600_000]);
     assert.deepEqual([files!.managed, files!.sla, files!.location], [true, 0.9999, "r1"]);
+  });
+
+  it("reads continuous replication: one location or a list, the interval 1s by default", () => {
+    const [local, notes] = spec.stores.slice(3);
+    assert.deepEqual(local!.replicate, {
+      at: [{ kind: "same-region" }, { kind: "multi-region" }],
+      intervalMs: 2000,
+      restoreMs: 300_000,
+    });
+    assert.deepEqual(notes!.replicate, { at: [{ kind: "other-region" }], intervalMs: 1000, restoreMs: 60_000 });
   });
 
   it("reads journeys with their own or the default objective, and disasters", () => {
@@ -737,8 +772,8 @@ describe("parseSpec: every optional field reaches the model", () => {
         subject: "web",
         scenario: "Region lost",
         kind: "region-outage",
-        rpo: 0,
-        rto: 3600,
+        rpoMs: 0,
+        rtoMs: 3_600_000,
         priority: "low",
         via: "application",
         index: 0,
@@ -748,8 +783,8 @@ describe("parseSpec: every optional field reaches the model", () => {
         subject: "db",
         scenario: "Raw delete",
         kind: "deletion",
-        rpo: 60,
-        rto: 3600,
+        rpoMs: 60_000,
+        rtoMs: 3_600_000,
         priority: "medium",
         via: "database",
         index: 1,

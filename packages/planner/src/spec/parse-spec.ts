@@ -1,8 +1,9 @@
-import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import { type Document, isAlias, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import type { Spec } from "../model.js";
 import { buildModel } from "./build-model.js";
 import { checkCycles, checkDisasters, checkJourneys, checkServices } from "./check-services.js";
 import { checkEdge, checkStores } from "./check-stores.js";
+import { checkYamlTree } from "./check-yaml-tree.js";
 import { gatherDeclared } from "./declared.js";
 import { logWarnings } from "./log-warnings.js";
 import { mapping, Problems } from "./problem.js";
@@ -23,6 +24,7 @@ const YAML_HINTS: Partial<Record<string, string>> = {
   BLOCK_AS_IMPLICIT_KEY: "put a space after the colon, or check the indentation above",
   UNEXPECTED_TOKEN: "check the indentation, colons and quotes on this line",
   BAD_ALIAS: "define the anchor (&name) before using the alias (*name)",
+  RESOURCE_EXHAUSTION: "a spec nests a few levels and repeats aliases a few times; simplify this part",
 };
 
 /**
@@ -37,12 +39,38 @@ const YAML_HINTS: Partial<Record<string, string>> = {
  * if (!result.ok) for (const e of result.errors) console.error(formatSpecError(e));
  */
 export function parseSpec(text: string, file: string): ParseSpecResult {
+  try {
+    return parseSpecText(text, file);
+  } catch (error) {
+    // The checks below bound nesting and aliases; this is the net under them.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      ok: false,
+      errors: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          message: "the spec is too deeply nested or too large to read",
+          hint: "a spec nests a few levels: sections, names, fields; flatten it",
+        },
+      ],
+    };
+  }
+}
+
+function parseSpecText(text: string, file: string): ParseSpecResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const map = new SourceMap(doc, lineCounter, file);
   const fromYaml = (e: YAMLError, hint: string): SpecError => ({
     ...map.position(errorOffset(text, e)),
-    message: e.code === "DUPLICATE_KEY" ? duplicateKey(text, e) : firstLine(e.message),
+    message:
+      e.code === "DUPLICATE_KEY"
+        ? duplicateKey(text, e)
+        : e.code === "RESOURCE_EXHAUSTION" && /call stack/.test(e.message)
+          ? "the nesting is too deep to read"
+          : firstLine(e.message),
     hint,
   });
   const errors = doc.errors.map((e) =>
@@ -60,14 +88,17 @@ export function parseSpec(text: string, file: string): ParseSpecResult {
     return { ok: false, errors: sortSpecErrors([...before, first]) };
   }
 
+  const treeErrors = checkYamlTree(doc, map);
+  if (treeErrors.length > 0) return { ok: false, errors: sortSpecErrors([...errors, ...treeErrors]) };
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Left after the tree checks: too many alias expansions (a "billion laughs" document).
+    const message = error instanceof Error ? firstLine(error.message) : String(error);
     return {
       ok: false,
-      errors: [...errors, { ...map.position(0), message, hint: "simplify the anchors and aliases" }],
+      errors: [...errors, { ...map.position(firstAlias(doc)), message, hint: "repeat fewer aliases, or fewer times" }],
     };
   }
   const root = mapping(raw);
@@ -155,6 +186,18 @@ function unclosedBracket(text: string, end: number): number | undefined {
     else if (c === "}" || c === "]") open.pop();
   }
   return open.at(-1);
+}
+
+/** The offset of the first alias in the document (0 when none). */
+function firstAlias(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node)) offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function yamlHint(error: YAMLError): string {

@@ -43,6 +43,6 @@ describe("the editors' JSON Schema", () => {
       assert.ok(field.description, `services.*.${key} has no description`);
     }
     const text = JSON.stringify(schema);
-    assert.ok(text.includes('"pattern":"^\\\\d+(\\\\.\\\\d+)?(ms|s|m|h|d)?$"'), "durations carry their pattern");
+    assert.ok(text.includes('"pattern":"^\\\\d+(\\\\.\\\\d+)?(ms|s|m|h|d|w)?$"'), "durations carry their pattern");
   });
 });

@@ -15,7 +15,7 @@ import {
  * and `npm run schema` turns it into the editors' JSON Schema
  * (`packages/planner/schema/nines.schema.json`). Cross-references (declared
  * zones, names, cycles, the catalog) are checked afterwards, on the whole
- * document (`check-references.ts`).
+ * document (`check-services.ts`, `check-stores.ts`).
  */
 
 /** The parser behind each value schema, so that error mapping can explain a value of the wrong type. */
@@ -45,12 +45,12 @@ function value<T>(
 const numberOrPattern = (pattern: string, json: Record<string, unknown>) =>
   z.union([z.number().meta(json), z.string().meta({ pattern })]);
 
-/** A duration in seconds: `0`, `250ms`, `30s`, `5m`, `1h`, `24h`, `30d`; a bare number is seconds. */
+/** A duration in milliseconds: `0`, `250ms`, `30s`, `5m`, `1h`, `24h`, `30d`, `2w`; a bare number is seconds. */
 export const duration = (description: string) =>
   value(
     parseDuration,
     numberOrPattern(PATTERNS.duration, { minimum: 0 }),
-    `${description}. A duration: 250ms, 30s, 5m, 1h, 24h, 30d; a bare number is seconds.`,
+    `${description}. A duration: 250ms, 30s, 5m, 1h, 24h, 30d, 2w; a bare number is seconds.`,
   );
 
 /** A percentage as a fraction: `99.95%` or a bare number in [1, 100]. */
@@ -74,6 +74,19 @@ const isoDate = (description: string) =>
 
 const name = z.string().min(1);
 
+/** The largest request rate a spec may hold (req/s): products with instance counts stay finite. */
+export const MAX_RATE = 1e12;
+/** The most instances per zone, and the most a service may need (`load / capacity`). */
+export const MAX_INSTANCES = 1_000_000_000;
+
+/** An HTTP path such as `/readyz`: starts with `/`, no spaces or control characters. */
+const httpPath = (description: string) =>
+  z
+    .string()
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    .regex(/^\/[^\s\u0000-\u001f\u007f]*$/, { message: "must be a path starting with /, without spaces" })
+    .describe(description);
+
 /** Where backups or logs are kept. */
 export const BACKUP_KEYWORDS = ["same-zone", "same-region", "other-region", "dual-region", "multi-region"] as const;
 const backupLocation = z
@@ -88,13 +101,59 @@ const standby = z
   })
   .describe("A standby in another declared region, for the loss of this component's region");
 
+/**
+ * The drain timeline, with `@nines/guard`'s defaults (`DRAIN_DEFAULTS`):
+ * `nines k8s` derives the termination grace period and `preStop` from it.
+ */
+const drain = z
+  .strictObject({
+    delay: duration(
+      "How long readiness fails before the server stops accepting, so load balancers notice (default 5s)",
+    ).optional(),
+    grace: duration("How long in-flight requests may take once the server stops accepting (default 20s)").optional(),
+    cleanup: duration("How long the cleanup hooks may take after the last request (default 5s)").optional(),
+  })
+  .describe("The graceful drain timeline of an instance");
+
+/** How an instance starts, for `nines up` and `nines drill`; the planner's figures ignore it. */
+const run = z
+  .strictObject({
+    command: z
+      .union([
+        z.string().min(1).describe("The program and its arguments, split on spaces (no shell)"),
+        z.array(z.string().min(1)).min(1).describe("The program and its arguments, one per item"),
+      ])
+      .describe("How to start one instance, e.g. node services/web.js"),
+    port: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name such as PORT" })
+      .default("PORT")
+      .describe("The environment variable that carries the port the instance listens on (default PORT)"),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+        z.union([z.string(), z.number(), z.boolean()]),
+      )
+      .optional()
+      .describe("Extra environment variables"),
+    health: z
+      .strictObject({
+        liveness: httpPath("Liveness path (default /livez)").optional(),
+        startup: httpPath("Startup path (default /startupz)").optional(),
+      })
+      .optional()
+      .describe("Health endpoints besides readiness, which is health.check (default /readyz)"),
+    cwd: name.optional().describe("Working directory, relative to the spec file's directory"),
+  })
+  .describe("How an instance starts (nines up, nines drill)");
+
 const call = z
   .strictObject({
     optional: z
       .boolean()
       .default(false)
       .describe("A soft dependency: when the callee is down the caller is degraded, not down"),
-    retries: z.int().min(0).default(0).describe("Retries after the first attempt"),
+    retries: z.int().min(0).max(100).default(0).describe("Retries after the first attempt"),
     backoff: z
       .enum(["exponential", "linear", "constant", "none"])
       .optional()
@@ -109,13 +168,13 @@ const call = z
 const service = z
   .strictObject({
     zones: z.array(name).min(1).describe("Declared zones the service runs in"),
-    instances: z.int().min(1).describe("Instances per zone"),
-    capacity: z.number().positive().describe("Requests per second one instance can take at most"),
-    load: z.number().min(0).describe("Peak requests per second offered to the service"),
+    instances: z.int().min(1).max(MAX_INSTANCES).describe("Instances per zone"),
+    capacity: z.number().positive().max(MAX_RATE).describe("Requests per second one instance can take at most"),
+    load: z.number().min(0).max(MAX_RATE).describe("Peak requests per second offered to the service"),
     unit: z.enum(["instance", "zone"]).default("instance").describe("Unit of deployment for N+2"),
     health: z
       .strictObject({
-        check: name.optional().describe("Path of the health check, e.g. /ready"),
+        check: httpPath("Path of the readiness check the load balancer probes, e.g. /readyz").optional(),
         dependencies: z.boolean().default(false).describe("The check verifies the service's dependencies"),
         autoheal: z.boolean().default(false).describe("Failed instances are replaced automatically"),
       })
@@ -128,8 +187,8 @@ const service = z
         target: z
           .union([z.number(), z.string().meta({ pattern: PATTERNS.percent })])
           .describe("Target per instance: req/s for requests-per-second, a percentage (60%) for cpu and memory"),
-        min: z.int().min(1).optional().describe("Fewest instances in all"),
-        max: z.int().min(1).describe("Most instances in all"),
+        min: z.int().min(1).max(MAX_INSTANCES).optional().describe("Fewest instances in all"),
+        max: z.int().min(1).max(MAX_INSTANCES).describe("Most instances in all"),
       })
       .optional()
       .describe("Autoscaling"),
@@ -143,6 +202,8 @@ const service = z
       "month",
       "month",
     ).optional(),
+    drain: drain.optional(),
+    run: run.optional(),
   })
   .describe("An instance group");
 
@@ -200,6 +261,16 @@ const store = z
       .describe("Lazy deletion phases"),
     rebuild: duration("Time to rebuild the store from its sources").optional(),
     standby: standby.optional(),
+    replicate: z
+      .strictObject({
+        at: z
+          .union([backupLocation, z.array(backupLocation).min(1)])
+          .describe("Where the replicas are kept: one location or a list"),
+        interval: duration("How often committed changes are shipped (default 1s)").optional(),
+        restore: duration("Time to restore the store from a replica"),
+      })
+      .optional()
+      .describe("Continuous replication of an embedded store (sqlite): nines data replicate"),
     cost: money("Monthly cost", "month", "month").optional(),
   })
   .describe("A data store");
@@ -252,6 +323,7 @@ export const specSchema = z
         maxRetryAmplification: z
           .number()
           .min(1)
+          .max(1e9)
           .default(10)
           .describe("Largest product of (1 + retries) along a call path before it is an error"),
       })
@@ -286,7 +358,7 @@ export const specSchema = z
   })
   .describe("A nines reliability spec (nines.yaml)");
 
-/** The spec as the schema outputs it: values converted (seconds, fractions, money per month or hour). */
+/** The spec as the schema outputs it: values converted (milliseconds, fractions, money per month or hour). */
 export type SchemaOutput = z.output<typeof specSchema>;
 
 /**

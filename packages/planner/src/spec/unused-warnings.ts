@@ -17,10 +17,14 @@ export function unusedWarnings(raw: Raw): Problems {
     entriesOf(raw["services"]).map(([name, s]) => [name, entriesOf(mapping(s)?.["calls"]).map(([c]) => c)]),
   );
   const reached = new Set<string>();
-  const walk = (name: string): void => {
-    if (reached.has(name)) return;
-    reached.add(name);
-    for (const callee of calls.get(name) ?? []) walk(callee);
+  const walk = (entry: string): void => {
+    const stack = [entry];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (reached.has(name)) continue;
+      reached.add(name);
+      stack.push(...(calls.get(name) ?? []));
+    }
   };
   for (const [, value] of journeys) {
     const journey = mapping(value);

@@ -8,28 +8,60 @@ const value = <T>(r: { ok: true; value: T } | { ok: false; message: string; hint
 };
 
 describe("parseDuration", () => {
-  it("reads every unit of spec.md, and bare numbers as seconds", () => {
+  it("reads every unit of spec.md (ms, s, m, h, d, w) into milliseconds, and bare numbers as seconds", () => {
     const cases: [unknown, number][] = [
       [0, 0],
       ["0", 0],
-      ["250ms", 0.25],
-      ["30s", 30],
-      ["5m", 300],
-      ["1h", 3600],
-      ["24h", 86_400],
-      ["30d", 2_592_000],
-      [90, 90],
-      ["1.5h", 5400],
+      ["250ms", 250],
+      ["30s", 30_000],
+      ["5m", 300_000],
+      ["1h", 3_600_000],
+      ["24h", 86_400_000],
+      ["30d", 2_592_000_000],
+      ["1w", 604_800_000],
+      ["2w", 1_209_600_000],
+      ["1.5w", 907_200_000],
+      [90, 90_000],
+      ["90", 90_000],
+      ["1.5h", 5_400_000],
+      // No binary noise from the conversion: 1.1 x 1000 is 1100, not 1100.0000000000002.
+      ["1.1s", 1100],
+      [0.3, 300],
     ];
-    for (const [input, seconds] of cases) assert.equal(value(parseDuration(input)), seconds, String(input));
+    for (const [input, ms] of cases) assert.equal(value(parseDuration(input)), ms, String(input));
+  });
+
+  it("rejects durations that overflow or that no system needs (over 100 years)", () => {
+    const huge = `${"9".repeat(400)}`;
+    for (const input of [huge, Number(huge), `${huge}s`, "36526d", 1e300, Number.POSITIVE_INFINITY]) {
+      const result = parseDuration(input);
+      assert.equal(result.ok, false, String(input).slice(0, 20));
+      if (!result.ok) assert.match(result.message, /too long \(at most 100 years/);
+    }
+    // The message stays readable for a 400-digit number.
+    const result = parseDuration(huge);
+    assert.ok(!result.ok && result.message.length < 120, !result.ok ? result.message : "");
+    assert.equal(value(parseDuration("36525d")), 36_525 * 86_400_000);
   });
 
   it("rejects other forms with the forms to write", () => {
-    for (const input of ["5 minutes", "5min", "-5m", "1w", "", true, null, -1]) {
+    // No months or years: their length varies, and a duration must be one number of milliseconds.
+    for (const input of ["5 minutes", "5min", "-5m", "1mo", "1y", "2W", "", true, null, -1]) {
       const result = parseDuration(input);
       assert.equal(result.ok, false, String(input));
-      if (!result.ok) assert.match(result.hint, /250ms, 30s, 5m, 1h, 24h, 30d/);
+      if (!result.ok) assert.match(result.hint, /250ms, 30s, 5m, 1h, 24h, 30d, 2w/);
     }
+  });
+});
+
+describe("parseMoney: bounds", () => {
+  it("rejects amounts that overflow (a 400-digit number is Infinity) or exceed 10^15 a period", () => {
+    for (const input of ["9".repeat(400), `${"9".repeat(400)}/month`, 1e16, Number.POSITIVE_INFINITY]) {
+      const result = parseMoney(input, "month", "month");
+      assert.equal(result.ok, false, String(input).slice(0, 20));
+      if (!result.ok) assert.match(result.message, /too large/);
+    }
+    assert.equal(value(parseMoney(1e15, "month", "month")), 1e15);
   });
 });
 

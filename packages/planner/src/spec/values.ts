@@ -3,16 +3,29 @@ import { closestName } from "./closest-name.js";
 /** A parsed value, or why it is invalid and how to write it. */
 export type ValueResult<T = number> = { ok: true; value: T } | { ok: false; message: string; hint: string };
 
-const SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 };
+// Weeks because backup ages and retention are spoken of in weeks (`--max-age 2w`); no months
+// or years: their length varies, and a duration must mean one number of milliseconds.
+const MILLISECONDS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+/** The longest duration a spec may hold: 100 years (sums of durations stay exact). */
+export const MAX_DURATION_MS = 100 * 365.25 * 86_400_000;
+/** The largest amount of money per period a spec may hold. */
+export const MAX_MONEY = 1e15;
 const NUMBER = /^\d+(?:\.\d+)?$/;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
 const MONEY = /^(\d+(?:\.\d+)?)\s*\/\s*([A-Za-z]+)$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** JSON Schema patterns for editors (the parsers below are the authority). */
 export const PATTERNS = {
-  duration: "^\\d+(\\.\\d+)?(ms|s|m|h|d)?$",
+  duration: "^\\d+(\\.\\d+)?(ms|s|m|h|d|w)?$",
   percent: "^\\d+(\\.\\d+)?\\s*%$",
   money: "^\\d+(\\.\\d+)?(\\s*/\\s*(hour|day|month|year))?$",
   date: "^\\d{4}-\\d{2}-\\d{2}$",
@@ -22,7 +35,12 @@ export const PATTERNS = {
 export const PERIOD_HOURS = { hour: 1, day: 24, month: 730.5, year: 8766 } as const;
 export type Period = keyof typeof PERIOD_HOURS;
 
-const DURATION_HINT = "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d";
+const DURATION_HINT = "write seconds (30) or a number with a unit: 250ms, 30s, 5m, 1h, 24h, 30d, 2w";
+
+/** Rounds away the binary noise of unit conversion (1.1 x 1000 -> 1100). */
+function exact(n: number): number {
+  return Number(n.toPrecision(15));
+}
 
 function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
@@ -34,26 +52,45 @@ export function tidy(n: number): string {
 }
 
 /**
- * A duration in seconds: `0`, `250ms`, `30s`, `5m`, `1h`, `24h`, `30d`; a bare number is seconds.
+ * A duration in milliseconds: `0`, `250ms`, `30s`, `5m`, `1h`, `24h`, `30d`,
+ * `2w` (a week is 7 days); a bare number is seconds (as a spec writes them).
+ * At most 100 years, so that no sum of durations overflows.
  *
  * @example
- * parseDuration("5m"); // { ok: true, value: 300 }
+ * parseDuration("5m"); // { ok: true, value: 300000 }
+ * parseDuration(30); // { ok: true, value: 30000 }
+ * parseDuration("2w"); // { ok: true, value: 1209600000 }
  */
 export function parseDuration(input: unknown): ValueResult {
+  let ms: number;
   if (typeof input === "number") {
-    if (!Number.isFinite(input) || input < 0) {
-      return { ok: false, message: `duration ${show(input)} must be zero or more`, hint: DURATION_HINT };
-    }
-    return { ok: true, value: input };
-  }
-  if (typeof input === "string") {
+    ms = input * 1000;
+  } else if (typeof input === "string") {
     const text = input.trim();
-    if (NUMBER.test(text)) return { ok: true, value: Number(text) };
     const match = DURATION.exec(text);
-    if (match) return { ok: true, value: Number(match[1]) * SECONDS[match[2]!]! };
-    return { ok: false, message: `${show(input)} is not a duration`, hint: DURATION_HINT };
+    if (NUMBER.test(text)) ms = Number(text) * 1000;
+    else if (match) ms = Number(match[1]) * MILLISECONDS[match[2]!]!;
+    else return { ok: false, message: `${show(input)} is not a duration`, hint: DURATION_HINT };
+  } else {
+    return { ok: false, message: `expected a duration, got ${show(input)}`, hint: DURATION_HINT };
   }
-  return { ok: false, message: `expected a duration, got ${show(input)}`, hint: DURATION_HINT };
+  if (Number.isNaN(ms) || ms < 0) {
+    return { ok: false, message: `duration ${show(input)} must be zero or more`, hint: DURATION_HINT };
+  }
+  if (!(ms <= MAX_DURATION_MS)) {
+    return {
+      ok: false,
+      message: `duration ${shorten(input)} is too long (at most 100 years, 36525d)`,
+      hint: "write the real duration with a unit, such as 30d",
+    };
+  }
+  return { ok: true, value: exact(ms) };
+}
+
+/** A value for a message, cut to a readable length (a 400-digit number stays readable). */
+function shorten(input: unknown): string {
+  const text = show(input);
+  return text.length > 40 ? `${text.slice(0, 30)}... (${text.length} characters)` : text;
 }
 
 /**
@@ -86,7 +123,7 @@ export function parsePercent(input: unknown): ValueResult {
       hint: `write ${tidy(percent * 100)}%`,
     };
   }
-  if (!Number.isFinite(percent) || percent <= 0 || percent > 100 || (bare && percent < 1)) {
+  if (Number.isNaN(percent) || percent <= 0 || percent > 100 || (bare && percent < 1)) {
     return { ok: false, message: `percentage ${show(input)} must be above 0% and at most 100%`, hint };
   }
   return { ok: true, value: Number((percent / 100).toPrecision(15)) };
@@ -124,8 +161,11 @@ export function parseMoney(input: unknown, target: Period, bare: Period): ValueR
   } else {
     return { ok: false, message: `${show(input)} is not an amount of money`, hint };
   }
-  if (!Number.isFinite(amount) || amount < 0) {
+  if (Number.isNaN(amount) || amount < 0) {
     return { ok: false, message: `amount ${show(input)} must be zero or more`, hint };
+  }
+  if (!(amount <= MAX_MONEY)) {
+    return { ok: false, message: `amount ${shorten(input)} is too large (at most 10^15 per period)`, hint };
   }
   if (period === target) return { ok: true, value: amount };
   return { ok: true, value: (amount * PERIOD_HOURS[target]) / PERIOD_HOURS[period] };

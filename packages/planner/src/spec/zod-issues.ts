@@ -92,6 +92,11 @@ const EXAMPLES: Record<string, string> = {
   array: "a list: [a, b], or - item lines",
 };
 
+/** Keys people put in one place that the spec keeps in another, by `parent.key.name`. */
+const ELSEWHERE: Record<string, string> = {
+  "run.health.readiness": "the readiness path is the service's health.check: write health: { check: /readyz, ... }",
+};
+
 /**
  * Turns zod's issues into problems that say what would be valid: unknown keys
  * with the closest valid key, enum values with the closest option, values of
@@ -119,12 +124,13 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
         return d.type === "object" ? Object.keys(d["shape"] as object) : [];
       });
       return issue.keys.map((key) => {
-        const near = closestName(key, valid);
+        const elsewhere = ELSEWHERE[`${path.at(-2)}.${path.at(-1)}.${key}`];
+        const near = elsewhere === undefined ? closestName(key, valid) : undefined;
         return {
           path: [...path, key],
           part: "key" as const,
           message: `unknown key "${key}" in ${where}`,
-          hint: suggest(key, [...new Set(valid)], "valid keys"),
+          hint: elsewhere ?? suggest(key, [...new Set(valid)], "valid keys"),
           ...(near ? { corrects: formatPath([...path, near]) } : {}),
         };
       });

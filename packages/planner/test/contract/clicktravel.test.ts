@@ -149,12 +149,18 @@ describe("contract: ClickTravel end to end (nines plan --json --as-of 2026-11-29
     assert.equal(row("as-written").monthly, 1950);
     close(row("as-written").availability, BOOK_TRIP);
     close(row("as-written").downtimeCostPerYear, (1 - BOOK_TRIP) * 8766 * 20_000, 1e-6);
-    // single-zone: all in us-central1-a, web 4 (k), orders 2, inventory 3, analytics 1 = 10 instances
-    assert.equal(row("single-zone").monthly, 10 * 50 + 1100);
-    close(row("single-zone").availability, MANAGED * R * Z * I ** 9);
-    // multi-zone: web 2 x 2, orders 2 x 2, inventory 2 x 2, analytics 2 x 1 = 14 instances; web needs all 4
-    assert.equal(row("multi-zone").monthly, 14 * 50 + 1100);
-    close(row("multi-zone").availability, MANAGED * R * Z * Z * I ** 4 * atLeastK(4, 2, I) * atLeastK(4, 3, I));
+    // Derived rows are sized as the plan's capacity rules recommend: per zone
+    // max(instances, ceil((k + 2) / zones) for N+2, ceil(load / ((zones - 1) x capacity)) for a zone loss).
+    // single-zone: all in us-central1-a, web 6 (k 4), orders 4 (k 2), inventory 5 (k 3), analytics 3 = 18
+    assert.equal(row("single-zone").monthly, 18 * 50 + 1100);
+    close(row("single-zone").availability, MANAGED * R * Z * atLeastK(6, 4, I) * atLeastK(4, 2, I) * atLeastK(5, 3, I));
+    // multi-zone: web 2 x 4, orders 2 x 2, inventory 2 x 3, analytics 2 x 2 = 22 instances; with one zone
+    // down each service keeps exactly what it needs (4, 2, 3 instances), all of which must be up
+    assert.equal(row("multi-zone").monthly, 22 * 50 + 1100);
+    close(
+      row("multi-zone").availability,
+      MANAGED * R * (Z * Z * atLeastK(8, 4, I) * atLeastK(4, 2, I) * atLeastK(6, 3, I) + 2 * Z * (1 - Z) * I ** 9),
+    );
     // multi-region: 4 zones each: web 8, orders 8, inventory 8, analytics 4 = 28
     assert.equal(row("multi-region").monthly, 28 * 50 + 1100);
     const totals = plan.costs.alternatives.map((a) => 12 * a.monthly + a.downtimeCostPerYear);

@@ -18,10 +18,13 @@ describe("contract: risk/cost variants", () => {
   const expected = {
     // s: [b, a] x 1 (k = 2, both needed): R Z^2 I^2; t: [d] x 2: R Z (1 - q^2). Lowest: s.
     "as-written": { instances: 2 + 2, a: LB * R * Z * Z * I * I },
-    // s: [b] x max(1, ceil(2 / 1)) = 2: R Z I^2; t: [d] x 2
-    "single-zone": { instances: 2 + 2, a: LB * R * Z * I * I },
-    // s: [b, a] x max(1, ceil(2 / 2)) = 1; t: [d] plus e (at least two zones of r2) x 2
-    "multi-zone": { instances: 2 + 4, a: LB * R * Z * Z * I * I },
+    // Derived rows are sized as the plan's capacity rules recommend: per zone max(instances,
+    // ceil((k + 2) / zones) for N+2, ceil(load / ((zones - 1) x capacity)) for a zone loss).
+    // s: [b] x max(1, ceil(4 / 1)) = 4, at least 2 of 4 up: R Z P(>= 2 of 4); t: [d] x max(2, ceil(3 / 1)) = 3
+    "single-zone": { instances: 4 + 3, a: LB * R * Z * atLeastK(4, 2, I) },
+    // s: [b, a] x max(1, ceil(4 / 2)) = 2: both zones up and 2 of 4, or one zone and both of its 2;
+    // t: [d] plus e (at least two zones of r2) x max(2, ceil(3 / 2)) = 2
+    "multi-zone": { instances: 4 + 4, a: LB * R * (Z * Z * atLeastK(4, 2, I) + 2 * Z * (1 - Z) * I * I) },
     // s: [b, a] + [d, e] x max(1, ceil(2 / 4)) = 1: P(at least 2 of the 4 up) = 1 - p0^2 - 2 p0 p1;
     // t: [d, e] + [a, b] x 2, k = 1: far higher.
     "multi-region": { instances: 4 + 8, a: LB * (1 - p0 * p0 - 2 * p0 * p1) },
@@ -63,7 +66,7 @@ describe("contract: risk/cost variants", () => {
   });
 });
 
-describe("contract: as-written is the spec unchanged (reading: the max(instances, ceil(k / zones)) rule derives the other rows)", () => {
+describe("contract: as-written is the spec unchanged; the plan's N+2 and zone-loss sizing derives the other rows", () => {
   it("k = 3 over 2 x 1 instances: as-written 2 instances, availability 0; the variants scale up", () => {
     const r = plan(`name: T
 platform: { regions: { r1: [a, b, c], r2: [d, e] } }
@@ -75,12 +78,12 @@ costs: { currency: USD, instance: 10, downtime: 1 }
 `);
     const [written, single, multiZone, multiRegion] = r.costs.alternatives;
     assert.deepEqual([written!.instances, written!.availability, written!.downtimeCostPerYear], [2, 0, 8766]);
-    assert.equal(single!.instances, 3); // [a] x max(1, ceil(3 / 1))
-    close(single!.availability, R * Z * I ** 3);
-    assert.equal(multiZone!.instances, 4); // [a, b] x max(1, ceil(3 / 2))
-    close(multiZone!.availability, R * Z * Z * atLeastK(4, 3, I));
-    assert.equal(multiRegion!.instances, 4); // [a, b, d, e] x max(1, ceil(3 / 4))
-    assert.equal(multiRegion!.monthly, 40);
+    assert.equal(single!.instances, 5); // [a] x max(1, ceil(5 / 1))
+    close(single!.availability, R * Z * atLeastK(5, 3, I));
+    assert.equal(multiZone!.instances, 6); // [a, b] x max(1, ceil(5 / 2)); one zone alone holds exactly 3
+    close(multiZone!.availability, R * (Z * Z * atLeastK(6, 3, I) + 2 * Z * (1 - Z) * I ** 3));
+    assert.equal(multiRegion!.instances, 8); // [a, b, d, e] x max(1, ceil(5 / 4))
+    assert.equal(multiRegion!.monthly, 80);
   });
 });
 

@@ -4,6 +4,12 @@ import { LocalDirTarget } from "./local-dir-target.js";
 import { S3Target } from "./s3-target.js";
 import type { BackupTarget } from "./target.js";
 
+/**
+ * Options of {@link openTarget}.
+ *
+ * @example
+ * openTarget("backups", { cwd: "/srv/app", env: process.env });
+ */
 export interface OpenTargetOptions {
   /** Directory that relative paths are resolved against. */
   cwd?: string;

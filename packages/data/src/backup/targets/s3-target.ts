@@ -1,19 +1,18 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { requireOption } from "@nines/core";
 import { backupError } from "../errors.js";
 import { checkKey, checkPrefix } from "../keys.js";
 import type { BackupTarget, TargetBody } from "./target.js";
 
+/**
+ * Options of `S3Target`.
+ *
+ * @example
+ * const options: S3TargetOptions = { bucket: "backups", prefix: "app", endpoint: "http://127.0.0.1:9000" };
+ */
 export interface S3TargetOptions {
   bucket: string;
   /** Key prefix inside the bucket, without leading or trailing `/` ("" for the bucket root). */
@@ -22,8 +21,31 @@ export interface S3TargetOptions {
   endpoint?: string;
   /** Region; `AWS_REGION` or `us-east-1` by default. */
   region?: string;
-  /** Explicit credentials; the SDK's standard chain (AWS_ACCESS_KEY_ID, profiles, ...) when omitted. */
-  credentials?: S3ClientConfig["credentials"];
+  /** Explicit credentials (or a function that fetches them); the SDK's standard chain (AWS_ACCESS_KEY_ID, profiles, ...) when omitted. */
+  credentials?: S3Credentials | (() => Promise<S3Credentials>);
+}
+
+/** Keys for an S3-compatible service. */
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+type Sdk = typeof import("@aws-sdk/client-s3");
+
+/** The AWS SDK, loaded when a bucket is first used: it is an optional peer dependency of @nines/data. */
+async function loadSdk(): Promise<Sdk> {
+  try {
+    return await import("@aws-sdk/client-s3");
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND")
+      throw failed("loading", "@aws-sdk/client-s3", cause);
+    throw backupError("targetInvalid", "S3 targets need the package @aws-sdk/client-s3, which is not installed", {
+      hint: "npm install @aws-sdk/client-s3 (an optional peer dependency of @nines/data)",
+      cause,
+    });
+  }
 }
 
 function failed(operation: string, where: string, cause: unknown) {
@@ -51,7 +73,8 @@ function isMissing(error: unknown): boolean {
  */
 export class S3Target implements BackupTarget {
   readonly location: string;
-  readonly #client: S3Client;
+  readonly #config: S3ClientConfig;
+  #client: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
   readonly #bucket: string;
   readonly #prefix: string;
 
@@ -68,7 +91,7 @@ export class S3Target implements BackupTarget {
     this.#bucket = options.bucket;
     this.#prefix = prefix ? `${prefix}/` : "";
     this.location = `s3://${options.bucket}/${prefix}`;
-    this.#client = new S3Client({
+    this.#config = {
       region: options.region ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1",
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -76,7 +99,13 @@ export class S3Target implements BackupTarget {
       // and nines checks its own SHA-256 of every backup anyway.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    };
+  }
+
+  /** The client, made on first use (so that the SDK loads only for applications that use S3). */
+  #sdk(): Promise<{ sdk: Sdk; client: S3Client }> {
+    this.#client ??= loadSdk().then((sdk) => ({ sdk, client: new sdk.S3Client(this.#config) }));
+    return this.#client;
   }
 
   #key(key: string): string {
@@ -85,13 +114,14 @@ export class S3Target implements BackupTarget {
 
   async put(key: string, body: TargetBody): Promise<void> {
     const full = this.#key(key);
+    const { sdk, client } = await this.#sdk();
     try {
       if ("bytes" in body) {
-        await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: full, Body: body.bytes }));
+        await client.send(new sdk.PutObjectCommand({ Bucket: this.#bucket, Key: full, Body: body.bytes }));
       } else {
         const size = (await stat(body.file)).size;
-        await this.#client.send(
-          new PutObjectCommand({
+        await client.send(
+          new sdk.PutObjectCommand({
             Bucket: this.#bucket,
             Key: full,
             Body: createReadStream(body.file),
@@ -106,8 +136,9 @@ export class S3Target implements BackupTarget {
 
   async #open(key: string): Promise<Readable> {
     const full = this.#key(key);
+    const { sdk, client } = await this.#sdk();
     try {
-      const response = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: full }));
+      const response = await client.send(new sdk.GetObjectCommand({ Bucket: this.#bucket, Key: full }));
       return response.Body as Readable;
     } catch (error) {
       if (isMissing(error)) {
@@ -134,10 +165,15 @@ export class S3Target implements BackupTarget {
     checkPrefix(prefix);
     const keys: string[] = [];
     let token: string | undefined;
+    const { sdk, client } = await this.#sdk();
     try {
       do {
-        const page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: this.#prefix + prefix, ContinuationToken: token }),
+        const page = await client.send(
+          new sdk.ListObjectsV2Command({
+            Bucket: this.#bucket,
+            Prefix: this.#prefix + prefix,
+            ContinuationToken: token,
+          }),
         );
         for (const object of page.Contents ?? []) {
           if (object.Key) keys.push(object.Key.slice(this.#prefix.length));
@@ -152,14 +188,17 @@ export class S3Target implements BackupTarget {
 
   async delete(key: string): Promise<void> {
     const full = this.#key(key);
+    const { sdk, client } = await this.#sdk();
     try {
-      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: full }));
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.#bucket, Key: full }));
     } catch (error) {
       if (!isMissing(error)) throw failed("deleting", `s3://${this.#bucket}/${full}`, error);
     }
   }
 
   async close(): Promise<void> {
-    this.#client.destroy();
+    // A client that was never made (the SDK missing) has nothing to close.
+    const made = await this.#client?.catch(() => undefined);
+    made?.client.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { StagingInfo } from "../staging/sweep-staging.js";
 
 /** What to store: a file on this machine (streamed, never read whole) or a few bytes. */
 export type TargetBody = { file: string } | { bytes: Uint8Array };
@@ -24,10 +25,20 @@ export interface BackupTarget {
   get(key: string): Promise<Readable>;
   /** The object at `key` as bytes; for small objects such as manifests. */
   read(key: string): Promise<Uint8Array>;
+  /**
+   * Copies the object at `key` into the new local file `file`, for targets
+   * that do it faster than a stream (a local folder: inside the kernel).
+   * A missing object is `NINES_BACKUP_NOT_FOUND`.
+   */
+  download?(key: string, file: string): Promise<void>;
   /** Every key that starts with `prefix`, sorted. */
   list(prefix?: string): Promise<string[]>;
   /** Removes the object at `key`; removing a missing key is harmless. */
   delete(key: string): Promise<void>;
   /** Releases connections; the target is unusable afterwards. */
   close?(): Promise<void>;
+  /** Temporary files of operations on this target (where it has any), and whether their writers still run. */
+  listStaging?(): Promise<StagingInfo[]>;
+  /** Removes what killed operations left (never what a live one writes); returns what it removed. */
+  sweepStaging?(): Promise<StagingInfo[]>;
 }

@@ -3,16 +3,20 @@ import { backupError } from "../errors.js";
 import type { BackupTarget } from "../targets/target.js";
 import { listVerifications, type VerificationRecord } from "./verification-record.js";
 
-/** The newest successful verification at a target, or undefined. This date is `tested:` in nines.yaml. */
+/**
+ * The newest successful verification at a target, or undefined. This date is `tested:` in nines.yaml.
+ *
+ * @example
+ * const last = await lastVerified(openTarget("./backups")); // last?.verifiedAt
+ */
 export async function lastVerified(target: BackupTarget): Promise<VerificationRecord | undefined> {
   return (await listVerifications(target)).filter((r) => r.ok).at(-1);
 }
 
 /**
- * The alert: throws `NINES_BACKUP_VERIFY_STALE` (with `details.exitCode` 1)
- * when the last successful restore verification at `target` is older than
- * `maxAgeMs` on the clock, or when there is none. Returns that record and
- * its age otherwise.
+ * The alert: throws `NINES_BACKUP_VERIFY_STALE` when the last successful
+ * restore verification at `target` is older than `maxAgeMs` on the clock,
+ * or when there is none. Returns that record and its age otherwise.
  *
  * @example
  * await checkVerificationAge({ target, maxAgeMs: 7 * 86_400_000 }); // throws when stale
@@ -30,10 +34,7 @@ export async function checkVerificationAge(options: {
     throw backupError(
       "verifyStale",
       `no successful restore verification in ${options.target.location}: the backups are untested`,
-      {
-        hint,
-        details: { exitCode: 1 },
-      },
+      { hint },
     );
   }
   const ageMs = clock.now() - Date.parse(last.verifiedAt);
@@ -42,7 +43,7 @@ export async function checkVerificationAge(options: {
     throw backupError(
       "verifyStale",
       `the last successful restore verification in ${options.target.location} was ${days(ageMs)} ago (${last.verifiedAt}, backup ${last.backupId}), older than the allowed ${days(options.maxAgeMs)}`,
-      { hint, details: { exitCode: 1, ageMs, last } },
+      { hint, details: { ageMs, last } },
     );
   }
   return { last, ageMs };

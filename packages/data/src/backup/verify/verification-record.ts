@@ -1,9 +1,15 @@
+import type { BackupChecksum } from "../block-checksum.js";
+import type { BackupManifest } from "../manifest.js";
 import type { BackupTarget } from "../targets/target.js";
 
 /**
- * The result of one restore verification, kept beside the backups as
- * `verifications/<time>-<backup id>.json`. The `verifiedAt` of the newest
- * record with `ok: true` is what `tested:` means in nines.yaml.
+ * The result of one restore verification of one backup, kept beside the
+ * backups as `verifications/<time>-<backup id>.json`, and beside every copy
+ * of that backup the verification was told about. It is about the backup
+ * (its id and checksum), not the place: a copy with the same id and
+ * checksum holds the same bytes, so it counts as verified too. The
+ * `verifiedAt` of the newest record with `ok: true` is what `tested:` means
+ * in nines.yaml.
  *
  * @example
  * const records = await listVerifications(target);
@@ -12,6 +18,8 @@ import type { BackupTarget } from "../targets/target.js";
 export interface VerificationRecord {
   format: 1;
   backupId: string;
+  /** The checksum of the backup that was verified; absent in records written before it was kept. */
+  checksum?: BackupChecksum;
   /** When the verification ran (ISO 8601, on the injected clock). */
   verifiedAt: string;
   ok: boolean;
@@ -26,6 +34,8 @@ export interface VerificationRecord {
   /** Rows per table in the manifest and in the restored copy. */
   expectedRows: Record<string, number>;
   actualRows: Record<string, number>;
+  /** Where the backup was restored from for this verification. */
+  verifiedFrom?: string;
 }
 
 /** Key prefix of verification records. */
@@ -69,4 +79,30 @@ export async function listVerifications(target: BackupTarget): Promise<Verificat
     }
   }
   return records.sort((a, b) => (a.verifiedAt < b.verifiedAt ? -1 : a.verifiedAt > b.verifiedAt ? 1 : 0));
+}
+
+/** True when `record` is about this backup: the same id and (when the record kept one) the same checksum. */
+export function recordMatches(record: VerificationRecord, manifest: BackupManifest): boolean {
+  if (record.backupId !== manifest.id) return false;
+  const c = record.checksum;
+  return c === undefined || (c.scheme === manifest.checksum.scheme && c.value === manifest.checksum.value);
+}
+
+/**
+ * What the records say about one backup: its newest successful and newest
+ * failed verification, wherever each ran (records about another backup
+ * with the same id but other bytes do not count).
+ *
+ * @example
+ * const { lastOk, lastFailed } = verificationStatus(records, manifest);
+ * if (lastFailed && (!lastOk || lastFailed.verifiedAt > lastOk.verifiedAt)) console.warn(lastFailed.problems);
+ */
+export function verificationStatus(
+  records: readonly VerificationRecord[],
+  manifest: BackupManifest,
+): { lastOk?: VerificationRecord; lastFailed?: VerificationRecord } {
+  const mine = records.filter((r) => recordMatches(r, manifest));
+  const lastOk = mine.filter((r) => r.ok).at(-1);
+  const lastFailed = mine.filter((r) => !r.ok).at(-1);
+  return { ...(lastOk ? { lastOk } : {}), ...(lastFailed ? { lastFailed } : {}) };
 }

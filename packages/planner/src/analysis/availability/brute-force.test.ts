@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { buildSpec, type ServiceInput, type StoreInput } from "../../../test/support/build-spec.js";
 import { analyze } from "../analyze.js";
-import { buildSpec, type ServiceInput, type StoreInput } from "../testing/build-spec.js";
 
 // A reference for the model, written from spec.md's definitions only: every
 // region, zone, instance and store node is its own up/down variable, and a
@@ -108,7 +108,8 @@ test("exact journey availability equals a brute force over every region, zone, i
               {
                 name: "db",
                 zone: c.store.zone,
-                replica: c.store.replica === null ? null : { zone: c.store.replica, sync: true, lag: 0, failover: 60 },
+                replica:
+                  c.store.replica === null ? null : { zone: c.store.replica, sync: true, lagMs: 0, failoverMs: 60_000 },
               },
             ];
       const services: ServiceInput[] = c.services.map((s, j) => ({

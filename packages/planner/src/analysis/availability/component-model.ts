@@ -1,4 +1,5 @@
 import type { Component, Service } from "../../model.js";
+import { standbyZone } from "../topology/standby.js";
 import type { Topology } from "../topology/topology.js";
 import { atLeast } from "./binomial.js";
 
@@ -6,11 +7,15 @@ import { atLeast } from "./binomial.js";
  * How one component's availability depends on the failure domains: a
  * constant (managed, edge, explicit SLA) times, for placed components, a
  * figure that depends only on how many of its zones are up. That single
- * shape covers both placed kinds of `spec.md`:
+ * shape covers both placed kinds of docs/planner-model.md:
  * - a service with `instances` per zone needing k up: table[m] =
  *   P(Binomial(m x instances, I) >= k) when m of its zones are up;
- * - a placed store (primary and optional replica, in distinct zones):
- *   table[m] = 1 - (1 - I)^m when m of its nodes' zones are up.
+ * - a placed store (primary, optional replica and a hot standby that
+ *   counts, in distinct zones): table[m] = 1 - (1 - I)^m when m of its
+ *   nodes' zones are up;
+ * - a managed store with a hot standby that counts (see `standbyZone`):
+ *   up when its managed figure a holds or the standby node is up, so
+ *   table = [a, 1 - (1 - a)(1 - I)] over the standby's zone.
  */
 export interface ComponentModel {
   name: string;
@@ -49,8 +54,14 @@ export function componentModel(topology: Topology, component: Component): Compon
   const instance = topology.spec.platform.availability.instance;
   if (component.kind === "edge") return { name: component.name, constant: component.availability, placed: null };
   if (component.kind === "store") {
-    if (component.managed) return { name: component.name, constant: component.sla ?? 1, placed: null };
-    const zones = [component.zone, component.replica?.zone].filter((z): z is string => typeof z === "string");
+    const standby = standbyZone(topology, component);
+    if (component.managed) {
+      const a = component.sla ?? 1;
+      if (standby === null) return { name: component.name, constant: a, placed: null };
+      const table = Float64Array.of(a, 1 - (1 - a) * (1 - instance));
+      return { name: component.name, constant: 1, placed: { zones: [topology.zoneIndex(standby)], table } };
+    }
+    const zones = [component.zone, component.replica?.zone, standby].filter((z): z is string => typeof z === "string");
     const indices = [...new Set(zones.map((z) => topology.zoneIndex(z)))].sort((a, b) => a - b);
     // Each node in an up zone is up with I; nodes are in distinct zones.
     const table = new Float64Array(indices.length + 1);

@@ -21,7 +21,7 @@ export const MINUTES_PER_MONTH = 43_200;
 export const HOURS_PER_YEAR = 8_766;
 
 /**
- * Expected downtime of an availability (`spec.md`): (1 - A) x 525,960
+ * Expected downtime of an availability (docs/planner-model.md): (1 - A) x 525,960
  * minutes a year and (1 - A) x 43,200 minutes a 30-day month.
  *
  * @example

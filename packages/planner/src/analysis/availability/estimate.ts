@@ -6,7 +6,7 @@ import type { FailureDomains } from "./failure-domains.js";
 import { sampleAvailability } from "./monte-carlo.js";
 
 /**
- * Above this many zones a journey is sampled, not enumerated (`spec.md`, "Exact or sampled").
+ * Above this many zones a journey is sampled, not enumerated (docs/planner-model.md, "Exact or sampled").
  *
  * @example
  * journeyZones.length > MAX_EXACT_ZONES; // true: Monte Carlo
@@ -42,6 +42,11 @@ export interface Estimate {
   visited?: number;
 }
 
+/** Rounding can leave a sum of probabilities a hair outside [0, 1] (-2.2e-16): an availability never is. */
+function clamp(availability: number): number {
+  return Math.min(1, Math.max(0, availability));
+}
+
 /**
  * The failure model of a spec's platform.
  *
@@ -55,7 +60,7 @@ export function failureDomains(topology: Topology): FailureDomains {
 
 /**
  * Availability of a set of components that must all be up (a journey, or
- * one component alone), exact or sampled as `spec.md` says.
+ * one component alone), exact or sampled as docs/planner-model.md says.
  *
  * @example
  * const models = topology.journeyComponents(journey).map((n) => componentModel(topology, topology.component(n)));
@@ -76,14 +81,20 @@ export function estimateAvailability(
   const sample = options.method === "monte-carlo" || (zones.length > MAX_EXACT_ZONES && !single);
   if (!sample) {
     const r = exactAvailability(factors, domains);
-    return { availability: constant * r.availability, method: "exact", zones, states: r.states, visited: r.visited };
+    return {
+      availability: clamp(constant * r.availability),
+      method: "exact",
+      zones,
+      states: r.states,
+      visited: r.visited,
+    };
   }
   const r = sampleAvailability(factors, domains, samples, new SeededRandom(seed));
   return {
-    availability: constant * r.availability,
+    availability: clamp(constant * r.availability),
     method: "monte-carlo",
     samples,
-    ci95: [constant * r.ci95[0], constant * r.ci95[1]],
+    ci95: [clamp(constant * r.ci95[0]), clamp(constant * r.ci95[1])],
     zones,
     states: r.distinctStates,
   };

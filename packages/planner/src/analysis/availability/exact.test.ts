@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildSpec, type SpecInput } from "../testing/build-spec.js";
+import { buildSpec, type SpecInput } from "../../../test/support/build-spec.js";
 import { Topology } from "../topology/topology.js";
 import { componentModel } from "./component-model.js";
 import { estimateAvailability, failureDomains } from "./estimate.js";
@@ -104,8 +104,8 @@ test("placed store: primary or replica node up", () => {
     regions: { r1: ["a", "b"], r2: ["c"] },
     stores: [
       { name: "solo", zone: "a" },
-      { name: "ha", zone: "a", replica: { zone: "b", sync: true, lag: 0, failover: 60 } },
-      { name: "geo", zone: "a", replica: { zone: "c", sync: false, lag: 300, failover: 60 } },
+      { name: "ha", zone: "a", replica: { zone: "b", sync: true, lagMs: 0, failoverMs: 60_000 } },
+      { name: "geo", zone: "a", replica: { zone: "c", sync: false, lagMs: 300_000, failoverMs: 60_000 } },
     ],
   };
   close(together(input, ["solo"]), R * Z * I);

@@ -1,4 +1,4 @@
-import { NinesError } from "@nines/core";
+import { PLANNER_ERRORS, PlannerError } from "../../errors.js";
 import type { PlacedFactor } from "./component-model.js";
 import { type FailureDomains, popcount } from "./failure-domains.js";
 
@@ -16,7 +16,7 @@ export interface ExactResult {
 
 /**
  * Exact probability that every placed factor is up, summing over the joint
- * up/down states of the regions and zones the factors use (`spec.md`, "The
+ * up/down states of the regions and zones the factors use (docs/planner-model.md, "The
  * availability model"). Regions that no factor links are independent, so
  * the factors are split into groups of linked regions and each group is
  * computed alone; the answer is the product. A group holding one factor
@@ -109,8 +109,8 @@ function enumerate(factors: readonly PlacedFactor[], domains: FailureDomains): E
     (a, b) => domains.zoneRegion[a]! - domains.zoneRegion[b]! || a - b,
   );
   if (zoneSet.length > MAX_ENUMERATED_ZONES) {
-    throw new NinesError(
-      "NINES_PLANNER_TOO_LARGE",
+    throw new PlannerError(
+      PLANNER_ERRORS.tooLarge,
       `planner: exact enumeration over ${zoneSet.length} zones is too large (at most ${MAX_ENUMERATED_ZONES})`,
       { hint: "let the planner sample (Monte Carlo) when more than 20 zones are used" },
     );

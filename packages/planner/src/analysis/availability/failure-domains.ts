@@ -1,5 +1,5 @@
 /**
- * The failure model of `spec.md`: each region up with `region`, each zone up
+ * The failure model of docs/planner-model.md: each region up with `region`, each zone up
  * with `zone` given its region is up, and the region of every zone (by
  * global zone index, see `Topology.zones`).
  */

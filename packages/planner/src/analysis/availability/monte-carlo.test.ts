@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isNinesError, SeededRandom } from "@nines/core";
-import { buildSpec, type ServiceInput } from "../testing/build-spec.js";
-import { clicktravelSpec } from "../testing/clicktravel.js";
+import { buildSpec, type ServiceInput } from "../../../test/support/build-spec.js";
+import { clicktravelSpec } from "../../../test/support/clicktravel.js";
 import { Topology } from "../topology/topology.js";
 import { componentModel } from "./component-model.js";
 import { estimateAvailability, failureDomains, MAX_EXACT_ZONES } from "./estimate.js";

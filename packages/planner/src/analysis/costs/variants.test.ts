@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildSpec } from "../testing/build-spec.js";
-import { clicktravelSpec } from "../testing/clicktravel.js";
-import { costAlternatives, variantSpec } from "./variants.js";
+import { buildSpec } from "../../../test/support/build-spec.js";
+import { clicktravelSpec } from "../../../test/support/clicktravel.js";
+import { nPlusTwo, zoneLossOverload } from "../rules/capacity-rules.js";
+import { costAlternatives, hasCosts, variantSpec } from "./variants.js";
 
 const R = 0.9999;
 const Z = 0.999;
@@ -32,8 +33,10 @@ test("variants place services as spec.md says", () => {
   // analytics (one zone) gets a second zone in its region; multi-region adds as many in europe-west2.
   const analytics = variantSpec(ct, "multi-region").services.find((s) => s.name === "analytics");
   assert.deepEqual(analytics?.zones, ["us-central1-a", "us-central1-b", "europe-west2-a", "europe-west2-b"]);
-  // instances per zone become max(instances, ceil(k / zones)): inventory k = 3 in one zone -> 3.
-  assert.equal(variantSpec(ct, "single-zone").services.find((s) => s.name === "inventory")?.instances, 3);
+  // instances per zone become max(instances, ceil((k + 2) / zones)), the N+2 sizing:
+  // inventory k = 3 in one zone -> 5; in two zones -> 3.
+  assert.equal(variantSpec(ct, "single-zone").services.find((s) => s.name === "inventory")?.instances, 5);
+  assert.equal(variantSpec(ct, "multi-zone").services.find((s) => s.name === "inventory")?.instances, 3);
 });
 
 test("monthly cost, availability and downtime cost, worked by hand", () => {
@@ -43,7 +46,8 @@ test("monthly cost, availability and downtime cost, worked by hand", () => {
     [
       // instances x 50 + one self-managed db node x 50 + db cost 100 + lb cost 20
       ["as-written", 2, 2 * 50 + 50 + 100 + 20],
-      ["single-zone", 2, 270],
+      // N+2: web needs k = 2, so 4 in its one zone
+      ["single-zone", 4, 4 * 50 + 50 + 120],
       ["multi-zone", 4, 4 * 50 + 50 + 120],
       ["multi-region", 6, 6 * 50 + 50 + 120],
     ],
@@ -60,7 +64,9 @@ test("monthly cost, availability and downtime cost, worked by hand", () => {
       web += (b ? Z : 1 - Z) * (c ? cUp : 1 - cUp) * atLeast2(2 * (1 + b + c));
     }
   const multiRegion = LB * R * Z * I * web;
-  const expected = [asWritten, asWritten, multiZone, multiRegion];
+  // single-zone: web has 4 in a (N+2) and needs 2.
+  const singleZone = LB * R * Z * I * atLeast2(4);
+  const expected = [asWritten, singleZone, multiZone, multiRegion];
   rows.forEach((r, i) => {
     close(r.availability, expected[i]!, 1e-14);
     close(r.downtimeCostPerYear, (1 - expected[i]!) * 8766 * 1000);
@@ -83,4 +89,42 @@ test("a service with its own cost scales it by instances", () => {
   assert.equal(rows[0]?.monthly, 300);
   // multi-zone: 4 instances, twice the cost as written.
   assert.equal(rows[2]?.monthly, 600);
+});
+
+test("derived variants are sized as the plan's capacity rules recommend, never to exactly the load", () => {
+  // k = 2; as written 2 zones x 2 passes n-plus-2. Sized to ceil(k / zones) the single-zone row
+  // had 2 instances (no spare at all); with N+2 it has k + 2 = 4.
+  const written = buildSpec({
+    regions: { r1: ["a", "b", "c"] },
+    services: [{ name: "web", zones: ["a", "b"], instances: 2, capacity: 100, load: 200 }],
+    journeys: [{ name: "j", entry: "web" }],
+  });
+  for (const name of ["single-zone", "multi-zone", "multi-region"] as const) {
+    const service = variantSpec(written, name).services[0]!;
+    assert.deepEqual(nPlusTwo(service), [], `${name}: ${service.zones.length} x ${service.instances}`);
+    assert.deepEqual(zoneLossOverload(service), [], `${name}: ${service.zones.length} x ${service.instances}`);
+  }
+  // ClickTravel's web (k = 4) in two zones: N+2 asks 3 per zone, a zone loss 4.
+  const web = variantSpec(clicktravelSpec(), "multi-zone").services[0]!;
+  assert.deepEqual([web.zones.length, web.instances], [2, 4]);
+  assert.equal(variantSpec(written, "single-zone").services[0]!.instances, 4);
+});
+
+test("without any cost in the spec, no row is marked cheapest", () => {
+  const free = buildSpec({
+    regions: { r1: ["a", "b"] },
+    services: [{ name: "web", zones: ["a", "b"], instances: 2, capacity: 100, load: 100 }],
+    journeys: [{ name: "j", entry: "web" }],
+    costs: { instance: 0, downtimePerHour: 0 },
+  });
+  assert.equal(hasCosts(free), false);
+  const rows = costAlternatives(free);
+  assert.deepEqual(
+    rows.map((r) => [r.monthly, r.downtimeCostPerYear, r.cheapest]),
+    rows.map(() => [0, 0, false]),
+  );
+  // One cost anywhere is enough to compare.
+  const priced = { ...free, costs: { ...free.costs, downtimePerHour: 1 } };
+  assert.equal(hasCosts(priced), true);
+  assert.equal(costAlternatives(priced).filter((r) => r.cheapest).length, 1);
 });

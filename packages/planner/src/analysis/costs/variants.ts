@@ -8,15 +8,20 @@ import { Topology } from "../topology/topology.js";
 export type VariantName = CostAlternative["name"];
 
 /**
- * The spec with its services redeployed as a risk/cost variant (`spec.md`,
+ * The spec with its services redeployed as a risk/cost variant (docs/planner-model.md,
  * "Risk/cost variants"); stores and edge are kept as written.
  * - `single-zone`: each service in its first zone;
  * - `multi-zone`: its zones in its first zone's region, at least two (the
  *   region's other zones added in declaration order while it has fewer);
  * - `multi-region`: the multi-zone set plus as many zones (or all there
  *   are) in every other declared region, its own zones there first.
- * In the derived variants, instances per zone become
- * max(instances, ceil(k / zones)).
+ * In the derived variants, instances per zone are sized as a design the
+ * plan accepts, the sizing its capacity rules recommend: max(instances,
+ * ceil((k + 2) / zones)) for N+2 (one instance out for an upgrade and one
+ * failed), and in two zones or more at least ceil(load / ((zones - 1) x
+ * capacity)) so that losing a zone leaves enough (`zone-loss-overload`). A
+ * variant is never sized to exactly the load, which would make it look
+ * less available than a design with spare.
  *
  * @example
  * variantSpec(spec, "single-zone").services[0]?.zones; // ["us-central1-a"]
@@ -26,10 +31,23 @@ export function variantSpec(spec: Spec, name: VariantName): Spec {
   const topology = new Topology(spec);
   const services = spec.services.map((s): Service => {
     const zones = variantZones(topology, s, name);
-    const instances = Math.max(s.instances, Math.ceil(neededInstances(s) / zones.length));
-    return { ...s, zones, instances };
+    return { ...s, zones, instances: variantInstances(s, zones.length) };
   });
   return { ...spec, services };
+}
+
+/**
+ * Instances per zone of a derived variant in `zones` zones: the N+2 and
+ * zone-loss sizing the plan's capacity rules recommend, never fewer than
+ * written.
+ *
+ * @example
+ * variantInstances({ instances: 2, load: 2000, capacity: 500 }, 2); // 4: k = 4, N+2 needs 3, a zone loss 4
+ */
+export function variantInstances(service: Pick<Service, "instances" | "load" | "capacity">, zones: number): number {
+  const nPlusTwo = Math.ceil((neededInstances(service) + 2) / zones);
+  const zoneLoss = zones >= 2 ? Math.ceil(service.load / ((zones - 1) * service.capacity)) : 0;
+  return Math.max(service.instances, nPlusTwo, zoneLoss);
 }
 
 function variantZones(topology: Topology, service: Service, name: Exclude<VariantName, "as-written">): string[] {
@@ -50,7 +68,7 @@ function variantZones(topology: Topology, service: Service, name: Exclude<Varian
 }
 
 /**
- * Monthly cost of a spec (`spec.md`): instances x `costs.instance` +
+ * Monthly cost of a spec (docs/planner-model.md): instances x `costs.instance` +
  * self-managed store nodes (primary and replica) x `costs.instance` + the
  * `cost` of stores and edge components. A service with its own `cost`
  * counts that, scaled by its instances against the spec as written.
@@ -84,12 +102,31 @@ export function monthlyCost(spec: Spec, written: Spec = spec): { monthly: number
 }
 
 /**
+ * True when the spec gives any money: an instance or downtime cost, or a
+ * `cost` on a service, store or edge component. Without one every cost is
+ * 0 and no row is cheaper than another.
+ *
+ * @example
+ * hasCosts(spec); // false for a spec without costs
+ */
+export function hasCosts(spec: Spec): boolean {
+  return (
+    spec.costs.instance > 0 ||
+    spec.costs.downtimePerHour > 0 ||
+    spec.services.some((s) => s.cost !== null && s.cost > 0) ||
+    spec.stores.some((s) => s.cost > 0) ||
+    spec.edge.some((e) => e.cost > 0)
+  );
+}
+
+/**
  * The risk/cost table: as written, single-zone, multi-zone and
  * multi-region, each with its monthly cost, availability (the lowest
  * journey availability; the lowest component figure when there is no
  * journey) and expected yearly downtime cost (1 - availability) x 8,766 h x
  * `costs.downtime`; the row with the smallest 12 x monthly + downtime cost
- * is marked cheapest (the first such row on a tie).
+ * is marked cheapest (the first such row on a tie). Without any cost in
+ * the spec (see {@link hasCosts}) no row is marked.
  *
  * @example
  * costAlternatives(spec).find((a) => a.cheapest)?.name; // "multi-zone"
@@ -118,6 +155,7 @@ export function costAlternatives(
       method,
     };
   });
+  if (!hasCosts(spec)) return rows;
   let best = rows[0]!;
   for (const row of rows) if (row.totalPerYear < best.totalPerYear) best = row;
   best.cheapest = true;

@@ -1,6 +1,7 @@
-import { NinesError } from "@nines/core";
+import { PLANNER_ERRORS, PlannerError } from "../../errors.js";
 import type { Disaster, Service, Store } from "../../model.js";
 import type { DisasterResult, Finding } from "../../result.js";
+import { toSeconds } from "../../result-seconds.js";
 import { finding } from "../rules/findings.js";
 import { duration } from "../rules/format.js";
 import type { Topology } from "../topology/topology.js";
@@ -12,7 +13,8 @@ import { storeMechanisms } from "./store-mechanisms.js";
  * Evaluates every disaster scenario of the spec: the achieved RPO and RTO
  * of the chosen mechanism (see {@link chooseMechanism}), met or missed, and
  * the `dr-rpo`, `dr-rto` (error for high priority, warning otherwise) and
- * `dr-unrecoverable` (error, alone) findings with a `scenario` field.
+ * `dr-unrecoverable` (error, alone) findings with a `scenario` field. The
+ * result carries seconds (the JSON of docs/plan.md); the analysis milliseconds.
  *
  * @example
  * const { disasters, findings } = analyzeDisasters(topology);
@@ -22,19 +24,20 @@ export function analyzeDisasters(topology: Topology): { disasters: DisasterResul
   const disasters: DisasterResult[] = [];
   const findings: Finding[] = [];
   for (const d of topology.spec.disasters) {
+    const store = d.subjectKind === "store" ? requireStore(topology, d) : null;
     const candidates =
-      d.subjectKind === "store"
-        ? storeMechanisms(topology, requireStore(topology, d), d.kind, d.via)
+      store !== null
+        ? storeMechanisms(topology, store, d.kind, d.via)
         : serviceMechanisms(topology, requireService(topology, d), d.kind);
-    const { chosen, met } = chooseMechanism(candidates, { rpo: d.rpo, rto: d.rto });
+    const { chosen, met } = chooseMechanism(candidates, { rpoMs: d.rpoMs, rtoMs: d.rtoMs });
     disasters.push({
       subject: d.subject,
       subjectKind: d.subjectKind,
       scenario: d.scenario,
       kind: d.kind,
       priority: d.priority,
-      rpo: { objective: d.rpo, achieved: chosen?.rpo ?? null },
-      rto: { objective: d.rto, achieved: chosen?.rto ?? null },
+      rpo: { objective: toSeconds(d.rpoMs), achieved: chosen === null ? null : toSeconds(chosen.rpoMs) },
+      rto: { objective: toSeconds(d.rtoMs), achieved: chosen === null ? null : toSeconds(chosen.rtoMs) },
       mechanism: chosen?.mechanism ?? null,
       met,
     });
@@ -46,31 +49,42 @@ export function analyzeDisasters(topology: Topology): { disasters: DisasterResul
           "dr-unrecoverable",
           "error",
           d.subject,
-          `${head}: nothing in the spec recovers it: ${unrecoverableChange(d)}`,
+          `${head}: nothing in the spec recovers it: ${unrecoverableChange(d, store)}`,
           { scenario: d.scenario },
         ),
       );
       continue;
     }
-    if (chosen.rpo > d.rpo) {
+    const by = `recovery by ${chosen.mechanism}${onStandby(d, store, chosen.mechanism)}`;
+    if (chosen.rpoMs > d.rpoMs) {
       findings.push(
         finding(
           "dr-rpo",
           severity,
           d.subject,
-          `${head}: recovery by ${chosen.mechanism} loses up to ${duration(chosen.rpo)} of data (RPO), objective ${duration(d.rpo)}: ${rpoChange(d)}`,
-          { scenario: d.scenario, achieved: chosen.rpo, objective: d.rpo, mechanism: chosen.mechanism },
+          `${head}: ${by} loses up to ${duration(chosen.rpoMs)} of data (RPO), objective ${duration(d.rpoMs)}: ${rpoChange(d, store)}`,
+          {
+            scenario: d.scenario,
+            achieved: toSeconds(chosen.rpoMs),
+            objective: toSeconds(d.rpoMs),
+            mechanism: chosen.mechanism,
+          },
         ),
       );
     }
-    if (chosen.rto > d.rto) {
+    if (chosen.rtoMs > d.rtoMs) {
       findings.push(
         finding(
           "dr-rto",
           severity,
           d.subject,
-          `${head}: recovery by ${chosen.mechanism} takes ${duration(chosen.rto)} (RTO), objective ${duration(d.rto)}: ${rtoChange(d)}`,
-          { scenario: d.scenario, achieved: chosen.rto, objective: d.rto, mechanism: chosen.mechanism },
+          `${head}: ${by} takes ${duration(chosen.rtoMs)} (RTO), objective ${duration(d.rtoMs)}: ${rtoChange(d, store)}`,
+          {
+            scenario: d.scenario,
+            achieved: toSeconds(chosen.rtoMs),
+            objective: toSeconds(d.rtoMs),
+            mechanism: chosen.mechanism,
+          },
         ),
       );
     }
@@ -90,9 +104,9 @@ function requireService(topology: Topology, d: Disaster): Service {
   return service;
 }
 
-function wrongSubject(d: Disaster, kind: string): NinesError {
-  return new NinesError(
-    "NINES_PLANNER_UNKNOWN_NAME",
+function wrongSubject(d: Disaster, kind: string): PlannerError {
+  return new PlannerError(
+    PLANNER_ERRORS.unknownName,
     `planner: disasters[${d.index}] names ${kind} "${d.subject}", which is not declared`,
     {
       hint: `name a declared ${kind}; parse specs with loadSpec, which checks names`,
@@ -100,7 +114,19 @@ function wrongSubject(d: Disaster, kind: string): NinesError {
   );
 }
 
-function unrecoverableChange(d: Disaster): string {
+/** Restores after a region loss run on the store's standby: say so, with a cold one's provisioning time. */
+function onStandby(d: Disaster, store: Store | null, mechanism: string): string {
+  const standby = store?.standby;
+  if (d.kind !== "region-outage" || !standby || !RESTORES.has(mechanism)) return "";
+  return standby.kind === "cold"
+    ? ` onto the cold standby in ${standby.region} (provisioned first: ${duration(standby.provisionMs)})`
+    : ` onto the hot standby in ${standby.region}`;
+}
+
+/** Mechanisms that restore copies onto a server (which, after a region loss, is the standby). */
+const RESTORES = new Set(["replication", "log-and-backups", "backups"]);
+
+function unrecoverableChange(d: Disaster, store: Store | null): string {
   if (d.subjectKind === "service") {
     return d.kind === "region-outage"
       ? "run it in a second region or add a standby there (standby: { kind: hot, region: ... })"
@@ -116,12 +142,17 @@ function unrecoverableChange(d: Disaster): string {
     case "zone-outage":
       return "add a replica in another zone, or backups kept outside the zone (backups.at: multi-region)";
     case "region-outage":
-      return "move backups to a multi-region location (backups.at: multi-region) or add a replica in another region";
+      return store?.standby
+        ? `the standby in ${store.standby.region} has no data to restore: keep backups in a multi-region location (backups.at: multi-region) or add a replica in another region`
+        : "move backups to a multi-region location (backups.at: multi-region) or add a replica in another region";
   }
 }
 
-function rpoChange(d: Disaster): string {
+function rpoChange(d: Disaster, store: Store | null): string {
   if (d.subjectKind === "service") return "services keep no data: set rpo: 0";
+  if (store?.engine === "sqlite" && store.replicate === null) {
+    return "replicate it continuously (replicate: { at: multi-region, restore: 5m }, an RPO of about a second)";
+  }
   switch (d.kind) {
     case "deletion":
       return d.via === "database"
@@ -134,7 +165,7 @@ function rpoChange(d: Disaster): string {
   }
 }
 
-function rtoChange(d: Disaster): string {
+function rtoChange(d: Disaster, store: Store | null): string {
   if (d.subjectKind === "service") {
     return d.kind === "crash"
       ? "run one more instance per zone so that the rest carries the load (spare capacity), or start faster"
@@ -146,7 +177,12 @@ function rtoChange(d: Disaster): string {
     case "deletion":
       return "add lazy deletion (an undelete is fast) or make restores faster (smaller, tested restores)";
     case "region-outage":
-      return "add a replica or a hot standby in another region, or make restores faster";
+      if (store?.standby?.kind === "cold") {
+        return `make the standby in ${store.standby.region} hot (kind: hot) so that it need not be provisioned first, add a replica in another region, or make restores faster`;
+      }
+      return store?.standby
+        ? "add a replica in another region (the standby still has to be restored), or make restores faster"
+        : "add a replica or a hot standby in another region, or make restores faster";
     default:
       return "add a replica in another zone with automatic failover";
   }

@@ -15,7 +15,7 @@ export interface ServiceLoss {
 }
 
 /**
- * The loss of `spec.md`: `crash` loses one instance, `zone-outage` the
+ * What a scenario takes (docs/planner-model.md): `crash` loses one instance, `zone-outage` the
  * service's worst zone, `region-outage` its worst region (the one holding
  * the most of its zones; file order breaks ties).
  *
@@ -57,29 +57,30 @@ export function serviceLoss(topology: Topology, service: Service, kind: Disaster
 
 /**
  * The mechanisms that recover a service scenario, in preference order
- * (`spec.md`): `spare-capacity` (RTO 0) when the rest carries the load;
+ * (docs/planner-model.md): `spare-capacity` (RTO 0) when the rest carries the load;
  * `restart` (RTO `startup`) when it autoheals or autoscales and one of its
  * zones survives; `standby` in another region (hot: 0 when the standby, a
  * copy of the deployment, carries the load, else `startup`; cold:
  * `provision` + `startup`). RPO is always 0. A missing `startup` counts 0.
  *
  * @example
- * serviceMechanisms(topology, web, "zone-outage"); // [{ mechanism: "spare-capacity", rpo: 0, rto: 0 }, ...]
+ * serviceMechanisms(topology, web, "zone-outage"); // [{ mechanism: "spare-capacity", rpoMs: 0, rtoMs: 0 }, ...]
  */
 export function serviceMechanisms(topology: Topology, service: Service, kind: DisasterKind): Mechanism[] {
   if (kind === "deletion") return [];
   const loss = serviceLoss(topology, service, kind);
-  const startup = service.startup ?? 0;
+  const startupMs = service.startupMs ?? 0;
   const out: Mechanism[] = [];
-  if (loss.remaining >= service.load) out.push({ mechanism: "spare-capacity", rpo: 0, rto: 0 });
+  if (loss.remaining >= service.load) out.push({ mechanism: "spare-capacity", rpoMs: 0, rtoMs: 0 });
   if ((service.health.autoheal || service.autoscale !== null) && loss.zoneSurvives) {
-    out.push({ mechanism: "restart", rpo: 0, rto: startup });
+    out.push({ mechanism: "restart", rpoMs: 0, rtoMs: startupMs });
   }
   const standby = service.standby;
   if (standby !== null && standby.region !== loss.lostRegion) {
     const fullCapacity = new Set(service.zones).size * service.instances * service.capacity;
-    const rto = standby.kind === "hot" ? (fullCapacity >= service.load ? 0 : startup) : standby.provision + startup;
-    out.push({ mechanism: "standby", rpo: 0, rto });
+    const rtoMs =
+      standby.kind === "hot" ? (fullCapacity >= service.load ? 0 : startupMs) : standby.provisionMs + startupMs;
+    out.push({ mechanism: "standby", rpoMs: 0, rtoMs });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Store } from "../../model.js";
 import type { DurabilityResult } from "../../result.js";
+import { toSeconds } from "../../result-seconds.js";
 import { storeMechanisms } from "../dr/store-mechanisms.js";
 import { describeLocation } from "../rules/store-rules.js";
 import type { Topology } from "../topology/topology.js";
@@ -16,9 +17,10 @@ const THREATS = [
  * Durability of one store, the course's second key metric: for each threat
  * (a deletion through the application, a raw deletion in the database, a
  * crash, a zone outage, a region outage) every mechanism in the spec that
- * recovers it (the table of `spec.md`) and the best achievable RPO (the
+ * recovers it (the table of docs/planner-model.md) and the best achievable RPO (the
  * smallest; the smaller RTO breaks ties) with its RTO. `protected: false`
- * means the data is lost to that threat.
+ * means the data is lost to that threat. Durations in seconds, as the
+ * result's JSON gives them.
  *
  * @example
  * durability(topology, ordersDb).threats.find((t) => t.threat === "crash")?.rpo; // 0
@@ -34,27 +36,46 @@ export function durability(topology: Topology, store: Store): DurabilityResult {
       store.backups === null
         ? null
         : {
-            every: store.backups.every,
+            every: toSeconds(store.backups.intervalMs),
             at: describeLocation(store.backups.at),
-            restore: store.backups.restore,
+            restore: toSeconds(store.backups.restoreMs),
             tested: store.backups.tested,
           },
-    log: store.log === null ? null : { every: store.log.every, at: describeLocation(store.log.at) },
-    lazyDeletion: store.deletion,
-    rebuild: store.rebuild,
+    log: store.log === null ? null : { every: toSeconds(store.log.intervalMs), at: describeLocation(store.log.at) },
+    replicate:
+      store.replicate === null
+        ? null
+        : {
+            at: store.replicate.at.map(describeLocation),
+            interval: toSeconds(store.replicate.intervalMs),
+            restore: toSeconds(store.replicate.restoreMs),
+          },
+    lazyDeletion:
+      store.deletion === null
+        ? null
+        : {
+            trash: toSeconds(store.deletion.trashMs),
+            soft: toSeconds(store.deletion.softMs),
+            restore: toSeconds(store.deletion.restoreMs),
+          },
+    rebuild: store.rebuildMs === null ? null : toSeconds(store.rebuildMs),
     threats: THREATS.map(({ threat, kind, via }) => {
       const mechanisms = storeMechanisms(topology, store, kind, via);
       const best = mechanisms.reduce<(typeof mechanisms)[number] | null>(
-        (a, m) => (a === null || m.rpo < a.rpo || (m.rpo === a.rpo && m.rto < a.rto) ? m : a),
+        (a, m) => (a === null || m.rpoMs < a.rpoMs || (m.rpoMs === a.rpoMs && m.rtoMs < a.rtoMs) ? m : a),
         null,
       );
       return {
         threat,
         protected: best !== null,
         mechanism: best?.mechanism ?? null,
-        rpo: best?.rpo ?? null,
-        rto: best?.rto ?? null,
-        mechanisms,
+        rpo: best === null ? null : toSeconds(best.rpoMs),
+        rto: best === null ? null : toSeconds(best.rtoMs),
+        mechanisms: mechanisms.map((m) => ({
+          mechanism: m.mechanism,
+          rpo: toSeconds(m.rpoMs),
+          rto: toSeconds(m.rtoMs),
+        })),
       };
     }),
   };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildSpec } from "../testing/build-spec.js";
+import { buildSpec } from "../../../test/support/build-spec.js";
 import { Topology } from "../topology/topology.js";
 import { durability } from "./durability.js";
 import { scalability } from "./scalability.js";
@@ -54,9 +54,9 @@ test("durability: what protects a store against each threat, best RPO first", ()
       {
         name: "db",
         zone: "a",
-        replica: { zone: "b", sync: false, lag: 60, failover: 120 },
-        backups: { every: 86_400, at: { kind: "same-region" }, restore: 1800, tested: null },
-        deletion: { trash: 86_400, soft: 86_400, restore: 600 },
+        replica: { zone: "b", sync: false, lagMs: 60_000, failoverMs: 120_000 },
+        backups: { intervalMs: 86_400_000, at: { kind: "same-region" }, restoreMs: 1_800_000, tested: null },
+        deletion: { trashMs: 86_400_000, softMs: 86_400_000, restoreMs: 600_000 },
       },
     ],
   });
@@ -71,4 +71,21 @@ test("durability: what protects a store against each threat, best RPO first", ()
     "region-outage": [null, null, null, false],
   });
   assert.equal(d.backups?.at, "same-region");
+});
+
+test("durability: continuous replication gives every threat its replicas survive an RPO of its interval (seconds)", () => {
+  const spec = buildSpec({
+    regions: { r1: ["a", "b"], r2: ["c"] },
+    stores: [
+      {
+        name: "notes",
+        engine: "sqlite",
+        zone: "a",
+        replicate: { at: [{ kind: "same-zone" }, { kind: "multi-region" }], intervalMs: 1000, restoreMs: 120_000 },
+      },
+    ],
+  });
+  const d = durability(new Topology(spec), spec.stores[0]!);
+  assert.deepEqual(d.replicate, { at: ["same-zone", "multi-region"], interval: 1, restore: 120 });
+  for (const t of d.threats) assert.deepEqual([t.threat, t.mechanism, t.rpo, t.rto], [t.threat, "replication", 1, 120]);
 });

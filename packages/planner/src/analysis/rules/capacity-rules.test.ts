@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildSpec, type ServiceInput } from "../testing/build-spec.js";
+import { buildSpec, type ServiceInput } from "../../../test/support/build-spec.js";
 import { noAutoscale, nPlusTwo, zoneLossOverload } from "./capacity-rules.js";
 import { healthRules } from "./health-rules.js";
 

@@ -54,7 +54,7 @@ export function nPlusTwo(service: Service): Finding[] {
       "n-plus-2",
       "error",
       service.name,
-      `${service.name}: with two instances out (one for an upgrade, one failed) ${left} req/s remain for a load of ${load} req/s; N+2 needs ${needed} instances, it has ${total}: ` +
+      `${service.name}: with two instances out (one for an upgrade, one failed) ${left} req/s remain for a load of ${load} req/s; N+2 needs ${plural(needed, "instance")}, it has ${total}: ` +
         (add === 1 ? "add one instance per zone" : `run ${plural(perZone, "instance")} per zone`),
       { remaining: left, load },
     ),

@@ -24,13 +24,15 @@ export function percent(fraction: number): string {
 }
 
 /**
- * Seconds in the spec's own units: 0, 45s, 5m, 1.5h, 24h, 30d.
+ * Milliseconds in the spec's own units: 0, 250ms, 45s, 5m, 1.5h, 24h, 30d.
  *
  * @example
- * duration(5400); // "1.5h"
+ * duration(5_400_000); // "1.5h"
  */
-export function duration(seconds: number): string {
-  if (seconds === 0) return "0";
+export function duration(ms: number): string {
+  if (ms === 0) return "0";
+  if (ms < 1000) return `${decimals3(ms)}ms`;
+  const seconds = ms / 1000;
   if (seconds < 60) return `${decimals3(seconds)}s`;
   if (seconds < 3600) return `${decimals3(seconds / 60)}m`;
   if (seconds < 2 * 86_400) return `${decimals3(seconds / 3600)}h`;

@@ -3,7 +3,7 @@ import type { Finding } from "../../result.js";
 import { finding } from "./findings.js";
 
 /**
- * The three independent health rules of `spec.md`: `no-health-check`
+ * The three independent health rules of docs/planner-model.md: `no-health-check`
  * (error) without `health.check`; `shallow-health-check` (warning) when
  * `health.dependencies` is not true on a service with a required call;
  * `no-autoheal` (warning) when `health.autoheal` is not true.
@@ -20,7 +20,7 @@ export function healthRules(service: Service): Finding[] {
         "no-health-check",
         "error",
         name,
-        `${name} has no health check, so the load balancer keeps sending requests to broken instances: add health: { check: /ready, dependencies: true, autoheal: true }`,
+        `${name} has no health check, so the load balancer keeps sending requests to broken instances: add health: { check: /readyz, dependencies: true, autoheal: true } (the readiness path @nines/guard serves)`,
       ),
     );
   }

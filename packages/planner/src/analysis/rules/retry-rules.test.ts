@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildSpec, type CallInput, type SpecInput } from "../testing/build-spec.js";
+import { buildSpec, type CallInput, type SpecInput } from "../../../test/support/build-spec.js";
 import { Topology } from "../topology/topology.js";
 import { callRetryRules, retryAmplification } from "./retry-rules.js";
 

@@ -1,5 +1,5 @@
-import { NinesError } from "@nines/core";
-import type { Call, Journey, Service } from "../../model.js";
+import { PLANNER_ERRORS, PlannerError } from "../../errors.js";
+import type { Journey, Service } from "../../model.js";
 import type { Finding } from "../../result.js";
 import type { Topology } from "../topology/topology.js";
 import { finding } from "./findings.js";
@@ -26,7 +26,7 @@ export function callRetryRules(service: Service): Finding[] {
           "retry-without-backoff",
           "error",
           subject,
-          `${subject} retries ${call.retries} times with ${has}${call.jitter ? "" : " and no jitter"}: set backoff: exponential and jitter: true so that retries spread out instead of arriving together`,
+          `${subject} retries ${call.retries === 1 ? "once" : `${call.retries} times`} with ${has}${call.jitter ? "" : " and no jitter"}: set backoff: exponential and jitter: true so that retries spread out instead of arriving together`,
         ),
       );
     }
@@ -44,11 +44,22 @@ export function callRetryRules(service: Service): Finding[] {
   return out;
 }
 
+/**
+ * The best path from a component, as a linked list (`rest` is the best path
+ * from its callee), so that keeping one per component costs no copying.
+ */
 interface PathBest {
   factor: number;
-  /** Component names from the path's first caller. */
-  path: string[];
-  calls: Call[];
+  name: string;
+  rest: PathBest | null;
+  /** Calls along the path that retry. */
+  layers: number;
+}
+
+function pathNames(path: PathBest): string[] {
+  const out: string[] = [];
+  for (let p: PathBest | null = path; p !== null; p = p.rest) out.push(p.name);
+  return out;
 }
 
 /**
@@ -61,52 +72,25 @@ interface PathBest {
  * Paths are not enumerated (a call graph can hold exponentially many): for
  * each component a memoised pass keeps the largest factor of the paths
  * starting there with 0, 1 and 2+ retrying calls, which is all the rule
- * needs. Ties keep the first path in file order.
+ * needs. Ties keep the first path in file order. The pass is iterative, so
+ * a chain of thousands of services is fine.
  *
  * @example
  * retryAmplification(topology, journey)[0]?.factor; // 9 for two layers of 2 retries
  */
 export function retryAmplification(topology: Topology, journey: Journey): Finding[] {
   const max = topology.spec.objectives.maxRetryAmplification;
-  const memo = new Map<string, (PathBest | null)[]>();
-  const visiting = new Set<string>();
-  const best = (name: string): (PathBest | null)[] => {
-    const known = memo.get(name);
-    if (known !== undefined) return known;
-    if (visiting.has(name)) {
-      throw new NinesError("NINES_PLANNER_CALL_CYCLE", `planner: the calls of ${name} form a cycle`, {
-        hint: "remove a call so that calls form no cycle (loadSpec reports the cycle)",
-      });
-    }
-    visiting.add(name);
-    const out: (PathBest | null)[] = [{ factor: 1, path: [name], calls: [] }, null, null];
-    const service = topology.service(name);
-    for (const call of service?.calls ?? []) {
-      const child = best(call.target);
-      const retrying = call.retries > 0 ? 1 : 0;
-      for (let c = 0; c < 3; c++) {
-        const sub = child[c];
-        if (sub === null || sub === undefined) continue;
-        const at = Math.min(2, c + retrying);
-        const factor = (1 + call.retries) * sub.factor;
-        const current = out[at];
-        if (current === null || current === undefined || factor > current.factor) {
-          out[at] = { factor, path: [name, ...sub.path], calls: [call, ...sub.calls] };
-        }
-      }
-    }
-    visiting.delete(name);
-    memo.set(name, out);
-    return out;
-  };
+  const memo = bestPaths(topology, journey.entry);
+  const best = (name: string): (PathBest | null)[] => memo.get(name)!;
   const [, one, twoOrMore] = best(journey.entry);
   const flagged = [twoOrMore, one && one.factor > max ? one : null].filter((p): p is PathBest => p != null);
   if (flagged.length === 0) return [];
   const worst = flagged.reduce((a, b) => (b.factor > a.factor ? b : a));
-  const layers = worst.calls.filter((c) => c.retries > 0).length;
+  const layers = worst.layers;
   const factor = decimals3(worst.factor);
   const over = worst.factor > max;
-  const route = worst.path.join(" -> ");
+  const path = pathNames(worst);
+  const route = path.join(" -> ");
   const change =
     layers > 1
       ? "retry at one layer only (usually the one nearest the user) and let the others fail fast"
@@ -117,7 +101,54 @@ export function retryAmplification(topology: Topology, journey: Journey): Findin
       over ? "error" : "warning",
       journey.name,
       `${journey.name}: ${route} retries at ${layers} ${layers === 1 ? "layer" : "layers"}, so one failing request at the end can become ${factor} requests (factor ${factor}${over ? `, above maxRetryAmplification ${max}` : `, maximum ${max}`}): ${change}`,
-      { factor, path: worst.path },
+      { factor, path },
     ),
   ];
+}
+
+/**
+ * For every component reachable from `entry`, the best path starting there
+ * with 0, 1 and 2+ retrying calls: a post-order walk with an explicit
+ * stack (each component is finished once all its callees are).
+ */
+function bestPaths(topology: Topology, entry: string): Map<string, (PathBest | null)[]> {
+  const memo = new Map<string, (PathBest | null)[]>();
+  const visiting = new Set<string>();
+  const stack: { name: string; next: number }[] = [{ name: entry, next: 0 }];
+  visiting.add(entry);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const calls = topology.service(top.name)?.calls ?? [];
+    if (top.next < calls.length) {
+      const callee = calls[top.next++]!.target;
+      if (memo.has(callee)) continue;
+      if (visiting.has(callee)) {
+        throw new PlannerError(PLANNER_ERRORS.callCycle, `planner: the calls of ${callee} form a cycle`, {
+          hint: "remove a call so that calls form no cycle (parseSpec reports the cycle)",
+        });
+      }
+      visiting.add(callee);
+      stack.push({ name: callee, next: 0 });
+      continue;
+    }
+    stack.pop();
+    visiting.delete(top.name);
+    const out: (PathBest | null)[] = [{ factor: 1, name: top.name, rest: null, layers: 0 }, null, null];
+    for (const call of calls) {
+      const child = memo.get(call.target)!;
+      const retrying = call.retries > 0 ? 1 : 0;
+      for (let c = 0; c < 3; c++) {
+        const sub = child[c];
+        if (sub === null || sub === undefined) continue;
+        const at = Math.min(2, c + retrying);
+        const factor = (1 + call.retries) * sub.factor;
+        const current = out[at];
+        if (current === null || current === undefined || factor > current.factor) {
+          out[at] = { factor, name: top.name, rest: sub, layers: sub.layers + retrying };
+        }
+      }
+    }
+    memo.set(top.name, out);
+  }
+  return memo;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { buildSpec, type SpecInput } from "../../../test/support/build-spec.js";
 import { analyze } from "../analyze.js";
-import { buildSpec, type SpecInput } from "../testing/build-spec.js";
 
 function spofs(input: SpecInput) {
   return analyze(buildSpec(input), { asOf: "2026-11-29" })
@@ -65,7 +65,7 @@ test("stores: one node without a replica; a replica in the same region makes the
       {
         name: "db",
         zone: "a",
-        replica: replicaZone === null ? null : { zone: replicaZone, sync: true, lag: 0, failover: 60 },
+        replica: replicaZone === null ? null : { zone: replicaZone, sync: true, lagMs: 0, failoverMs: 60_000 },
       },
     ],
     journeys: [{ name: "j", entry: "web" }],
@@ -98,7 +98,7 @@ test("managed components are never a spof, except a regional placement", () => {
         managed: true,
         sla: 0.9995,
         zone: "a",
-        replica: { zone: "b", sync: true, lag: 0, failover: 60 },
+        replica: { zone: "b", sync: true, lagMs: 0, failoverMs: 60_000 },
       },
     ],
     journeys: [{ name: "j", entry: "web" }],

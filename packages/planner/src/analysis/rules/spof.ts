@@ -1,6 +1,7 @@
 import type { Component, Service, Store } from "../../model.js";
 import type { Finding } from "../../result.js";
 import { neededInstances } from "../availability/component-model.js";
+import { standbyZone } from "../topology/standby.js";
 import type { Topology } from "../topology/topology.js";
 import { finding } from "./findings.js";
 import { plural } from "./format.js";
@@ -18,7 +19,7 @@ export interface Spof {
 
 /**
  * Finds the smallest failure domain whose loss alone (all else up) takes a
- * component down, in the model's meaning (`spec.md`, "spof"): one instance,
+ * component down, in the model's meaning (docs/planner-model.md, "spof"): one instance,
  * one store node, one zone (when the platform declares more than one), one
  * region (when it declares more than one). Managed components are never a
  * spof, except a regional placement (a `location` naming a region, or
@@ -85,24 +86,22 @@ function serviceSpof(topology: Topology, service: Service): Spof | null {
 }
 
 function storeSpof(topology: Topology, store: Store): Spof | null {
+  // A hot standby with data to serve is one more node, in another region.
+  if (standbyZone(topology, store) !== null) return null;
   const multiRegion = topology.regions.length > 1;
+  const toOtherRegion = `put a replica or a hot standby in another region${standbyAdvice(store)}`;
   if (store.managed) {
     const regional = store.location !== null && topology.regions.includes(store.location);
     if (regional && multiRegion) {
       return {
         level: "region",
         domains: [store.location!],
-        change: `use a dual-region or multi-region location for ${store.engine} (location: multi-region)`,
+        change: `use a dual-region or multi-region location for ${store.engine} (location: multi-region), or keep a hot standby in another region${standbyAdvice(store)}`,
       };
     }
     if (store.engine === "cloud-sql" && store.zone !== null && multiRegion) {
       // HA cloud-sql keeps primary and replica in one region.
-      const region = topology.regionOfZone(store.zone);
-      return {
-        level: "region",
-        domains: [region],
-        change: `add a cross-region replica or a standby in another region (standby: { kind: hot, region: ... })`,
-      };
+      return { level: "region", domains: [topology.regionOfZone(store.zone)], change: toOtherRegion };
     }
     return null;
   }
@@ -117,14 +116,20 @@ function storeSpof(topology: Topology, store: Store): Spof | null {
   if (multiRegion) {
     const region = topology.regionOfZone(store.zone);
     if (topology.regionOfZone(store.replica.zone) === region) {
-      return {
-        level: "region",
-        domains: [region],
-        change: `put a replica or a standby in another region`,
-      };
+      return { level: "region", domains: [region], change: toOtherRegion };
     }
   }
   return null;
+}
+
+/** What to change about a standby the store has that does not count yet. */
+function standbyAdvice(store: Store): string {
+  const standby = store.standby;
+  if (standby === null) return " (standby: { kind: hot, region: ... }, with backups kept outside this region)";
+  if (standby.kind === "cold") {
+    return ` (its standby in ${standby.region} is cold: it must be provisioned and restored first; make it kind: hot)`;
+  }
+  return ` (its hot standby in ${standby.region} has no data to serve after this region is lost: keep backups, the log or a replica outside the region)`;
 }
 
 /**

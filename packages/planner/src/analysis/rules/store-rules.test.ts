@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { buildSpec, type StoreInput } from "../../../test/support/build-spec.js";
 import type { BackupLocation } from "../../model.js";
-import { buildSpec, type StoreInput } from "../testing/build-spec.js";
 import { Topology } from "../topology/topology.js";
 import { storeRules } from "./store-rules.js";
 
@@ -11,7 +11,7 @@ function rules(store: Omit<StoreInput, "name">, asOf = "2026-11-29"): string[] {
 }
 
 const backups = (at: BackupLocation, tested: string | null = "2026-11-01") => ({
-  backups: { every: 86_400, at, restore: 1800, tested },
+  backups: { intervalMs: 86_400_000, at, restoreMs: 1_800_000, tested },
 });
 
 test("backup-colocated: same-zone, same-region and the store's own region; never elsewhere", () => {
@@ -48,6 +48,9 @@ test("restore-untested: missing, or more than 365 days before asOf", () => {
 
 test("no-lazy-deletion: user data without deletion phases", () => {
   assert.deepEqual(rules({ userData: true }), ["no-lazy-deletion:warning"]);
-  assert.deepEqual(rules({ userData: true, deletion: { trash: 86_400, soft: 86_400, restore: 900 } }), []);
+  assert.deepEqual(
+    rules({ userData: true, deletion: { trashMs: 86_400_000, softMs: 86_400_000, restoreMs: 900_000 } }),
+    [],
+  );
   assert.deepEqual(rules({ userData: false }), []);
 });

@@ -16,7 +16,7 @@ export function describeLocation(at: BackupLocation): string {
 }
 
 /**
- * The store rules of `spec.md`: `backup-colocated` (error: backups kept
+ * The store rules of docs/planner-model.md: `backup-colocated` (error: backups kept
  * `same-zone`, `same-region` or in the store's own region),
  * `restore-untested` (warning: backups whose `tested` date is missing or
  * more than 365 days before `asOf`; a date after `asOf` is rejected

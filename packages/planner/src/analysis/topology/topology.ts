@@ -1,4 +1,4 @@
-import { NinesError } from "@nines/core";
+import { PLANNER_ERRORS, PlannerError } from "../../errors.js";
 import type { Component, EdgeComponent, Journey, Service, Spec, Store } from "../../model.js";
 
 /**
@@ -76,7 +76,8 @@ export class Topology {
 
   /**
    * A journey's components: `via`, then a depth-first pre-order walk from
-   * `entry` following required calls in file order, each name once.
+   * `entry` following required calls in file order, each name once
+   * (iterative: a chain of thousands of services is fine).
    */
   journeyComponents(journey: Journey): string[] {
     const out: string[] = [];
@@ -85,18 +86,20 @@ export class Topology {
       out.push(journey.via);
       seen.add(journey.via);
     }
-    const walk = (name: string): void => {
-      if (seen.has(name)) return;
+    const stack = [journey.entry];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (seen.has(name)) continue;
       seen.add(name);
       out.push(name);
       const service = this.service(name);
       if (service === undefined) {
         this.component(name); // throws for an undeclared name
-        return;
+        continue;
       }
-      for (const call of service.calls) if (!call.optional) walk(call.target);
-    };
-    walk(journey.entry);
+      const required = service.calls.filter((c) => !c.optional);
+      for (let i = required.length - 1; i >= 0; i--) stack.push(required[i]!.target);
+    }
     return out;
   }
 
@@ -108,8 +111,8 @@ export class Topology {
   }
 }
 
-function unknown(what: string, name: string, valid: string[]): NinesError {
-  return new NinesError("NINES_PLANNER_UNKNOWN_NAME", `planner: unknown ${what} "${name}"`, {
+function unknown(what: string, name: string, valid: string[]): PlannerError {
+  return new PlannerError(PLANNER_ERRORS.unknownName, `planner: unknown ${what} "${name}"`, {
     hint: `use one of: ${valid.join(", ") || "(none declared)"}; parse specs with loadSpec, which checks names`,
     details: { what, name },
   });

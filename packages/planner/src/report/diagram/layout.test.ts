@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SeededRandom } from "@nines/core";
-import { buildSpec, type ServiceInput, type StoreInput } from "../../analysis/testing/build-spec.js";
-import { clicktravelFixture } from "../testing/clicktravel-fixture.js";
+import { buildSpec, type ServiceInput, type StoreInput } from "../../../test/support/build-spec.js";
+import { clicktravelFixture } from "../../../test/support/clicktravel-fixture.js";
 import { type Box, layoutDiagram } from "./layout.js";
 import { renderDiagramSvg } from "./svg.js";
 
@@ -92,7 +92,7 @@ describe("layoutDiagram", () => {
         return {
           name: `db${i}`,
           zone,
-          ...(other && random.next() < 0.5 && { replica: { zone: other, sync: true, lag: 0, failover: 60 } }),
+          ...(other && random.next() < 0.5 && { replica: { zone: other, sync: true, lagMs: 0, failoverMs: 60_000 } }),
         };
       });
       const services: ServiceInput[] = Array.from({ length: 1 + below(6) }, (_, i) => ({
@@ -126,11 +126,11 @@ describe("layoutDiagram", () => {
         {
           name: "api",
           zones: ["a", "b"],
-          standby: { kind: "hot", region: "r2", provision: 0 },
+          standby: { kind: "hot", region: "r2", provisionMs: 0 },
           calls: [{ target: "db" }],
         },
       ],
-      stores: [{ name: "db", zone: "a", standby: { kind: "cold", region: "r2", provision: 1800 } }],
+      stores: [{ name: "db", zone: "a", standby: { kind: "cold", region: "r2", provisionMs: 1_800_000 } }],
     });
     const l = layoutDiagram(withStandby);
     const standbys = l.nodes.filter((n) => n.kind === "standby");
@@ -143,5 +143,23 @@ describe("layoutDiagram", () => {
     );
     assert.ok(l.edges.some((e) => e.kind === "call" && e.to === "db@a"));
     assert.ok(l.edges.every((e) => !e.to.endsWith("#standby")));
+  });
+
+  it("labels an edge component with its location as written (multi-region is not global)", () => {
+    const spread = buildSpec({
+      regions: { r1: ["a"], r2: ["b"] },
+      edge: [
+        { name: "cdn", engine: "cloud-storage", availability: 0.9995, location: "dual-region" },
+        { name: "lb", engine: "global-http-lb", availability: 0.9999, location: "global" },
+        { name: "api-gw", engine: "gateway", availability: 0.999, location: "r1" },
+      ],
+      services: [{ name: "web", zones: ["a", "b"] }],
+    });
+    assert.deepEqual(
+      layoutDiagram(spread)
+        .nodes.filter((n) => n.kind === "edge")
+        .map((n) => n.detail),
+      ["cloud-storage · dual-region", "global-http-lb · global", "gateway · r1"],
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { escapeXml } from "./escape.js";
-import type { ComponentNode, Edge, Layout } from "./layout.js";
+import type { ComponentNode, Edge, Layout } from "./types.js";
 
 export interface DiagramOptions {
   /** Components with an error finding, drawn with a red outline. */

@@ -1,0 +1,76 @@
+// The application of the replication benchmark, in a process of its own:
+// commits one event row per transaction (its commit time in `at`) for
+// SECONDS, at RATE per second (0: as fast as it can, yielding every 100),
+// optionally replicating its own database in-process to DIR (the library
+// use: "an application starts it beside its database"). Prints one JSON
+// line: { committed, seconds, throughput, p50Ms, p99Ms, maxMs, writeLockMaxMs }.
+// A commit's latency is from when it was due (its slot in the schedule)
+// until it returned, so a stall of the event loop counts.
+//   replicate-writer.ts '{"db":"app.db","rate":1000,"seconds":60,"replicate":{"dir":"replica","intervalMs":1000}}'
+// Benchmark glue: wall-clock timing through performance.now() is the point here.
+import Database from "better-sqlite3";
+import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
+import { replicate } from "../src/replicate/replicate.js";
+
+interface Args {
+  db: string;
+  rate: number;
+  seconds: number;
+  replicate?: { dir: string; intervalMs: number };
+}
+
+const args = JSON.parse(process.argv[2] ?? "{}") as Args;
+const db = new Database(args.db);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+db.pragma("busy_timeout = 10000");
+db.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, payload BLOB NOT NULL)");
+const insert = db.prepare("INSERT INTO events (at, payload) VALUES (?, randomblob(100))");
+const replicator = args.replicate
+  ? await replicate({
+      db: args.db,
+      targets: [new LocalDirTarget(args.replicate.dir)],
+      intervalMs: args.replicate.intervalMs,
+    })
+  : undefined;
+let writeLockMaxMs = 0;
+replicator?.on("checkpoint", (e) => {
+  if (e.writeLockMs !== undefined) writeLockMaxMs = Math.max(writeLockMaxMs, e.writeLockMs);
+});
+await replicator?.sync();
+process.stdout.write("ready\n");
+
+const latencies: number[] = [];
+const started = performance.now();
+const end = started + args.seconds * 1000;
+let committed = 0;
+while (performance.now() < end) {
+  if (args.rate > 0) {
+    const due = started + (committed * 1000) / args.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    else if (committed % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    insert.run(Date.now());
+    latencies.push(performance.now() - due);
+  } else {
+    insert.run(Date.now());
+    if (committed % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+  }
+  committed++;
+}
+const seconds = (performance.now() - started) / 1000;
+await replicator?.stop({ timeoutMs: 120_000 });
+db.close();
+latencies.sort((a, b) => a - b);
+const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+process.stdout.write(
+  `${JSON.stringify({
+    committed,
+    seconds,
+    throughput: committed / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: latencies.at(-1) ?? 0,
+    writeLockMaxMs,
+  })}\n`,
+);

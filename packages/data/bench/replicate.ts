@@ -1,0 +1,333 @@
+// Benchmark of continuous replication (issue 12). Prints, with --json, one
+// object per line:
+//   {"scenario":"rpo","rpoP99Ms":n}          a writer at 1,000 tx/s for 60 s replicating every 1 s; the age of
+//                                            the newest transaction in restores taken at random instants
+//   {"scenario":"overhead","throughputRatio":n,"p99Ratio":n}  the writer with replication (in-process) against
+//                                            without: as-fast-as-it-can throughput, p99 commit latency at 1,000 tx/s
+//   {"scenario":"restore","speedRatio":n}    a point-in-time restore of a 1 GB database with its log, against
+//                                            copying the snapshot and letting SQLite replay the log
+//   {"scenario":"crash","kills":n,"torn":n,"gaps":n}  kill -9 of the replicator (100 times) and of the writer
+//                                            (100 times) at random points, each followed by a restore
+//   npm run bench:replicate -- --json [--quick] [--scenario rpo|overhead|restore|crash]... [--size MB]
+//                               [--compression deflate|brotli|none]   (the replica's, for the restore scenario)
+// Details go to stderr with --json (stdout otherwise). --quick runs every scenario small (seconds, not minutes).
+// Benchmark glue: wall-clock timing through performance.now() and Date.now() is the point here.
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { SeededRandom } from "@nines/core";
+import Database from "better-sqlite3";
+import { syncPath } from "../src/backup/sync-path.js";
+import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
+import { replicate } from "../src/replicate/replicate.js";
+import type { ReplicaCompression } from "../src/replicate/codec/compression.js";
+import { restoreReplica } from "../src/replicate/restore/restore-replica.js";
+import { runCrashRounds } from "../test/support/replica-crash.js";
+
+const { values } = parseArgs({
+  options: {
+    json: { type: "boolean" },
+    quick: { type: "boolean" },
+    scenario: { type: "string", multiple: true },
+    size: { type: "string" },
+    compression: { type: "string" },
+  },
+});
+const quick = values.quick ?? false;
+const scenarios = values.scenario ?? ["rpo", "overhead", "restore", "crash"];
+const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+const emit = (object: Record<string, unknown>) => {
+  if (values.json) process.stdout.write(`${JSON.stringify(object)}\n`);
+  else say(JSON.stringify(object));
+};
+const WRITER = fileURLToPath(new URL("replicate-writer.ts", import.meta.url));
+const MB = 1024 * 1024;
+
+interface WriterResult {
+  committed: number;
+  seconds: number;
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  writeLockMaxMs: number;
+}
+
+/** Runs the writer child; `whileRunning` runs once it is ready. */
+async function runWriter(
+  args: { db: string; rate: number; seconds: number; replicate?: { dir: string; intervalMs: number } },
+  whileRunning: () => Promise<void> = async () => undefined,
+): Promise<WriterResult> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", WRITER, JSON.stringify(args)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  let result: WriterResult | undefined;
+  const ready = new Promise<void>((resolve) => {
+    lines.on("line", (line) => {
+      if (line === "ready") resolve();
+      else if (line.startsWith("{")) result = JSON.parse(line) as WriterResult;
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await Promise.race([ready, exited]);
+  await whileRunning();
+  const code = await exited;
+  if (!result) throw new Error(`the writer failed (exit ${code})`);
+  return result;
+}
+
+function folder(name: string): string {
+  return mkdtempSync(join(tmpdir(), `nines-bench-${name}-`));
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** RPO under load; returns the paced writer's result with replication, reused by the overhead scenario. */
+async function rpo(): Promise<WriterResult> {
+  const dir = folder("rpo");
+  try {
+    const seconds = quick ? 10 : 60;
+    const random = new SeededRandom(12);
+    const samples: number[] = [];
+    const replicaDir = join(dir, "replica");
+    const db = join(dir, "app.db");
+    const result = await runWriter(
+      { db, rate: 1000, seconds, replicate: { dir: replicaDir, intervalMs: 1000 } },
+      async () => {
+        const until = Date.now() + seconds * 1000 - 1500;
+        // Steady state first: the first segment is at most one interval away.
+        await sleep(2000);
+        let i = 0;
+        for (;;) {
+          await sleep(500 + random.next() * (quick ? 1500 : 2500));
+          if (Date.now() > until) break;
+          const instant = Date.now();
+          const to = join(dir, `rpo-${i++}.db`);
+          await restoreReplica({ from: new LocalDirTarget(replicaDir), to });
+          const check = new Database(to, { readonly: true });
+          const { newest } = check.prepare("SELECT MAX(at) AS newest FROM events").get() as { newest: number };
+          check.close();
+          rmSync(to, { force: true });
+          samples.push(instant - newest);
+        }
+      },
+    );
+    samples.sort((a, b) => a - b);
+    say(
+      `rpo: ${samples.length} restores at random instants over ${seconds} s at ${result.throughput.toFixed(0)} tx/s: ` +
+        `p50 ${percentile(samples, 0.5).toFixed(0)} ms, p99 ${percentile(samples, 0.99).toFixed(0)} ms, ` +
+        `max ${samples.at(-1)?.toFixed(0)} ms; writer p99 ${result.p99Ms.toFixed(2)} ms, longest write lock ${result.writeLockMaxMs.toFixed(2)} ms`,
+    );
+    emit({ scenario: "rpo", rpoP99Ms: Math.round(percentile(samples, 0.99)) });
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function overhead(pacedWith: WriterResult | undefined): Promise<void> {
+  const dir = folder("overhead");
+  try {
+    const flatSeconds = quick ? 5 : 20;
+    const pacedSeconds = quick ? 10 : 60;
+    const flatWithout = await runWriter({ db: join(dir, "a.db"), rate: 0, seconds: flatSeconds });
+    const flatWith = await runWriter({
+      db: join(dir, "b.db"),
+      rate: 0,
+      seconds: flatSeconds,
+      replicate: { dir: join(dir, "rb"), intervalMs: 1000 },
+    });
+    const pacedWithout = await runWriter({ db: join(dir, "c.db"), rate: 1000, seconds: pacedSeconds });
+    const paced =
+      pacedWith ??
+      (await runWriter({
+        db: join(dir, "d.db"),
+        rate: 1000,
+        seconds: pacedSeconds,
+        replicate: { dir: join(dir, "rd"), intervalMs: 1000 },
+      }));
+    const throughputRatio = flatWith.throughput / flatWithout.throughput;
+    const p99Ratio = paced.p99Ms / pacedWithout.p99Ms;
+    say(
+      `overhead: throughput ${flatWith.throughput.toFixed(0)} vs ${flatWithout.throughput.toFixed(0)} tx/s without; ` +
+        `p99 commit at 1,000 tx/s ${paced.p99Ms.toFixed(2)} vs ${pacedWithout.p99Ms.toFixed(2)} ms without ` +
+        `(p50 ${paced.p50Ms.toFixed(2)} vs ${pacedWithout.p50Ms.toFixed(2)} ms)`,
+    );
+    emit({ scenario: "overhead", throughputRatio: +throughputRatio.toFixed(3), p99Ratio: +p99Ratio.toFixed(3) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A database of about `sizeMb` MB (rows with a 1000-byte blob and an index). */
+function generate(file: string, sizeMb: number): void {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  db.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount INTEGER, payload BLOB)");
+  db.exec("CREATE INDEX orders_customer ON orders (customer)");
+  const rows = Math.ceil((sizeMb * MB) / 1400);
+  const insert = db.prepare("INSERT INTO orders (customer, amount, payload) VALUES (?, ?, randomblob(1000))");
+  const random = new SeededRandom(1);
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) insert.run(`customer-${random.int(0, 100_000)}`, random.int(1, 10_000));
+  });
+  for (let i = 0; i < rows; i += 50_000) batch(i, Math.min(rows, i + 50_000));
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+}
+
+/** The log's history: transactions updating random rows, the same for every copy (seeded). */
+function history(db: Database.Database, transactions: number, rows: number): void {
+  const random = new SeededRandom(99);
+  const update = db.prepare("UPDATE orders SET amount = ?, payload = randomblob(1000) WHERE id = ?");
+  for (let t = 0; t < transactions; t++) {
+    db.transaction(() => {
+      for (let i = 0; i < 10; i++) update.run(random.int(1, 10_000), random.int(1, rows));
+    })();
+  }
+}
+
+async function restoreSpeed(): Promise<void> {
+  const dir = folder("restore");
+  try {
+    const sizeMb = Number(values.size ?? (quick ? 64 : 1024));
+    const start = join(dir, "start.db");
+    generate(start, sizeMb);
+    const rows = Math.ceil((sizeMb * MB) / 1400);
+    // About a fifth of the database's size in log frames: a day of a busy service's writes.
+    const transactions = Math.max(200, Math.round((sizeMb * MB) / 5 / (12 * 4120)));
+
+    // The reference: the snapshot file and one log holding the whole history, replayed by SQLite.
+    const refDb = join(dir, "ref.db");
+    copyFileSync(start, refDb);
+    const ref = new Database(refDb);
+    ref.pragma("journal_mode = WAL");
+    ref.pragma("wal_autocheckpoint = 0");
+    history(ref, transactions, rows);
+    copyFileSync(`${refDb}-wal`, join(dir, "ref.wal"));
+    ref.close();
+    const walMb = statSync(join(dir, "ref.wal")).size / MB;
+
+    // The replica of the same history.
+    const appDb = join(dir, "app.db");
+    copyFileSync(start, appDb);
+    const replicaDir = join(dir, "replica");
+    const app = new Database(appDb);
+    app.pragma("journal_mode = WAL");
+    const compression = values.compression as ReplicaCompression | undefined;
+    const replicator = await replicate({
+      db: appDb,
+      targets: [new LocalDirTarget(replicaDir)],
+      intervalMs: 1000,
+      ...(compression ? { compression } : {}),
+    });
+    await replicator.sync();
+    history(app, transactions, rows);
+    await replicator.sync();
+    const lastAt = Date.now();
+    await replicator.stop({ timeoutMs: 600_000 });
+    app.close();
+
+    const rounds = quick ? 1 : 3;
+    const base: number[] = [];
+    const ours: number[] = [];
+    /** Where our restore's time went in the last round: snapshot, replay of the segments, checks. */
+    const phases = { snapshot: 0, replay: 0, check: 0 };
+    for (let round = 0; round < rounds; round++) {
+      const baseDb = join(dir, `base-${round}.db`);
+      let started = performance.now();
+      copyFileSync(start, baseDb);
+      copyFileSync(join(dir, "ref.wal"), `${baseDb}-wal`);
+      const replay = new Database(baseDb);
+      replay.pragma("wal_checkpoint(TRUNCATE)");
+      replay.close();
+      await syncPath(baseDb);
+      base.push(performance.now() - started);
+      rmSync(baseDb, { force: true });
+
+      const ourDb = join(dir, `ours-${round}.db`);
+      started = performance.now();
+      let phase: keyof typeof phases = "snapshot";
+      let phaseStarted = started;
+      const enter = (next: keyof typeof phases) => {
+        const now = performance.now();
+        phases[phase] += now - phaseStarted;
+        phase = next;
+        phaseStarted = now;
+      };
+      for (const key of Object.keys(phases) as (keyof typeof phases)[]) phases[key] = 0;
+      await restoreReplica({
+        from: new LocalDirTarget(replicaDir),
+        to: ourDb,
+        at: new Date(lastAt),
+        onProgress: (p) => {
+          if (p.phase === "replay" && phase === "snapshot") enter("replay");
+          if (p.phase === "check") enter("check");
+        },
+      });
+      enter("check");
+      ours.push(performance.now() - started);
+      rmSync(ourDb, { force: true });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const speedRatio = median(base) / median(ours);
+    say(
+      `restore: ${sizeMb} MB database, ${walMb.toFixed(0)} MB of log (${transactions} transactions), ` +
+        `compression ${values.compression ?? "deflate"}, point in time: ` +
+        `nines ${(median(ours) / 1000).toFixed(2)} s (snapshot ${(phases.snapshot / 1000).toFixed(2)} s, replay ` +
+        `${(phases.replay / 1000).toFixed(2)} s, integrity_check and row counts ${(phases.check / 1000).toFixed(2)} s) ` +
+        `vs copy + SQLite replay ${(median(base) / 1000).toFixed(2)} s`,
+    );
+    emit({ scenario: "restore", speedRatio: +speedRatio.toFixed(3) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function crash(): Promise<void> {
+  const rounds = quick ? 5 : 100;
+  let kills = 0;
+  let torn = 0;
+  let gaps = 0;
+  for (const kind of ["replicator", "writer"] as const) {
+    const dir = folder(`crash-${kind}`);
+    try {
+      const result = await runCrashRounds({
+        kind,
+        rounds,
+        seed: kind === "writer" ? 7 : 3,
+        intervalMs: 1000,
+        dir,
+        rate: 500,
+      });
+      kills += result.kills;
+      torn += result.torn;
+      gaps += result.gaps;
+      say(
+        `crash (${kind}): ${result.kills} kills, ${result.restores} restores, torn ${result.torn}, gaps ${result.gaps}` +
+          (kind === "writer"
+            ? `, late ${result.late}, longest catch-up ${result.maxCatchUpMs.toFixed(0)} ms (interval 1000 ms, longest upload ${result.maxUploadMs} ms)`
+            : ""),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  emit({ scenario: "crash", kills, torn, gaps });
+}
+
+let paced: WriterResult | undefined;
+if (scenarios.includes("rpo")) paced = await rpo();
+if (scenarios.includes("overhead")) await overhead(paced);
+if (scenarios.includes("restore")) await restoreSpeed();
+if (scenarios.includes("crash")) await crash();

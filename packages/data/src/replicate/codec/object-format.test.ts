@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { describe, it } from "node:test";
+import { isNinesError } from "@nines/core";
+import { REPLICA_ERRORS } from "../errors.js";
+import { COMPRESSIONS } from "./compression.js";
+import { openObject } from "./decode-object.js";
+import { encodeObject } from "./encode-object.js";
+
+async function encode(payload: Buffer, key?: Buffer, compression: (typeof COMPRESSIONS)[number] = "deflate") {
+  const parts: Buffer[] = [];
+  await encodeObject({
+    kind: "segment",
+    generation: "20261129T071500000Z-3fa2c1",
+    seq: 7,
+    meta: { note: "meta" },
+    compression,
+    key,
+    source: [payload.subarray(0, 1000), payload.subarray(1000)],
+    write: (bytes) => void parts.push(bytes),
+  });
+  return Buffer.concat(parts);
+}
+
+async function decode(stored: Buffer, key?: Buffer): Promise<Buffer> {
+  const object = await openObject([stored], { key, name: "segment 7" });
+  const out: Buffer[] = [];
+  for await (const chunk of object.chunks()) out.push(chunk);
+  return Buffer.concat(out);
+}
+
+describe("replica object format", () => {
+  for (const compression of COMPRESSIONS) {
+    for (const encrypted of [false, true]) {
+      it(`round-trips with ${compression}${encrypted ? " and AES-256-GCM" : ""}`, async () => {
+        const key = encrypted ? randomBytes(32) : undefined;
+        const payload = Buffer.concat([Buffer.alloc(2_500_000, 3), randomBytes(300_000)]);
+        const stored = await encode(payload, key, compression);
+        assert.ok((await decode(stored, key)).equals(payload));
+        const object = await openObject<{ note: string }>([stored], { key, name: "x" });
+        assert.equal(object.header.meta.note, "meta");
+        assert.equal(object.header.encryption?.scheme ?? null, encrypted ? "aes-256-gcm" : null);
+        await object.close();
+      });
+    }
+  }
+
+  it("refuses every changed byte, every cut, and chunks in another order", async () => {
+    for (const key of [undefined, randomBytes(32)]) {
+      const stored = await encode(randomBytes(3000), key, "none");
+      for (let i = 0; i < stored.length; i += 7) {
+        const bad = Buffer.from(stored);
+        bad[i] = (bad[i] as number) ^ 0x40;
+        await assert.rejects(decode(bad, key), (e) => isNinesError(e), `byte ${i} changed`);
+      }
+      for (let cut = 0; cut < stored.length; cut += 11) {
+        await assert.rejects(
+          decode(stored.subarray(0, cut), key),
+          (e) => isNinesError(e, REPLICA_ERRORS.corrupt),
+          `cut at ${cut}`,
+        );
+      }
+      await assert.rejects(decode(Buffer.concat([stored, Buffer.from("x")]), key), (e) =>
+        isNinesError(e, REPLICA_ERRORS.corrupt),
+      );
+    }
+    // Two chunks swapped: each is whole, but out of place.
+    const payload = Buffer.concat([Buffer.alloc(1024 * 1024, 1), Buffer.alloc(1024 * 1024, 2), Buffer.alloc(10, 3)]);
+    const stored = await encode(payload, undefined, "none");
+    const headerEnd = 12 + stored.readUInt32BE(8);
+    const record = 8 + 1024 * 1024 + 16;
+    const swapped = Buffer.concat([
+      stored.subarray(0, headerEnd),
+      stored.subarray(headerEnd + record, headerEnd + 2 * record),
+      stored.subarray(headerEnd, headerEnd + record),
+      stored.subarray(headerEnd + 2 * record),
+    ]);
+    await assert.rejects(decode(swapped), (e) => isNinesError(e, REPLICA_ERRORS.corrupt));
+  });
+
+  it("tells a missing key and a wrong key apart from damage", async () => {
+    const key = randomBytes(32);
+    const stored = await encode(randomBytes(100), key);
+    await assert.rejects(decode(stored), (e) => isNinesError(e, REPLICA_ERRORS.keyMissing));
+    await assert.rejects(decode(stored, randomBytes(32)), (e) => isNinesError(e, REPLICA_ERRORS.keyWrong));
+    assert.equal((await decode(stored, key)).length, 100);
+  });
+});

@@ -1,0 +1,220 @@
+import { writeSync } from "node:fs";
+import { open, rmdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import {
+  type Clock,
+  isNinesError,
+  type OnProgress,
+  requireKnownOptions,
+  requireOption,
+  systemClock,
+} from "@nines/core";
+import { BACKUP_ERRORS, backupError } from "../../backup/errors.js";
+import { prepareFolder, unwritableFolder } from "../../backup/fs-errors.js";
+import { bytesProgress, noteProgress } from "../../backup/progress.js";
+import { StagingArea } from "../../backup/staging/staging-area.js";
+import { type StagingInfo, sweepStaging } from "../../backup/staging/sweep-staging.js";
+import type { BackupTarget } from "../../backup/targets/target.js";
+import { SqliteDialect } from "../../dialect/sqlite/sqlite-dialect.js";
+import { type OpenedObject, openObject } from "../codec/decode-object.js";
+import { replicaError } from "../errors.js";
+import { listReplica, type ReplicaObjectRef } from "../layout/replica-catalog.js";
+import type { SegmentMeta } from "../replicator/segment-builder.js";
+import type { SnapshotMeta } from "../replicator/snapshot-meta.js";
+import { applySegment, type ChainPosition } from "./apply-segment.js";
+import { chooseRestorePoint } from "./choose-restore-point.js";
+
+export interface RestoreReplicaOptions {
+  /** The replica location. */
+  from: BackupTarget;
+  /** A new SQLite file. */
+  to: string;
+  /** The point to restore: the last commit at or before this time; `"latest"` (default) for the newest one. */
+  at?: Date | number | "latest";
+  /** The replica key, when it is encrypted. */
+  key?: Uint8Array | undefined;
+  /** Replace an existing file at `to` (stop its writers first). */
+  force?: boolean;
+  clock?: Clock;
+  onProgress?: OnProgress;
+}
+
+/** What {@link restoreReplica} restored. */
+export interface RestoreReplicaResult {
+  generation: string;
+  /** The snapshot and the last segment read. */
+  snapshot: string;
+  lastSegment?: string;
+  segments: number;
+  /** Transactions replayed on top of the snapshot. */
+  transactions: number;
+  /** When the newest transaction restored was committed (as the replicator saw it), or the snapshot's time. */
+  restoredAt: number;
+  pages: number;
+  sizeBytes: number;
+  /** Rows per table of the restored database (every table was read to count them). */
+  rowCounts: Record<string, number>;
+  durationMs: number;
+  /** What killed restores had left beside the destination, removed first. */
+  removed: StagingInfo[];
+}
+
+/** The catalog name of an object, for messages: `segment 41 (generations/.../0000000041-....segment in /replicas/a)`. */
+function nameOf(kind: string, ref: ReplicaObjectRef, location: string): string {
+  return `${kind} ${ref.seq} (${ref.key} in ${location})`;
+}
+
+async function openRef<M>(from: BackupTarget, ref: ReplicaObjectRef, name: string, key: Uint8Array | undefined) {
+  let stream: AsyncIterable<Uint8Array>;
+  try {
+    stream = await from.get(ref.key);
+  } catch (error) {
+    if (isNinesError(error, BACKUP_ERRORS.notFound)) {
+      throw replicaError("segmentMissing", `${name} disappeared while the restore read the replica`, {
+        hint: "retention removed it meanwhile: the point asked for has left the retention window; restore a later point",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return await openObject<M>(stream, { key, name });
+}
+
+function checkIdentity(
+  object: OpenedObject<unknown>,
+  kind: string,
+  generation: string,
+  ref: ReplicaObjectRef,
+  name: string,
+) {
+  const h = object.header;
+  if (h.kind !== kind) throw replicaError("corrupt", `${name} holds a ${h.kind}, not a ${kind}`);
+  if (h.generation !== generation) {
+    throw replicaError("segmentForeign", `${name} belongs to generation ${h.generation}, not ${generation}`, {
+      hint: "an object was copied from another replica; restore from another target",
+      details: { object: name, generation: h.generation },
+    });
+  }
+  if (h.seq !== ref.seq) {
+    throw replicaError("segmentForeign", `${name} holds ${kind} ${h.seq}: it is out of place`, {
+      hint: "an object was renamed or stored out of order; restore from another target",
+      details: { object: name, seq: h.seq },
+    });
+  }
+}
+
+const KNOWN = ["from", "to", "at", "key", "force", "clock", "onProgress"];
+
+/**
+ * Restores a replica to a new SQLite file as of a point in time: the last
+ * commit at or before `at`, or the newest one. It reads the snapshot that
+ * precedes the point, then replays each segment after it, checking as it
+ * goes that every object is whole and unaltered (its tags), belongs to this
+ * generation and follows the one before (no hole, no overlap, no object
+ * from another history), and SQLite's own checksum of every frame; then
+ * runs `PRAGMA integrity_check` and counts the rows of every table. Only a
+ * database that passed all of that is renamed to `to`; any failure is a
+ * coded error naming the object, and leaves `to` as it was.
+ *
+ * @example
+ * const result = await restoreReplica({ from: openTarget("s3://replicas/app"), to: "restored.db",
+ *   at: new Date("2026-11-29T07:15:00Z"), key: loadReplicaKey() });
+ * console.log(`restored to ${new Date(result.restoredAt).toISOString()}`);
+ */
+export async function restoreReplica(options: RestoreReplicaOptions): Promise<RestoreReplicaResult> {
+  requireKnownOptions("restoreReplica", options, KNOWN);
+  const at = options.at === undefined || options.at === "latest" ? "latest" : +options.at;
+  requireOption(at === "latest" || Number.isFinite(at), "restoreReplica", "at", options.at, "a date or latest");
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const to = resolve(options.to);
+  const dialect = new SqliteDialect({ clock });
+  if (!options.force && (await dialect.backup.exists(to))) {
+    throw backupError("restoreExists", `${to} already exists; a restore never overwrites live data by default`, {
+      hint: "restore to a new file, or pass --force to replace it (stop its writers first)",
+    });
+  }
+  const plan = chooseRestorePoint(await listReplica(options.from), at);
+  const location = options.from.location;
+  const folder = dirname(to);
+  const created = await prepareFolder(folder, "restore folder", { create: true });
+  const removed = await sweepStaging(folder, clock.now());
+  const area = await StagingArea.create(folder, { operation: "restore", clock }).catch((error: unknown) => {
+    throw unwritableFolder(folder, "restore folder", error);
+  });
+  let restored = false;
+  try {
+    const file = area.path("restored.sqlite");
+    const handle = await open(file, "wx");
+    let chain: ChainPosition | null;
+    let pages: number;
+    let pageSize: number;
+    let restoredAt: number;
+    let transactions = 0;
+    try {
+      const snapName = nameOf("snapshot", plan.snapshot, location);
+      const snapshot = await openRef<SnapshotMeta>(options.from, plan.snapshot, snapName, options.key);
+      checkIdentity(snapshot, "snapshot", plan.generation, plan.snapshot, snapName);
+      const meta = snapshot.header.meta;
+      pageSize = meta.pageSize;
+      pages = meta.pages;
+      restoredAt = meta.at;
+      const total = pages * pageSize;
+      let written = 0;
+      options.onProgress?.(bytesProgress("download", 0, total, snapName));
+      for await (const chunk of snapshot.chunks()) {
+        if (written + chunk.length > total)
+          throw replicaError("corrupt", `${snapName} holds more than its ${pages} pages`);
+        // Synchronous: a copy into the page cache, and it leaves the thread pool to decompression.
+        writeSync(handle.fd, chunk, 0, chunk.length, written);
+        written += chunk.length;
+        options.onProgress?.(bytesProgress("download", written, total));
+      }
+      if (written !== total)
+        throw replicaError("corrupt", `${snapName} holds ${written} bytes, its header says ${total}`);
+      chain = meta.wal;
+      for (const ref of plan.segments) {
+        const name = nameOf("segment", ref, location);
+        options.onProgress?.(noteProgress("replay", name));
+        const segment = await openRef<SegmentMeta>(options.from, ref, name, options.key);
+        checkIdentity(segment, "segment", plan.generation, ref, name);
+        const applied = await applySegment(segment, handle, chain, pageSize, plan.until, name);
+        chain = applied.position;
+        if (applied.pages > 0) pages = applied.pages;
+        transactions += applied.commits;
+        if (applied.lastCommitAt !== undefined) restoredAt = applied.lastCommitAt;
+      }
+      await handle.truncate(pages * pageSize);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    options.onProgress?.(noteProgress("check", "integrity_check and row counts"));
+    const check = await dialect.backup.check(file);
+    if (check.problems.length > 0) {
+      throw replicaError(
+        "corrupt",
+        `the database restored from ${location} (generation ${plan.generation}) fails its checks: ${check.problems.join("; ")}`,
+        { hint: "restore an earlier point, or from another target", details: { problems: check.problems } },
+      );
+    }
+    await dialect.backup.restore({ file, location: to, ...(options.force ? { force: true } : {}) });
+    restored = true;
+    return {
+      generation: plan.generation,
+      snapshot: plan.snapshot.key,
+      ...(plan.segments.length > 0 ? { lastSegment: (plan.segments.at(-1) as ReplicaObjectRef).key } : {}),
+      segments: plan.segments.length,
+      transactions,
+      restoredAt,
+      pages,
+      sizeBytes: pages * pageSize,
+      rowCounts: check.rowCounts,
+      durationMs: clock.now() - started,
+      removed,
+    };
+  } finally {
+    await area.release();
+    if (!restored && created) await rmdir(folder).catch(() => undefined);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Random } from "@nines/core";
+import type { SimClock } from "../engine/sim-clock.js";
+import type { Distribution } from "../random/distributions.js";
+import type { ServiceFault } from "./instance.js";
+import { networkFailure, statusError } from "./wire-errors.js";
+
+/**
+ * A store of the spec as its callers see it: a latency per call and
+ * whether it answers. The spec gives stores no capacity, so a store never
+ * queues; it refuses connections while it is down (its zone lost with the
+ * primary, until a replica has failed over or a backup is restored), and
+ * a scenario can slow it down or make it fail calls.
+ *
+ * @example
+ * const store = new SimStore("orders-db", clock, random, exponential(2));
+ * await store.call(); // resolves after about 2 ms of simulated time
+ */
+export class SimStore {
+  readonly name: string;
+  readonly fault: ServiceFault = { slowdown: 1, errorRate: 0 };
+  readonly #clock: SimClock;
+  readonly #random: Random;
+  readonly #latency: Distribution;
+  #up = true;
+
+  constructor(name: string, clock: SimClock, random: Random, latency: Distribution) {
+    this.name = name;
+    this.#clock = clock;
+    this.#random = random;
+    this.#latency = latency;
+  }
+
+  get up(): boolean {
+    return this.#up;
+  }
+
+  fail(): void {
+    this.#up = false;
+  }
+
+  repair(): void {
+    this.#up = true;
+  }
+
+  /** One call: resolves after the store's latency, or rejects at once while it is down. */
+  call(): Promise<void> {
+    if (!this.#up) return Promise.reject(networkFailure(this.name, "refused"));
+    const fault = this.fault;
+    const latency = this.#latency.sample(this.#random) * fault.slowdown;
+    if (fault.errorRate > 0 && this.#random.next() < fault.errorRate) {
+      return this.#clock.sleep(latency).then(() => Promise.reject(statusError(this.name, 500)));
+    }
+    return this.#clock.sleep(latency);
+  }
+}

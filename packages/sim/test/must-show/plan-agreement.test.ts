@@ -1,0 +1,120 @@
+// Must show (4), plan and simulation agree: `year` with instant detection, failover and start-up is the
+// plan's model run in time, so each journey's simulated availability holds `nines plan`'s exact figure
+// within its 95% confidence interval. With the spec's recovery times the same failures (the same seed
+// draws the same failure and repair times) cost more, and the difference is charged to detection,
+// failover and start-up. The numbers are in docs/simulate.md.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { analyze, type Spec } from "@nines/planner";
+import { simulateYear } from "../../src/year/simulate-year.js";
+import { clicktravel, specOf } from "../support/specs.js";
+
+/** Two journeys over placed stores with replicas, a managed store and services that need 1 to 3 instances. */
+const shop = specOf(`
+name: Shop
+objectives:
+  availability: 99.9%
+platform:
+  regions:
+    r1: [r1-a, r1-b, r1-c]
+    r2: [r2-a, r2-b]
+  availability: { region: 99.95%, zone: 99.5%, instance: 99% }
+edge:
+  lb: { engine: global-http-lb }
+services:
+  front:
+    zones: [r1-a, r1-b, r2-a]
+    instances: 2
+    capacity: 100
+    load: 250
+    startup: 30s
+    calls:
+      cart: { retries: 1, backoff: exponential, jitter: true }
+      search: { retries: 2, backoff: exponential, jitter: true }
+  cart:
+    zones: [r1-a, r1-b]
+    instances: 2
+    capacity: 100
+    load: 150
+    startup: 20s
+    calls:
+      carts-db: {}
+  search:
+    zones: [r1-b, r1-c]
+    instances: 1
+    capacity: 100
+    load: 80
+    calls:
+      catalog: {}
+stores:
+  carts-db:
+    engine: postgres
+    zone: r1-a
+    replica: { zone: r1-c, sync: true, failover: 2m }
+  catalog:
+    engine: firestore
+    location: multi-region
+journeys:
+  checkout: { via: lb, entry: front }
+  browse: { entry: search, availability: 99.5% }
+`);
+
+async function compare(spec: Spec, years: number) {
+  const plan = analyze(spec, { asOf: "2026-11-29" });
+  const instant = await simulateYear(spec, { years, recovery: "instant", plan });
+  const real = await simulateYear(spec, { years, recovery: "spec", plan });
+  return { plan, instant, real };
+}
+
+describe("must show (4): plan and simulation agree", () => {
+  for (const [name, spec, years] of [
+    ["ClickTravel", clicktravel, 300],
+    ["a shop with two journeys", shop, 300],
+  ] as const) {
+    it(`${name}: with instant recovery every journey's 95% CI holds the plan's exact figure`, async () => {
+      const { plan, instant, real } = await compare(spec, years);
+      for (const journey of instant.journeys) {
+        const exact = plan.journeys.find((j) => j.name === journey.journey)?.availability as number;
+        assert.equal(journey.plan, exact);
+        assert.ok(
+          journey.ci95[0] <= exact && exact <= journey.ci95[1],
+          `${journey.journey}: plan ${exact}, simulated ${journey.availability} ${JSON.stringify(journey.ci95)}`,
+        );
+        assert.deepEqual(
+          [journey.downtimeByCause.detection, journey.downtimeByCause.failover, journey.downtimeByCause["start-up"]],
+          [0, 0, 0],
+        );
+      }
+      // The spec's recovery times: lower, by what detection, failover and start-up cost.
+      for (const [i, journey] of real.journeys.entries()) {
+        const base = instant.journeys[i] as (typeof instant.journeys)[number];
+        const extra = journey.downtimeMinutesPerYear - base.downtimeMinutesPerYear;
+        const recovery =
+          journey.downtimeByCause.detection + journey.downtimeByCause.failover + journey.downtimeByCause["start-up"];
+        assert.ok(
+          journey.availability < base.availability,
+          `${journey.journey}: ${journey.availability} vs ${base.availability}`,
+        );
+        assert.ok(recovery > 0);
+        assert.ok(
+          Math.abs(extra - recovery) < 0.05 * recovery + 0.1,
+          `${journey.journey}: ${extra} extra minutes, recovery causes ${recovery}`,
+        );
+      }
+    });
+  }
+
+  it("ClickTravel: the recovery times cost minutes a year, mostly start-up and orders-db's failover", async () => {
+    const { real } = await compare(clicktravel, 100);
+    const [trip] = real.journeys;
+    assert.ok(trip);
+    assert.ok(
+      trip.downtimeByCause["start-up"] > 1 && trip.downtimeByCause.failover > 1,
+      JSON.stringify(trip.downtimeByCause),
+    );
+    assert.ok(trip.downtimeByCause.detection > 0);
+    // Zone outages dominate: inventory needs 3 of its 4 instances, 2 per zone.
+    const largest = Object.entries(trip.downtimeByCause).sort((a, b) => b[1] - a[1])[0];
+    assert.equal(largest?.[0], "zone-outage");
+  });
+});
