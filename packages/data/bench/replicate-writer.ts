@@ -16,7 +16,7 @@ interface Args {
   db: string;
   rate: number;
   seconds: number;
-  replicate?: { dir: string; intervalMs: number };
+  replicate?: { dir: string; intervalMs: number; compression?: "deflate" | "brotli" | "none" };
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as Args;

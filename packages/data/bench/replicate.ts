@@ -9,7 +9,7 @@
 //   {"scenario":"crash","kills":n,"torn":n,"gaps":n}  kill -9 of the replicator (100 times) and of the writer
 //                                            (100 times) at random points, each followed by a restore
 //   npm run bench:replicate -- --json [--quick] [--scenario rpo|overhead|restore|crash]... [--size MB]
-//                               [--compression deflate|brotli|none]   (the replica's, for the restore scenario)
+//                               [--compression deflate|brotli|none]   (the replica's; the library's default otherwise)
 // Details go to stderr with --json (stdout otherwise). --quick runs every scenario small (seconds, not minutes).
 // Benchmark glue: wall-clock timing through performance.now() and Date.now() is the point here.
 import { spawn } from "node:child_process";
@@ -23,8 +23,8 @@ import { SeededRandom } from "@nines/core";
 import Database from "better-sqlite3";
 import { syncPath } from "../src/backup/sync-path.js";
 import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
-import { replicate } from "../src/replicate/replicate.js";
 import type { ReplicaCompression } from "../src/replicate/codec/compression.js";
+import { replicate } from "../src/replicate/replicate.js";
 import { restoreReplica } from "../src/replicate/restore/restore-replica.js";
 import { runCrashRounds } from "../test/support/replica-crash.js";
 
@@ -44,6 +44,9 @@ const emit = (object: Record<string, unknown>) => {
   if (values.json) process.stdout.write(`${JSON.stringify(object)}\n`);
   else say(JSON.stringify(object));
 };
+/** The replica's compression in every scenario (the library's default when not given). */
+const compression = values.compression as ReplicaCompression | undefined;
+const withCompression = compression ? { compression } : {};
 const WRITER = fileURLToPath(new URL("replicate-writer.ts", import.meta.url));
 const MB = 1024 * 1024;
 
@@ -59,7 +62,12 @@ interface WriterResult {
 
 /** Runs the writer child; `whileRunning` runs once it is ready. */
 async function runWriter(
-  args: { db: string; rate: number; seconds: number; replicate?: { dir: string; intervalMs: number } },
+  args: {
+    db: string;
+    rate: number;
+    seconds: number;
+    replicate?: { dir: string; intervalMs: number; compression?: ReplicaCompression };
+  },
   whileRunning: () => Promise<void> = async () => undefined,
 ): Promise<WriterResult> {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", WRITER, JSON.stringify(args)], {
@@ -144,7 +152,7 @@ async function overhead(pacedWith: WriterResult | undefined): Promise<void> {
       db: join(dir, "b.db"),
       rate: 0,
       seconds: flatSeconds,
-      replicate: { dir: join(dir, "rb"), intervalMs: 1000 },
+      replicate: { dir: join(dir, "rb"), intervalMs: 1000, ...withCompression },
     });
     const pacedWithout = await runWriter({ db: join(dir, "c.db"), rate: 1000, seconds: pacedSeconds });
     const paced =
@@ -153,7 +161,7 @@ async function overhead(pacedWith: WriterResult | undefined): Promise<void> {
         db: join(dir, "d.db"),
         rate: 1000,
         seconds: pacedSeconds,
-        replicate: { dir: join(dir, "rd"), intervalMs: 1000 },
+        replicate: { dir: join(dir, "rd"), intervalMs: 1000, ...withCompression },
       }));
     const throughputRatio = flatWith.throughput / flatWithout.throughput;
     const p99Ratio = paced.p99Ms / pacedWithout.p99Ms;
@@ -224,12 +232,11 @@ async function restoreSpeed(): Promise<void> {
     const replicaDir = join(dir, "replica");
     const app = new Database(appDb);
     app.pragma("journal_mode = WAL");
-    const compression = values.compression as ReplicaCompression | undefined;
     const replicator = await replicate({
       db: appDb,
       targets: [new LocalDirTarget(replicaDir)],
       intervalMs: 1000,
-      ...(compression ? { compression } : {}),
+      ...withCompression,
     });
     await replicator.sync();
     history(app, transactions, rows);
@@ -317,7 +324,8 @@ async function crash(): Promise<void> {
         `crash (${kind}): ${result.kills} kills, ${result.restores} restores, torn ${result.torn}, gaps ${result.gaps}` +
           (kind === "writer"
             ? `, late ${result.late}, longest catch-up ${result.maxCatchUpMs.toFixed(0)} ms (interval 1000 ms, longest upload ${result.maxUploadMs} ms)`
-            : ""),
+            : "") +
+          (result.errors.length > 0 ? `; replicator errors: ${result.errors.join(" | ")}` : ""),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -111,7 +111,7 @@ describe("bad replica objects", () => {
     const victim = generation.segments[2] as { key: string; seq: number };
     const path = fileOf(dir, victim.key);
     const bytes = readFileSync(path);
-    bytes[bytes.length - 40] ^= 0x01;
+    bytes[bytes.length - 40] = (bytes[bytes.length - 40] as number) ^ 0x01;
     writeFileSync(path, bytes);
     await refused(target, REPLICA_ERRORS.corrupt, new RegExp(`segment ${victim.seq} \\(${victim.key}`));
   });

@@ -35,7 +35,7 @@ export function abortedError(signal: AbortSignal): ResilienceError {
  *
  * @example
  * const root = Execution.root(() => 42, undefined, undefined);
- * const child = root.withDeadline(clock.now() + 500, clock); // can abort on its own
+ * const child = root.withDeadline(clock.now() + 500, { clock }); // can abort on its own
  * child.abort(new ResilienceError(RESILIENCE_ERRORS.timeout, "too slow"));
  * child.signal.aborted; // true
  * root.signal.aborted;  // false
@@ -214,10 +214,12 @@ export class Execution implements ExecutionContext {
 
   /**
    * A child that can be aborted on its own (timeouts, hedges), with the
-   * earlier of its parent's deadline and `deadlineAt`. Call {@link dispose}
-   * when the child's work is over.
+   * earlier of its parent's deadline and `deadlineAt`; `options.clock` reads
+   * the time left, `options.attempt` (default: this one's) numbers a hedge.
+   * Call {@link dispose} when the child's work is over.
    */
-  withDeadline(deadlineAt: number, clock: Clock, attempt = this.attempt): Execution {
+  withDeadline(deadlineAt: number, options: { clock: Clock; attempt?: number }): Execution {
+    const { clock, attempt = this.attempt } = options;
     const earlier = deadlineAt < this.deadlineAt;
     return new Execution(
       this.operation,

@@ -135,7 +135,10 @@ export class Hedging implements PipelineStage {
           reject(execution.abortError());
           return;
         }
-        const child = execution.withDeadline(Number.POSITIVE_INFINITY, this.#clock, context.attempt + attempts.length);
+        const child = execution.withDeadline(Number.POSITIVE_INFINITY, {
+          clock: this.#clock,
+          attempt: context.attempt + attempts.length,
+        });
         attempts.push(child);
         live.add(child);
         const number = attempts.length;

@@ -163,8 +163,8 @@ describe("execution context and caller aborts", () => {
     const clock = new ManualClock();
     const caller = new AbortController();
     const root = Execution.root(() => 0, caller.signal, undefined);
-    const a = root.withDeadline(100, clock);
-    const b = root.withDeadline(200, clock);
+    const a = root.withDeadline(100, { clock });
+    const b = root.withDeadline(200, { clock });
     assert.equal(a.signal.aborted, false);
     a.abort(new Error("x") as never);
     assert.equal(a.signal.aborted, true);
@@ -183,8 +183,8 @@ describe("execution context and caller aborts", () => {
   test("withDeadline keeps the earlier deadline; remainingMs() follows the clock and never goes negative", async () => {
     const clock = new ManualClock(1000);
     const root = Execution.root(() => 0, undefined, undefined);
-    const outer = root.withDeadline(1500, clock);
-    const inner = outer.withDeadline(9000, clock);
+    const outer = root.withDeadline(1500, { clock });
+    const inner = outer.withDeadline(9000, { clock });
     assert.equal(inner.deadlineAt, 1500);
     const { remainingMs } = inner;
     assert.equal(remainingMs(), 500);

@@ -122,7 +122,7 @@ export class Timeout implements PipelineStage {
     onFailure: ((error: unknown) => Promise<T>) | undefined,
   ): Promise<T> {
     const now = this.#clock.now();
-    const child = Execution.of(context).withDeadline(now + this.timeoutMs, this.#clock);
+    const child = Execution.of(context).withDeadline(now + this.timeoutMs, { clock: this.#clock });
     const wait = child.deadlineAt - now;
     if (!(wait > 0)) {
       // The outer deadline has already passed: do not start what cannot finish.

@@ -1,4 +1,4 @@
-import { NinesError } from "@nines/core";
+import { NinesError, OPTION_INVALID } from "@nines/core";
 
 /**
  * Every error code the simulator throws. docs/simulate.md lists each; a test
@@ -17,7 +17,7 @@ export const SIM_ERRORS = {
   /** The scenario does not fit the spec (an unknown zone, a negative time) or is unknown. */
   scenarioInvalid: "NINES_SIM_SCENARIO_INVALID",
   /** Thrown when an option is invalid (from @nines/core). */
-  optionInvalid: "NINES_OPTION_INVALID",
+  optionInvalid: OPTION_INVALID,
 } as const;
 
 /**

@@ -43,6 +43,8 @@ export interface CrashResult {
   maxCatchUpMs: number;
   /** The longest upload the replicator reported (ms). */
   maxUploadMs: number;
+  /** The first errors the replicator reported (retried uploads, snapshots tried again), for the record. */
+  errors: string[];
 }
 
 interface Child {
@@ -125,7 +127,16 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashResult
   openAppDb(file).close();
   const replicaDir = join(dir, "replica");
   const target = new LocalDirTarget(replicaDir);
-  const result: CrashResult = { kills: 0, restores: 0, torn: 0, gaps: 0, late: 0, maxCatchUpMs: 0, maxUploadMs: 0 };
+  const result: CrashResult = {
+    kills: 0,
+    restores: 0,
+    torn: 0,
+    gaps: 0,
+    late: 0,
+    maxCatchUpMs: 0,
+    maxUploadMs: 0,
+    errors: [],
+  };
   const onReplicatorLine = (line: string) => {
     if (!line.startsWith("{")) return;
     const event = JSON.parse(line) as { stored?: string; durationMs?: number };

@@ -4,10 +4,13 @@ import { once } from "node:events";
 // Plain CommonJS for a child process. It waits for one line ({ source, file, wal }), then copies the database
 // file inside the kernel (copy_file_range: no page passes through user space) and, in WAL mode, the part of the
 // log that holds published commits: the log file keeps its largest size, and frames past the wal-index's last
-// one are stale or still being written (recovery would skip them anyway). It answers with one JSON line.
+// one are stale or still being written (recovery would skip them anyway). It answers with one JSON line. The
+// parent keeps its end of stdin open: when that closes (the parent is done, or was killed), the child ends at
+// once, so a killed backup never leaves a copier writing into its staging folder.
 const SCRIPT = `
 "use strict";
-const { closeSync, constants, copyFileSync, openSync, readSync, writeSync } = require("node:fs");
+const { closeSync, constants, openSync, readSync } = require("node:fs");
+const { copyFile, open } = require("node:fs/promises");
 const { endianness } = require("node:os");
 
 // The wal-index header (the start of the -shm file), when both of its copies agree: the last published frame,
@@ -34,58 +37,63 @@ function walIndex(source) {
 
 // Copies the log up to its last published frame; returns that frame and the log's salts when the copy is exactly
 // that (the log did not start over meanwhile), else undefined.
-function copyLog(source, file) {
+async function copyLog(source, file) {
   const before = walIndex(source);
   if (before === undefined) {
-    copyFileSync(source + "-wal", file + "-wal", constants.COPYFILE_EXCL);
+    await copyFile(source + "-wal", file + "-wal", constants.COPYFILE_EXCL);
     return undefined;
   }
   const length = 32 + before.frame * (24 + before.pageSize);
-  const from = openSync(source + "-wal", "r");
+  const from = await open(source + "-wal", "r");
   let header = "";
   try {
-    const to = openSync(file + "-wal", "wx");
+    const to = await open(file + "-wal", "wx");
     try {
       const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
       for (let at = 0; at < length; ) {
-        const n = readSync(from, buffer, 0, Math.min(buffer.length, length - at), at);
-        if (n === 0) break;
-        if (at === 0 && n >= 24) header = buffer.subarray(16, 24).toString("hex");
-        writeSync(to, buffer, 0, n, at);
-        at += n;
+        const { bytesRead } = await from.read(buffer, 0, Math.min(buffer.length, length - at), at);
+        if (bytesRead === 0) break;
+        if (at === 0 && bytesRead >= 24) header = buffer.subarray(16, 24).toString("hex");
+        await to.write(buffer, 0, bytesRead, at);
+        at += bytesRead;
       }
     } finally {
-      closeSync(to);
+      await to.close();
     }
   } finally {
-    closeSync(from);
+    await from.close();
   }
   const after = walIndex(source);
   return after && after.salt === before.salt && header === before.salt ? { salt: before.salt, frame: before.frame } : undefined;
 }
 
+async function copy({ source, file, wal }) {
+  await copyFile(source, file, constants.COPYFILE_EXCL);
+  if (!wal) return {};
+  try {
+    const position = await copyLog(source, file);
+    return position ? { position } : {};
+  } catch (error) {
+    if (error.code === "ENOENT") return {};
+    throw error;
+  }
+}
+
 let line = "";
+let started = false;
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => {
+  if (started) return;
   line += chunk;
   if (!line.includes("\\n")) return;
-  process.stdin.destroy(); // nothing else keeps the process alive: it ends once its answer is written
-  try {
-    const { source, file, wal } = JSON.parse(line);
-    copyFileSync(source, file, constants.COPYFILE_EXCL);
-    let position;
-    if (wal) {
-      try {
-        position = copyLog(source, file);
-      } catch (error) {
-        if (error.code !== "ENOENT") throw error;
-      }
-    }
-    process.stdout.write(JSON.stringify({ ok: true, ...(position ? { position } : {}) }) + "\\n");
-  } catch (error) {
-    process.stdout.write(JSON.stringify({ ok: false, message: String((error && error.message) || error) }) + "\\n");
-  }
+  started = true;
+  copy(JSON.parse(line)).then(
+    (done) => process.stdout.write(JSON.stringify({ ok: true, ...done }) + "\\n"),
+    (error) => process.stdout.write(JSON.stringify({ ok: false, message: String((error && error.message) || error) }) + "\\n"),
+  );
 });
+// A child program's own exit: the parent closed the pipe, so nothing more is wanted, even mid-copy.
+process.stdin.on("end", () => process.exit(0));
 `;
 
 /**
@@ -168,7 +176,7 @@ export function startFileCopier(): FileCopier {
   answered.catch(() => undefined); // observed in copy(); avoid an unhandled rejection when it is never asked
   return {
     async copy(options) {
-      child.stdin.end(`${JSON.stringify(options)}\n`);
+      child.stdin.write(`${JSON.stringify(options)}\n`);
       const reply = JSON.parse(await answered) as { ok: true; position?: WalPosition } | { ok: false; message: string };
       if (!reply.ok) throw new Error(reply.message);
       return reply.position ? { position: reply.position } : {};

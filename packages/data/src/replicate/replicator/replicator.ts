@@ -15,12 +15,12 @@ import { WalGuard } from "../wal/wal-guard.js";
 import { type EncodedBody, encodeToBody } from "./encode-to-body.js";
 import { findReplicaEnd } from "./find-replica-end.js";
 import { ReplicaTargets } from "./replica-targets.js";
-import { keepingAlive, Serial, untilDeadline } from "./waits.js";
 import { type ReplicateOptions, type ResolvedReplicateOptions, resolveReplicateOptions } from "./replicate-options.js";
 import type { ReplicatorEvents } from "./replicator-events.js";
 import { SegmentBuilder } from "./segment-builder.js";
 import { type SnapshotSource, snapshotImage, snapshotPoint } from "./snapshot-image.js";
 import type { SnapshotMeta } from "./snapshot-meta.js";
+import { keepingAlive, Serial, untilDeadline } from "./waits.js";
 
 /** The log is checkpointed (and restarted) once it holds this many frames, as SQLite's own auto-checkpoint does. */
 const CHECKPOINT_FRAMES = 1000;

@@ -178,10 +178,18 @@ export class WalFollower {
       return { kind: "ok", commits: 0, exhausted: scan.exhausted };
     }
     this.#tentative = scan.valid.frame > scan.committed.frame ? scan.valid : undefined;
-    const complete = readFrames(fd, header, this.position, last.frame, (bytes, n, page, sum) => {
-      this.index.set(page, { frame: n, checksum: sum });
-      sink.frame(bytes, n, sum);
-    });
+    const complete = readFrames(
+      fd,
+      header,
+      this.position,
+      last.frame,
+      (bytes, n, page, sum) => {
+        this.index.set(page, { frame: n, checksum: sum });
+        sink.frame(bytes, n, sum);
+      },
+      // The scan just checked these frames; a read transaction keeps them from changing.
+      scan.committed.checksum,
+    );
     if (!complete) return { kind: "broken", reason: "the WAL changed while it was read" };
     sink.commits(scan.commits);
     this.position = scan.committed;
