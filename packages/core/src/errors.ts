@@ -24,8 +24,11 @@ export interface NinesErrorOptions {
  * throws, and a test keeps that list, the sources and the docs in step.
  *
  * @example
- * throw new NinesError("NINES_OPTION_INVALID", "retry: maxAttempts must be >= 1, got 0", {
- *   hint: "set maxAttempts to 1 (no retry) or more",
+ * class BillingError extends NinesError {
+ *   override get name() { return "BillingError"; }
+ * }
+ * throw new BillingError("BILLING_CARD_DECLINED", "charge 42: the card was declined", {
+ *   hint: "ask the customer for another card",
  * });
  */
 export class NinesError extends Error {

@@ -44,7 +44,7 @@ async function rejected(breaker: CircuitBreaker): Promise<NinesError> {
 }
 
 describe("circuit breaker: consecutive failures", () => {
-  test("opens after exactly `threshold` consecutive failures; a success resets the streak", async () => {
+  test("opens after exactly `failureThreshold` consecutive failures; a success resets the streak", async () => {
     const { breaker, ok, fail } = setup({ window: { kind: "consecutive", failureThreshold: 3 }, openMs: 5000 });
     await fail();
     await fail();

@@ -66,6 +66,8 @@ export class Timeout implements PipelineStage {
   readonly timeoutMs: number;
   readonly mode: TimeoutMode;
   readonly #clock: Clock;
+  /** Built once: the timeout's children all read time from this stage's clock. */
+  readonly #childOptions: { readonly clock: Clock };
   readonly #errorStacks: boolean;
   readonly #events = new Events<TimeoutEvents>();
   readonly #deadlines: DeadlineQueue;
@@ -98,6 +100,7 @@ export class Timeout implements PipelineStage {
     this.timeoutMs = timeoutMs;
     this.mode = mode;
     this.#clock = options.clock ?? systemClock;
+    this.#childOptions = { clock: this.#clock };
     this.#errorStacks = options.errorStacks !== false;
     this.#deadlines = new DeadlineQueue(this.#clock);
     forwardFailures(this, (next, context, onFailure) => this.#run(next, context, onFailure));
@@ -122,7 +125,7 @@ export class Timeout implements PipelineStage {
     onFailure: ((error: unknown) => Promise<T>) | undefined,
   ): Promise<T> {
     const now = this.#clock.now();
-    const child = Execution.of(context).withDeadline(now + this.timeoutMs, { clock: this.#clock });
+    const child = Execution.of(context).withDeadline(now + this.timeoutMs, this.#childOptions);
     const wait = child.deadlineAt - now;
     if (!(wait > 0)) {
       // The outer deadline has already passed: do not start what cannot finish.

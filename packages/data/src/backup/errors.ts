@@ -61,7 +61,7 @@ export type BackupErrorCode = (typeof BACKUP_ERRORS)[keyof typeof BACKUP_ERRORS]
  * recovery; `code` is one of {@link BACKUP_ERRORS}.
  *
  * @example
- * try { await restoreBackup({ from, to }); } catch (e) { if (e instanceof BackupError) console.error(e.describe()); }
+ * try { await restoreBackup({ from, to }); } catch (e) { if (isNinesError(e, BACKUP_ERRORS.corrupt)) return tryOlderBackup(); throw e; }
  */
 export class BackupError extends NinesError {
   override get name(): string {

@@ -25,7 +25,7 @@ export type FailoverErrorCode = (typeof FAILOVER_ERRORS)[keyof typeof FAILOVER_E
  * The error family of `FailoverClient` and `Promoter`; `code` is one of {@link FAILOVER_ERRORS}.
  *
  * @example
- * await db.query(sql).catch((e) => { if (e instanceof FailoverError) console.error(e.code); throw e; });
+ * await db.query(sql).catch((e) => { if (isNinesError(e, FAILOVER_ERRORS.ambiguousCommit)) checkIfWritten(); throw e; });
  */
 export class FailoverError extends NinesError {
   override get name(): string {

@@ -57,7 +57,8 @@ export type LifecycleErrorCode = (typeof LIFECYCLE_ERRORS)[keyof typeof LIFECYCL
  * try {
  *   await store.restore(alice, "notes", 12);
  * } catch (error) {
- *   if (error instanceof LifecycleError) console.error(error.describe());
+ *   if (isNinesError(error, LIFECYCLE_ERRORS.unknownTable)) return notFound();
+ *   throw error;
  * }
  */
 export class LifecycleError extends NinesError {

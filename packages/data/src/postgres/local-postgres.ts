@@ -209,7 +209,7 @@ export class LocalPostgres {
       this.#log = (this.#log + chunk.toString()).slice(-4000);
     });
     this.#process = child;
-    const deadline = this.#clock.now() + timeoutMs;
+    const deadlineAt = this.#clock.now() + timeoutMs;
     for (;;) {
       if (!this.running) {
         throw postgresServerError("start", `PostgreSQL in ${this.dir} exited while starting`, {
@@ -218,7 +218,7 @@ export class LocalPostgres {
         });
       }
       if (await pingPostgres(this.url(), 1000)) return;
-      if (this.#clock.now() > deadline) {
+      if (this.#clock.now() > deadlineAt) {
         throw postgresServerError("start", `PostgreSQL in ${this.dir} did not accept connections in time`, {
           details: { log: this.#log },
         });

@@ -224,7 +224,7 @@ function recoveryStopped(server: LocalPostgres) {
 }
 
 async function waitUntilPrimary(server: LocalPostgres, clock: Clock, timeoutMs: number): Promise<void> {
-  const deadline = clock.now() + timeoutMs;
+  const deadlineAt = clock.now() + timeoutMs;
   for (;;) {
     if (!server.running) throw recoveryStopped(server);
     const client = new pg.Client({ connectionString: server.url(), connectionTimeoutMillis: 2000 });
@@ -238,7 +238,7 @@ async function waitUntilPrimary(server: LocalPostgres, clock: Clock, timeoutMs: 
     } finally {
       await client.end().catch(() => {});
     }
-    if (clock.now() > deadline) {
+    if (clock.now() > deadlineAt) {
       throw backupError("recoveryFailed", `the restored server did not finish recovery within ${timeoutMs} ms`, {
         hint: "check that the WAL archive holds every segment from the base backup to the target",
       });

@@ -67,7 +67,7 @@ const SEVERITIES: Severity[] = ["error", "warning", "info"];
  * journey, component, DR, scalability and risk/cost tables.
  *
  * @example
- * await writeFileAtomic("out/plan.html", renderHtmlReport(spec, analyze(spec)));
+ * await writeFile("out/plan.html", renderHtmlReport(spec, analyze(spec))); // writeFile from node:fs/promises
  */
 export function renderHtmlReport(spec: Spec, result: PlanResult): string {
   const bySeverity = (s: Severity) => result.findings.filter((f) => f.severity === s);

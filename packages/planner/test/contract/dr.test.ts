@@ -125,7 +125,7 @@ describe("contract: store scenarios", () => {
     const r = scenario(
       "{ engine: postgres, zone: a, log: 5m }",
       "{ store: db, scenario: C, kind: crash, rpo: 1h, rto: 1h, priority: low }",
-    ); // valid (P1 rejected it): spec.md says such a log is no mechanism
+    ); // a valid spec: spec.md says such a log is no mechanism, not an error in the input
     assert.equal(r.disasters[0]!.mechanism, null);
     assert.deepEqual(dr(r), [["dr-unrecoverable", "error"]]);
     const located = scenario(

@@ -168,7 +168,7 @@ export class Balancer<T extends BalancerNode> {
     let bestLocal = false;
     let ties = 0;
     for (const backend of this.#backends) {
-      if (!backend.eligible || (tried !== undefined && tried.includes(backend.node))) continue;
+      if (!backend.eligible || tried?.includes(backend.node)) continue;
       const local = zone === null || backend.node.zone === zone;
       if (best !== undefined && local === bestLocal) {
         const inflight = backend.node.instance.inflight;

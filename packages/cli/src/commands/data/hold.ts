@@ -1,7 +1,7 @@
 import { defineCommand } from "../../define-command.js";
 import { EXIT } from "../../errors.js";
 import { printJson } from "../../print-json.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "./store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "./store.js";
 
 /**
  * `nines data hold TABLE KEY --reason CASE`: a legal hold; the purge keeps the row's group.
@@ -22,14 +22,11 @@ ${STORE_USAGE}
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
     const reason = args.required("reason", "TEXT");
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       await store.hold(administrator(args, io), table, key, reason);
       if (args.values.json) printJson(io, { held: { table, key, reason } });
       else io.stdout.write(`held ${table} ${key}: ${reason}\n`);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

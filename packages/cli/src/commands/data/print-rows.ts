@@ -68,10 +68,10 @@ export function printAdminRows(
     return;
   }
   for (const r of rows) {
-    const until = r.phase === "trash" ? r.softAt : r.purgeAt;
+    const restorableUntilAt = r.phase === "trash" ? r.softAt : r.purgeAt;
     const hold = r.hold ? `  HOLD: ${r.hold}` : "";
     io.stdout.write(
-      `${r.table} ${String(r.key)}  ${r.phase}  owner ${String(r.owner)}  deleted ${iso(r.deletedAt)} by ${r.deletedBy ?? "-"}  restorable until ${iso(until)}  group ${r.group ?? "-"}${hold}\n`,
+      `${r.table} ${String(r.key)}  ${r.phase}  owner ${String(r.owner)}  deleted ${iso(r.deletedAt)} by ${r.deletedBy ?? "-"}  restorable until ${iso(restorableUntilAt)}  group ${r.group ?? "-"}${hold}\n`,
     );
   }
 }

@@ -4,7 +4,7 @@ import { EXIT } from "../../errors.js";
 import { plural } from "../../plural.js";
 import { printJson } from "../../print-json.js";
 import { progressPrinter } from "../../progress-printer.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "./store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "./store.js";
 
 /**
  * `nines data purge`: removes rows past their soft-delete period, for good.
@@ -48,8 +48,7 @@ ${STORE_USAGE}
     const rate = args.positiveNumber("rate");
     const maxShare = args.positiveNumber("max-share");
     const maxRows = args.wholeNumber("max-rows", 1);
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const result = await runPurge(store, {
         actor: administrator(args, io),
         dryRun: args.values["dry-run"] === true,
@@ -74,8 +73,6 @@ ${STORE_USAGE}
         );
       }
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

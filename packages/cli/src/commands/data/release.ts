@@ -1,7 +1,7 @@
 import { defineCommand } from "../../define-command.js";
 import { EXIT } from "../../errors.js";
 import { printJson } from "../../print-json.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "./store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "./store.js";
 
 /**
  * `nines data release TABLE KEY`: lifts a legal hold.
@@ -20,14 +20,11 @@ ${STORE_USAGE}
   options: STORE_OPTIONS,
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       await store.release(administrator(args, io), table, key);
       if (args.values.json) printJson(io, { released: { table, key } });
       else io.stdout.write(`released ${table} ${key}\n`);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

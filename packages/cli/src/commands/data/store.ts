@@ -41,15 +41,8 @@ export async function openConnection(
   return { connection, declaration };
 }
 
-/**
- * An open store from --db, --tables and --schema: the database must exist
- * and be prepared (`nines data init`); nothing is created or altered.
- *
- * @example
- * const { store, connection } = await openStore(args, io);
- * try { ... } finally { await connection.close(); }
- */
-export async function openStore(
+/** An open store from --db, --tables and --schema: the database must exist and be prepared (`nines data init`). */
+async function openStore(
   args: StoreArgs,
   io: Io,
 ): Promise<{ store: LifecycleStore; connection: DataConnection; declaration: Declaration }> {
@@ -61,6 +54,31 @@ export async function openStore(
     throw error;
   }
   return { store: new LifecycleStore({ connection, declaration }), connection, declaration };
+}
+
+/**
+ * Runs `work` with an open store from --db, --tables and --schema and
+ * closes the connection when it is done, whether it returned or threw. The
+ * database must exist and be prepared (`nines data init`); nothing is
+ * created or altered.
+ *
+ * @example
+ * return await withStore(args, io, async ({ store }) => {
+ *   await store.hold(administrator(args, io), table, key, reason);
+ *   return EXIT.ok;
+ * });
+ */
+export async function withStore<T>(
+  args: StoreArgs,
+  io: Io,
+  work: (opened: { store: LifecycleStore; declaration: Declaration }) => Promise<T>,
+): Promise<T> {
+  const { store, connection, declaration } = await openStore(args, io);
+  try {
+    return await work({ store, declaration });
+  } finally {
+    await connection.close();
+  }
 }
 
 /** The acting user: --as, required for a user's own commands. */

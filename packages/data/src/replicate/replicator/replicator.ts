@@ -12,12 +12,12 @@ import { generationKey, segmentKey, snapshotKey } from "../layout/replica-keys.j
 import { applyReplicaRetention } from "../retention/apply-replica-retention.js";
 import { WalFollower } from "../wal/wal-follower.js";
 import { WalGuard } from "../wal/wal-guard.js";
-import { type EncodedBody, encodeToBody } from "./encode-to-body.js";
+import { encodeToBody } from "./encode-to-body.js";
 import { findReplicaEnd } from "./find-replica-end.js";
 import { ReplicaTargets } from "./replica-targets.js";
 import { type ReplicateOptions, type ResolvedReplicateOptions, resolveReplicateOptions } from "./replicate-options.js";
 import type { ReplicatorEvents } from "./replicator-events.js";
-import { SegmentBuilder } from "./segment-builder.js";
+import { type PendingSegment, SegmentBuilder } from "./segment-builder.js";
 import { type SnapshotSource, snapshotImage, snapshotPoint } from "./snapshot-image.js";
 import type { SnapshotMeta } from "./snapshot-meta.js";
 import { keepingAlive, Serial, untilDeadline } from "./waits.js";
@@ -65,6 +65,10 @@ export class Replicator {
   #retention: Promise<void> | undefined;
   #timer: Timer | undefined;
   readonly #serial = new Serial();
+  /** Encodes and queues segments, in order, behind the loop. */
+  readonly #encoder = new Serial();
+  /** Generations in which a segment could not be written. */
+  readonly #failed = new Set<string>();
   #stopping = false;
   #closed = false;
   #files = 0;
@@ -161,6 +165,11 @@ export class Replicator {
     try {
       await this.#serial.run(() => this.#step(true));
       const drained = async () => {
+        await untilDeadline(
+          this.#o.clock,
+          deadline,
+          this.#encoder.run(async () => undefined),
+        );
         await untilDeadline(this.#o.clock, deadline, this.#snapshot ?? Promise.resolve());
         await untilDeadline(this.#o.clock, deadline, this.#retention ?? Promise.resolve());
         await untilDeadline(this.#o.clock, deadline, this.#targets.idle());
@@ -256,10 +265,10 @@ export class Replicator {
     if (this.#inodeChanged()) this.#broken ??= "the database file was replaced";
     if (!this.#broken) this.#observe();
     const now = this.#o.clock.now();
-    if (!this.#broken && (cut || now - this.#lastCutAt >= this.#o.intervalMs)) {
-      await this.#cut();
-      if (!this.#snapshot && !this.#stopping) this.#maintain();
-    }
+    if (!this.#broken && (cut || now - this.#lastCutAt >= this.#o.intervalMs)) this.#cut();
+    // Every look moves the read transaction forward, so checkpoints (the application's and ours) copy the log
+    // into the database in small steps, as SQLite's own auto-checkpoint would.
+    if (!this.#broken && !this.#snapshot && !this.#stopping) this.#maintain();
     if (this.#broken) await this.#restartLineage();
   }
 
@@ -271,7 +280,7 @@ export class Replicator {
         await this.#step(false);
         const now = this.#o.clock.now();
         if (!this.#snapshot && now - this.#lastSnapshotAt >= this.#o.snapshotIntervalMs) {
-          await this.#cut();
+          this.#cut();
           this.#beginSnapshot(false);
         }
         if (!this.#retention && now - this.#lastRetentionAt >= this.#o.retentionIntervalMs) {
@@ -317,40 +326,42 @@ export class Replicator {
   }
 
   /** Cuts what was read into segments, encodes them and queues them for every target. */
-  async #cut(): Promise<void> {
+  /**
+   * Cuts what was read into segments and numbers them; encoding and queueing
+   * for the targets happen in order on their own chain, so the next look at
+   * the log does not wait for compression.
+   */
+  #cut(): void {
     this.#lastCutAt = this.#o.clock.now();
     for (const pending of this.#builder.cut()) {
       const { id } = this.#generation;
       const seq = this.#generation.nextSeq++;
-      const lastCommitAt = (pending.meta.commits.at(-1) as [number, number, number])[2];
-      const key = segmentKey(id, seq, lastCommitAt);
-      let encoded: EncodedBody;
-      try {
-        encoded = await encodeToBody(
-          {
-            kind: "segment",
-            generation: id,
-            seq,
-            meta: pending.meta,
-            compression: this.#o.compression,
-            key: this.#o.key,
-            source: Array.isArray(pending.frames) ? pending.frames : createReadStream(pending.frames.file),
-          },
-          pending.bytes > IN_MEMORY_BYTES ? this.#staging.path(`segment-${this.#files++}`) : undefined,
-        );
-      } catch (error) {
-        // A segment that cannot be written leaves a hole: the lineage must start again from a snapshot.
-        this.#events.emit("error", { error, during: "observe", key });
-        this.#broken ??= `segment ${seq} could not be written: ${(error as Error).message}`;
-        // What follows the hole belongs to no chain: the new generation's snapshot will hold it.
-        for (const dropped of this.#builder.discard()) await this.#dropPending(dropped.frames);
-        return;
-      } finally {
-        await this.#dropPending(pending.frames);
-      }
+      void this.#encoder.run(() => this.#ship(id, seq, pending));
+    }
+  }
+
+  /** Encodes one segment and queues it for every target (on the encoder chain, in segment order). */
+  async #ship(generation: string, seq: number, pending: PendingSegment): Promise<void> {
+    const lastCommitAt = (pending.meta.commits.at(-1) as [number, number, number])[2];
+    const key = segmentKey(generation, seq, lastCommitAt);
+    try {
+      // A segment after one that could not be written belongs to no chain (the new generation's snapshot holds it).
+      if (this.#failed.has(generation)) return;
+      const encoded = await encodeToBody(
+        {
+          kind: "segment",
+          generation,
+          seq,
+          meta: pending.meta,
+          compression: this.#o.compression,
+          key: this.#o.key,
+          source: Array.isArray(pending.frames) ? pending.frames : createReadStream(pending.frames.file),
+        },
+        pending.bytes > IN_MEMORY_BYTES ? this.#staging.path(`segment-${this.#files++}`) : undefined,
+      );
       this.#targets.push("segments", { key, kind: "segment", seq }, encoded);
       this.#events.emit("segment", {
-        generation: id,
+        generation,
         seq,
         commits: pending.meta.commits.length,
         frames: pending.meta.wal.lastFrame - pending.meta.wal.firstFrame + 1,
@@ -358,6 +369,14 @@ export class Replicator {
         storedBytes: encoded.storedBytes,
         lastCommitAt,
       });
+    } catch (error) {
+      // A hole in the chain: the lineage starts again from a snapshot.
+      this.#failed.add(generation);
+      this.#events.emit("error", { error, during: "observe", key });
+      if (this.#generation.id === generation)
+        this.#broken ??= `segment ${seq} could not be written: ${(error as Error).message}`;
+    } finally {
+      await this.#dropPending(pending.frames);
     }
   }
 
@@ -373,6 +392,9 @@ export class Replicator {
     try {
       const passive = guard.checkpoint("PASSIVE");
       this.#events.emit("checkpoint", { mode: "passive", ...passive });
+      // Read what was committed during that checkpoint without the lock, so that only a few frames are left for
+      // the moment writers wait; a busy writer that outruns us just means the restart waits for the next tick.
+      if (!this.#observe() || this.#broken) return;
       const restart = guard.restartLog(() => this.#observe(RESTART_BUDGET_BYTES));
       this.#afterObserve();
       if (!restart) return;
@@ -448,7 +470,7 @@ export class Replicator {
     const reason = this.#broken ?? "";
     this.#broken = undefined;
     // What was read before the break belongs to the old lineage: ship it there.
-    await this.#cut();
+    this.#cut();
     await this.#snapshot;
     if (this.#inodeChanged()) {
       this.#guard.close();

@@ -40,8 +40,8 @@ export type Observed =
   /** The log cannot be followed from where the replica is: a new generation must start. */
   | { kind: "broken"; reason: string };
 
-/** Bytes scanned per look, so one tick never reads gigabytes. */
-const DEFAULT_BUDGET = 64 * 1024 * 1024;
+/** Bytes scanned per look, so one tick never reads gigabytes (a replicator behind catches up over a few). */
+const DEFAULT_BUDGET = 256 * 1024 * 1024;
 
 /**
  * Follows a database's `-wal` file: which cycle of the log it is in (its

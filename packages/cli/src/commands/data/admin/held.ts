@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printAdminRows } from "../print-rows.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "../store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "../store.js";
 
 /**
  * `nines data admin held`: every row a legal hold keeps, in any phase, with its content.
@@ -26,13 +26,10 @@ ${STORE_USAGE}
   async run(args, io) {
     args.expect();
     const owner = args.values.owner;
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const rows = await store.held(administrator(args, io), { ...(owner && { owner }) });
       printAdminRows(rows, args.values.json, io, "no rows under a legal hold");
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printHistory } from "../print-rows.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "../store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "../store.js";
 
 /**
  * `nines data admin history TABLE KEY`: what happened to one row, from the audit trail.
@@ -25,12 +25,9 @@ ${STORE_USAGE}
   options: STORE_OPTIONS,
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       printHistory(await store.history(administrator(args, io), table, key), args.values.json, io);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

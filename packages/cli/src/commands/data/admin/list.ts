@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printAdminRows } from "../print-rows.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "../store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "../store.js";
 
 /**
  * `nines data admin list`: deleted rows of every user, for support staff.
@@ -24,13 +24,10 @@ ${STORE_USAGE}
     args.expect();
     const phase = args.oneOf("phase", ["trash", "soft"]);
     const owner = args.values.owner;
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const rows = await store.deleted(administrator(args, io), { ...(phase && { phase }), ...(owner && { owner }) });
       printAdminRows(rows, args.values.json, io);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

@@ -2,7 +2,7 @@ import { LIFECYCLE_ERRORS, LifecycleError } from "@nines/data";
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printAdminRow } from "../print-rows.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "../store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "../store.js";
 
 /**
  * `nines data admin read TABLE KEY`: one row of any user, in any phase while it is stored.
@@ -24,8 +24,7 @@ ${STORE_USAGE}
   options: STORE_OPTIONS,
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const row = await store.inspect(administrator(args, io), table, key);
       if (!row) {
         throw new LifecycleError(LIFECYCLE_ERRORS.notFound, `no ${table} row with key ${key} is stored`, {
@@ -34,8 +33,6 @@ ${STORE_USAGE}
       }
       printAdminRow(row, args.values.json, io);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

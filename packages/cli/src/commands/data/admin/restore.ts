@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printRestore } from "../print-rows.js";
-import { administrator, openStore, STORE_OPTIONS, STORE_USAGE } from "../store.js";
+import { administrator, STORE_OPTIONS, STORE_USAGE, withStore } from "../store.js";
 
 /**
  * `nines data admin restore TABLE KEY`: restores any user's deleted row, soft-deleted ones included.
@@ -21,15 +21,12 @@ ${STORE_USAGE}
   options: { ...STORE_OPTIONS, rename: { type: "boolean" } },
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const result = await store.restore(administrator(args, io), table, key, {
         onConflict: args.values.rename ? "rename" : "fail",
       });
       printRestore(result, args.values.json, io);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

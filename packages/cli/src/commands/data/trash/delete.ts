@@ -3,7 +3,7 @@ import { EXIT } from "../../../errors.js";
 import { plural } from "../../../plural.js";
 import { printJson } from "../../../print-json.js";
 import { iso } from "../print-rows.js";
-import { openStore, STORE_OPTIONS, STORE_USAGE, user } from "../store.js";
+import { STORE_OPTIONS, STORE_USAGE, user, withStore } from "../store.js";
 
 /**
  * `nines data trash delete TABLE KEY`: deletes one item of the trash forever.
@@ -27,8 +27,7 @@ ${STORE_USAGE}
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
     const actor = user(args);
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const result = await store.deleteForever(actor, table, key);
       if (args.values.json) printJson(io, result);
       else {
@@ -38,8 +37,6 @@ ${STORE_USAGE}
         );
       }
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

@@ -2,7 +2,7 @@ import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { plural } from "../../../plural.js";
 import { printJson } from "../../../print-json.js";
-import { openStore, STORE_OPTIONS, STORE_USAGE, user } from "../store.js";
+import { STORE_OPTIONS, STORE_USAGE, user, withStore } from "../store.js";
 
 /**
  * `nines data trash empty`: moves everything in a user's trash out of their reach.
@@ -25,8 +25,7 @@ ${STORE_USAGE}
   async run(args, io) {
     args.expect();
     const actor = user(args);
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const result = await store.emptyTrash(actor);
       if (args.values.json) printJson(io, result);
       else {
@@ -35,8 +34,6 @@ ${STORE_USAGE}
         );
       }
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printTrash } from "../print-rows.js";
-import { openStore, STORE_OPTIONS, STORE_USAGE, user } from "../store.js";
+import { STORE_OPTIONS, STORE_USAGE, user, withStore } from "../store.js";
 
 /**
  * `nines data trash list`: what a user deleted and can still restore, one
@@ -30,13 +30,10 @@ ${STORE_USAGE}
     const actor = user(args);
     const limit = args.wholeNumber("limit", 1);
     const order = args.values.oldest ? "oldest" : "newest";
-    const { store, connection, declaration } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store, declaration }) => {
       const items = await store.trash(actor, { order, ...(limit !== undefined && { limit }) });
       printTrash(items, args.values.json, io, declaration);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../define-command.js";
 import { EXIT } from "../../../errors.js";
 import { printRestore } from "../print-rows.js";
-import { openStore, STORE_OPTIONS, STORE_USAGE, user } from "../store.js";
+import { STORE_OPTIONS, STORE_USAGE, user, withStore } from "../store.js";
 
 /**
  * `nines data trash restore TABLE KEY`: brings back a row and the group it was deleted with.
@@ -25,13 +25,10 @@ ${STORE_USAGE}
   async run(args, io) {
     const [table, key] = args.expect("TABLE", "KEY") as [string, string];
     const actor = user(args);
-    const { store, connection } = await openStore(args, io);
-    try {
+    return await withStore(args, io, async ({ store }) => {
       const result = await store.restore(actor, table, key, { onConflict: args.values.rename ? "rename" : "fail" });
       printRestore(result, args.values.json, io);
       return EXIT.ok;
-    } finally {
-      await connection.close();
-    }
+    });
   },
 });
