@@ -18,7 +18,7 @@ import { classifyUpstreamError } from "./classify-upstream-error.js";
 import { type HealthCheckOptions, runHealthChecks } from "./health-checker.js";
 import { readRequestBody, sendJson, toRequestHeaders, toResponseHeaders } from "./http-messages.js";
 import { orderBackends } from "./order-backends.js";
-import { OutlierDetector, type OutlierOptions } from "./outlier-detector.js";
+import { type EjectReason, type FailureKind, OutlierDetector, type OutlierOptions } from "./outlier-detector.js";
 import { type RecentStats, RecentWindow } from "./recent-window.js";
 
 /** Options of {@link LoadBalancer}. */
@@ -45,7 +45,8 @@ export interface LoadBalancerOptions {
 /** The balancer's events. */
 export interface LoadBalancerEvents {
   health: { service: string; backend: string; zone: string; healthy: boolean; at: number };
-  ejected: { service: string; backend: string; zone: string; untilAt: number; at: number };
+  /** An instance taken out as an outlier until `untilAt`, and why. */
+  ejected: { service: string; backend: string; zone: string; reason: EjectReason; untilAt: number; at: number };
 }
 
 /** A balancer's counters, for a live view. */
@@ -184,6 +185,7 @@ export class LoadBalancer {
     const entry = this.#backends.get(id);
     if (!entry) return;
     this.#backends.delete(id);
+    this.#outliers.forget(id);
     entry.checks.abort();
     void entry.backend.pool.close().catch(() => {});
   }
@@ -275,6 +277,7 @@ export class LoadBalancer {
         if (status === 503 && response.headers[REJECTED_HEADER] !== undefined) {
           // Overload, not failure: try another instance, and keep the refusal for the client if all refuse.
           backend.refusals++;
+          this.#outliers.recordRefusal(backend.spec.id);
           refusal = {
             status,
             headers: toResponseHeaders(response.headers),
@@ -282,7 +285,7 @@ export class LoadBalancer {
           };
           continue;
         }
-        if (status >= 500) this.#failure(backend);
+        if (status >= 500) this.#failure(backend, "answer");
         else this.#outliers.recordSuccess(backend.spec.id);
         res.writeHead(status, toResponseHeaders(response.headers));
         await pipeline(response.body, res).catch(() => res.destroy());
@@ -291,8 +294,8 @@ export class LoadBalancer {
       } catch (error) {
         if (abort.signal.aborted) return;
         backend.errors++;
-        this.#failure(backend);
         const kind = classifyUpstreamError(error);
+        this.#failure(backend, kind);
         if (kind === "connect" || IDEMPOTENT.has(method)) continue;
         const status = kind === "timeout" ? 504 : 502;
         finish(status);
@@ -321,14 +324,17 @@ export class LoadBalancer {
     });
   }
 
-  #failure(backend: Backend): void {
-    if (this.#outliers.recordFailure(backend.spec.id, this.#backends.size)) {
+  #failure(backend: Backend, kind: FailureKind): void {
+    const peers = [...this.#backends.values()].map(({ backend: b }) => ({ id: b.spec.id, healthy: b.healthy }));
+    const reason = this.#outliers.recordFailure(backend.spec.id, kind, peers);
+    if (reason !== null) {
       backend.ejections++;
       const untilAt = this.#outliers.ejectedUntil(backend.spec.id) ?? this.#clock.now();
       this.#events.emit("ejected", {
         service: this.service,
         backend: backend.spec.id,
         zone: backend.spec.zone,
+        reason,
         untilAt,
         at: this.#clock.now(),
       });

@@ -261,6 +261,30 @@ describe("parseSpec: values", () => {
     );
   });
 
+  it("reports a missing key of a choice, a duration or a number-or-text as missing, not as 'got undefined'", () => {
+    const disaster = ["disasters:", "  - { store: db, scenario: Lost, kind: crash, rpo: 0, rto: 5m }"];
+    const [priority] = errorsOf(spec({}, disaster));
+    assert.equal(priority?.message, 'disasters[0] is missing the required key "priority"');
+    assert.equal(priority?.line, 23);
+    assert.equal(priority?.hint, "add priority: one of high, medium, low");
+    const noKind = ["disasters:", "  - { store: db, scenario: Lost, priority: high, rpo: 0, rto: 5m }"];
+    assert.equal(errorsOf(spec({}, noKind))[0]?.message, 'disasters[0] is missing the required key "kind"');
+    const backups = ["    backups: { every: 24h, at: multi-region }"];
+    assert.equal(errorsOf(spec({}, backups))[0]?.message, 'stores.db.backups is missing the required key "restore"');
+    const autoscale = ["    autoscale: { metric: cpu, max: 8 }"];
+    const [target] = errorsOf(spec({ 13: `    load: 100\n${autoscale[0]}` }));
+    assert.equal(target?.message, 'services.web.autoscale is missing the required key "target"');
+    assert.match(target?.hint ?? "", /^add target:/);
+  });
+
+  it("cuts a long value of the wrong type in the message", () => {
+    const [error] = errorsOf(spec({ 11: `    instances: ${"x".repeat(5000)}` }));
+    assert.equal(
+      error?.message,
+      'services.web.instances must be a number, got the text "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (5002 characters)',
+    );
+  });
+
   it("checks bounds", () => {
     expectOne(
       spec({ 12: "    capacity: 0" }),

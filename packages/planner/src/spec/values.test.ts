@@ -54,6 +54,17 @@ describe("parseDuration", () => {
   });
 });
 
+describe("value messages", () => {
+  it("name a mapping or a list as such and cut long text, in every parser", () => {
+    const messageOf = (r: ReturnType<typeof parseDuration>) => (r.ok ? "" : r.message);
+    assert.equal(messageOf(parseDuration({ a: { a: 1 } })), "expected a duration, got a mapping");
+    assert.equal(messageOf(parseDuration([1])), "expected a duration, got a list");
+    assert.equal(messageOf(parsePercent({ a: 1 })), "expected a percentage, got a mapping");
+    const long = messageOf(parseDuration("x".repeat(5000)));
+    assert.match(long, /^"x{29}\.\.\. \(5002 characters\) is not a duration$/);
+  });
+});
+
 describe("parseMoney: bounds", () => {
   it("rejects amounts that overflow (a 400-digit number is Infinity) or exceed 10^15 a period", () => {
     for (const input of ["9".repeat(400), `${"9".repeat(400)}/month`, 1e16, Number.POSITIVE_INFINITY]) {

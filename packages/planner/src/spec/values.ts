@@ -42,8 +42,13 @@ function exact(n: number): number {
   return Number(n.toPrecision(15));
 }
 
+/** A value for a message: text quoted and cut to a readable length, a mapping or a list named as such. */
 function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+  if (value === null) return "nothing (null)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return text.length > 40 ? `${text.slice(0, 30)}... (${text.length} characters)` : text;
 }
 
 /** Rounds away binary noise for messages (0.9995 * 100 -> 99.95). */
@@ -80,17 +85,11 @@ export function parseDuration(input: unknown): ValueResult {
   if (!(ms <= MAX_DURATION_MS)) {
     return {
       ok: false,
-      message: `duration ${shorten(input)} is too long (at most 100 years, 36525d)`,
+      message: `duration ${show(input)} is too long (at most 100 years, 36525d)`,
       hint: "write the real duration with a unit, such as 30d",
     };
   }
   return { ok: true, value: exact(ms) };
-}
-
-/** A value for a message, cut to a readable length (a 400-digit number stays readable). */
-function shorten(input: unknown): string {
-  const text = show(input);
-  return text.length > 40 ? `${text.slice(0, 30)}... (${text.length} characters)` : text;
 }
 
 /**
@@ -165,7 +164,7 @@ export function parseMoney(input: unknown, target: Period, bare: Period): ValueR
     return { ok: false, message: `amount ${show(input)} must be zero or more`, hint };
   }
   if (!(amount <= MAX_MONEY)) {
-    return { ok: false, message: `amount ${shorten(input)} is too large (at most 10^15 per period)`, hint };
+    return { ok: false, message: `amount ${show(input)} is too large (at most 10^15 per period)`, hint };
   }
   if (period === target) return { ok: true, value: amount };
   return { ok: true, value: (amount * PERIOD_HOURS[target]) / PERIOD_HOURS[period] };

@@ -67,7 +67,10 @@ export function describeValue(value: unknown): string {
   if (value === null) return "nothing (null)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the text ${JSON.stringify(value)}`;
+  if (typeof value === "string") {
+    const text = JSON.stringify(value);
+    return `the text ${text.length > 40 ? `${text.slice(0, 30)}... (${text.length} characters)` : text}`;
+  }
   return `${typeof value} ${String(value)}`;
 }
 
@@ -117,6 +120,11 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
   const schemas = schemasAt(root, path);
   const about = description(schemas);
   const value = valueAt(data, path);
+  // A key that is not there: say so, whatever the value would have had to be (a choice, a duration...).
+  const absent = value === undefined && path.length > 0;
+  if (absent && (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union")) {
+    return [missingKey(path, about ?? choices(schemas))];
+  }
   switch (issue.code) {
     case "unrecognized_keys": {
       const valid = schemas.flatMap((s) => {
@@ -136,19 +144,6 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
       });
     }
     case "invalid_type": {
-      if (value === undefined) {
-        const parent = path.slice(0, -1);
-        const key = String(path[path.length - 1]);
-        return [
-          {
-            path: parent,
-            part: "key",
-            message: `${formatPath(parent)} is missing the required key "${key}"`,
-            hint: `add ${key}:${about ? ` ${about}` : ""}`,
-            missing: formatPath(path),
-          },
-        ];
-      }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       return [
         {
@@ -189,6 +184,28 @@ function issueToProblems(issue: Issue, base: PathSegment[], root: z.ZodType, dat
     default:
       return [{ path, part: "value", message: `${where}: ${issue.message}`, hint: about ?? "" }];
   }
+}
+
+/** "one of a, b, c" when the value is a choice, to say what to write for a missing key. */
+function choices(schemas: z.ZodType[]): string | undefined {
+  for (const schema of schemas) {
+    const d = def(schema);
+    if (d.type === "enum") return `one of ${listNames(Object.values(d["entries"] as object).map(String))}`;
+  }
+  return undefined;
+}
+
+/** A required key that is absent, reported at the mapping that lacks it. */
+function missingKey(path: readonly PathSegment[], about: string | undefined): Found {
+  const parent = path.slice(0, -1);
+  const key = String(path[path.length - 1]);
+  return {
+    path: parent,
+    part: "key",
+    message: `${formatPath(parent)} is missing the required key "${key}"`,
+    hint: `add ${key}:${about ? ` ${about}` : ""}`,
+    missing: formatPath(path),
+  };
 }
 
 function bound(issue: core.$ZodIssueTooSmall | core.$ZodIssueTooBig, value: unknown): string {
