@@ -174,6 +174,12 @@ describe("nines plan (a real process)", { concurrency: true }, () => {
     const date = await nines(["plan", join(dir, "clean.yaml"), "--as-of", "yesterday"]);
     assert.equal(date.status, 2);
     assert.match(date.stderr, /--as-of must be an ISO date.*\n {2}hint: pass e\.g\. --as-of 2026-11-29/);
+    // A sample count that would run for hours is refused, naming the option and its bounds.
+    for (const samples of ["1", "1000000000000"]) {
+      const many = await nines(["plan", join(dir, "clean.yaml"), "--samples", samples]);
+      assert.equal(many.status, 2);
+      assert.match(many.stderr, /^error NINES_CLI_USAGE: nines plan: --samples must be a whole number from 2 to 10000000/);
+    }
     const unknown = await nines(["plan", join(dir, "clean.yaml"), "--colour"]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /^error NINES_CLI_UNKNOWN_OPTION: nines plan: unknown option '--colour'\n/);

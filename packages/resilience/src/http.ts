@@ -1,4 +1,4 @@
-import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
+import { type Clock, OPTION_INVALID, OptionError, requireKnownOptions, requireOption, systemClock } from "@nines/core";
 import type { ResilienceError } from "./errors.js";
 import { httpStatusError, REJECTED_HEADER } from "./http-status-error.js";
 import { networkError } from "./network-error.js";
@@ -126,6 +126,13 @@ export function httpFetch<F extends FetchLike<FetchResponseLike> = typeof global
   const clock = options.clock ?? systemClock;
 
   const call = async (context: ExecutionContext, input: unknown, given?: unknown): Promise<FetchResponseLike> => {
+    // Plain JavaScript may call get(url): say what to pass rather than fail on the missing signal.
+    if (typeof (context as Partial<ExecutionContext> | undefined)?.signal?.aborted !== "boolean") {
+      throw new OptionError(OPTION_INVALID, "httpFetch: the first argument must be the execution context", {
+        hint: "call it inside a policy: policy.execute((context) => get(context, url))",
+        details: { part: "httpFetch", option: "context", value: typeof context },
+      });
+    }
     const init = given as InitWithSignal | undefined;
     const signal = context.signal;
     const own = init?.signal ?? undefined;

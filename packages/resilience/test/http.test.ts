@@ -222,6 +222,27 @@ test("rejects bad options", () => {
   );
 });
 
+test("a call without the execution context first is refused with what to pass, before fetching", async () => {
+  let fetched = 0;
+  const get = httpFetch({
+    fetch: async () => {
+      fetched++;
+      return new Response("x");
+    },
+  });
+  const call = get as unknown as (...args: unknown[]) => Promise<unknown>;
+  for (const args of [["http://127.0.0.1:1/"], [undefined, "http://127.0.0.1:1/"], [{}, "http://127.0.0.1:1/"]]) {
+    await assert.rejects(
+      call(...args),
+      (e) =>
+        isNinesError(e, "NINES_OPTION_INVALID") &&
+        /get\(context, url\)/.test(e.hint ?? "") &&
+        /context/.test(e.message),
+    );
+  }
+  assert.equal(fetched, 0);
+});
+
 test("docs/resilience.md lists the HTTP helper's own code and header", () => {
   const docs = readFileSync(new URL("../../../docs/resilience.md", import.meta.url), "utf8");
   assert.ok(docs.includes(`\`${RESILIENCE_ERRORS.httpStatus}\``));

@@ -69,8 +69,10 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
  * zone-aware: a listener bound to a zone sends to that zone's instances
  * first and spills over to other zones when they are down, ejected or
  * refusing. Active health checks on the readiness path take instances out
- * and back; outlier ejection takes out instances that keep failing, for
- * longer each time. A guard's refusal (503 with `x-nines-rejected`) is
+ * and back; outlier ejection ({@link OutlierDetector}) takes out an
+ * instance that cannot be reached several times in a row or fails far more
+ * than its peers, for longer each time, but none when every instance fails
+ * alike (a dependency's outage). A guard's refusal (503 with `x-nines-rejected`) is
  * overload, not failure: the request goes to another instance, the
  * refusing one is not ejected, and when every instance refuses the client
  * gets the 503 with its Retry-After. A failed connection is retried

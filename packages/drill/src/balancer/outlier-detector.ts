@@ -59,8 +59,9 @@ interface State {
  * An ejection lasts `baseEjectionMs` times the instance's recent ejections,
  * at most `maxEjectionMs`; at most `maxEjectedRatio` of the instances are
  * out at once, and where that rounds down to none, one may go while every
- * other instance passes its checks, is not ejected and is mostly
- * succeeding. A refusal for overload is neither a failure nor a success.
+ * other instance passes its checks, is not ejected and answers at least
+ * half of its recent requests successfully; a single instance never goes.
+ * A refusal for overload is neither a failure nor a success.
  *
  * @example
  * const outliers = new OutlierDetector({ minimumCalls: 10, clock });
@@ -100,7 +101,13 @@ export class OutlierDetector {
     this.#maxEjectedRatio = options.maxEjectedRatio ?? 0.1;
     this.#clock = options.clock ?? systemClock;
     const integer = (v: number) => Number.isInteger(v) && v >= 1;
-    requireOption(integer(this.#failureThreshold), "outlier", "failureThreshold", this.#failureThreshold, "an integer >= 1");
+    requireOption(
+      integer(this.#failureThreshold),
+      "outlier",
+      "failureThreshold",
+      this.#failureThreshold,
+      "an integer >= 1",
+    );
     requireOption(integer(this.#minimumCalls), "outlier", "minimumCalls", this.#minimumCalls, "an integer >= 1");
     const ratio = (v: number) => v > 0 && v <= 1;
     requireOption(
@@ -201,12 +208,13 @@ export class OutlierDetector {
 
   #mayEject(id: string, peers: readonly OutlierPeer[], now: number): boolean {
     const others = peers.filter((p) => p.id !== id);
+    if (others.length === 0) return false;
     const ejected = others.filter((p) => this.isEjected(p.id)).length;
     const cap = Math.floor(peers.length * this.#maxEjectedRatio);
     if (ejected < cap) return true;
     // Where the cap rounds down to none, one may still go (as Envoy lets one go whatever the cap),
     // but only when the others are healthy: in a group of two or three, its load moves onto them.
-    return cap === 0 && others.length > 0 && others.every((p) => this.#isSound(p, now));
+    return cap === 0 && others.every((p) => this.#isSound(p, now));
   }
 
   #isSound(peer: OutlierPeer, now: number): boolean {

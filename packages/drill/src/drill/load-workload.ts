@@ -11,7 +11,7 @@ export const WORKLOAD_FILE = "workload.mjs";
  * Loads a workload module: its default export (or its `workload` export)
  * must have `name`, `rate(plan)` and `journeys(context)`. A module that
  * cannot be imported or exports something else is
- * `NINES_DRILL_WORKLOAD_INVALID` naming the file.
+ * {@link DRILL_ERRORS.workloadInvalid} naming the file.
  *
  * @example
  * const workload = await loadWorkload("examples/clicktravel/workload.mjs");

@@ -106,7 +106,7 @@ export async function runDrill(system: DrillSystem, options: DrillOptions): Prom
 /**
  * The scenarios `only` names (a name or a kind each), in drill order;
  * all of them when `only` is empty. An entry that matches nothing is
- * `NINES_DRILL_UNKNOWN_NAME` listing the names.
+ * {@link DRILL_ERRORS.unknownName} listing the names.
  *
  * @example
  * selectScenarios(scenarios, ["zone-loss", "db-crash-orders-db"]).map((s) => s.name);

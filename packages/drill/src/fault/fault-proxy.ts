@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { type Clock, type Random, requireKnownOptions, requireOption, systemClock, systemRandom } from "@nines/core";
 import { DRILL_ERRORS, DrillError } from "../errors.js";
+import { abortSocket } from "./abort-socket.js";
 import { Direction } from "./direction.js";
 import { checkFaultMode, type FaultMode } from "./fault-mode.js";
 
@@ -195,7 +196,7 @@ export class FaultProxy {
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       if (!connected && error.code === "ECONNREFUSED" && mirrorsInstance(this.#mode)) this.#startRefusing();
       // The instance went away: the caller's connection breaks as it would.
-      if (!pair.client.destroyed) pair.client.resetAndDestroy();
+      abortSocket(pair.client);
     });
     upstream.once("close", () => {
       if (!pair.answered) this.#destroy(pair);
@@ -223,7 +224,7 @@ export class FaultProxy {
   #reset(pair: Pair): void {
     this.#stats.resets++;
     pair.upstream?.destroy();
-    if (!pair.client.destroyed) pair.client.resetAndDestroy();
+    abortSocket(pair.client);
     this.#destroy(pair);
   }
 

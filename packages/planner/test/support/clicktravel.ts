@@ -3,14 +3,21 @@ import { buildSpec } from "./build-spec.js";
 
 const HEALTHY = { check: "/readyz", dependencies: true, autoheal: true };
 /** How each service starts (`run`), as the example's YAML says. */
-const run = (name: string): RunSpec => ({
-  command: ["node", `services/${name}.js`],
+const run = (name: string, env: Record<string, string> = {}): RunSpec => ({
+  command: ["node", `dist/services/${name}.js`],
   port: "PORT",
-  env: {},
+  env,
   health: { liveness: "/livez", readiness: "/readyz", startup: "/startupz" },
   cwd: null,
 });
-const SAFE_RETRY = { retries: 2, backoff: "exponential" as const, jitter: true, breaker: true };
+const SAFE_RETRY = {
+  retries: 2,
+  backoff: "exponential" as const,
+  jitter: true,
+  breaker: true,
+  budget: 0.2,
+  timeoutMs: 1000,
+};
 
 /**
  * The ClickTravel example of the design (`clicktravel.nines.yaml`) as a
@@ -44,7 +51,7 @@ export function clicktravelSpec(): Spec {
         calls: [
           { target: "orders", ...SAFE_RETRY },
           { target: "inventory", ...SAFE_RETRY },
-          { target: "analytics", optional: true },
+          { target: "analytics", optional: true, timeoutMs: 300 },
         ],
       },
       {
@@ -61,7 +68,7 @@ export function clicktravelSpec(): Spec {
       },
       {
         name: "inventory",
-        run: run("inventory"),
+        run: run("inventory", { ADMIN_TOKEN: "clicktravel-drill" }),
         zones: ["us-central1-a", "us-central1-b"],
         instances: 2,
         capacity: 400,
