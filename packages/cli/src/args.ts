@@ -93,13 +93,14 @@ export class Args<S extends OptionSpecs> {
     return value;
   }
 
-  /** A whole number >= `min`, or undefined when the option is absent. */
-  wholeNumber(name: StringOption<S>, min = 0): number | undefined {
+  /** A whole number >= `min` (and <= `max` when given), or undefined when the option is absent. */
+  wholeNumber(name: StringOption<S>, min = 0, max?: number): number | undefined {
     const text = this.values[name] as string | undefined;
     if (text === undefined) return undefined;
     const n = Number(text);
-    if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-      throw this.error(`--${name} must be a whole number >= ${min}, got '${text}'`, `pass e.g. --${name} ${min + 1}`);
+    if (text.trim() === "" || !Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+      const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
+      throw this.error(`--${name} must be a whole number ${range}, got '${text}'`, `pass e.g. --${name} ${min + 1}`);
     }
     return n;
   }

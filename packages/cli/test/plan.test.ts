@@ -178,7 +178,10 @@ describe("nines plan (a real process)", { concurrency: true }, () => {
     for (const samples of ["1", "1000000000000"]) {
       const many = await nines(["plan", join(dir, "clean.yaml"), "--samples", samples]);
       assert.equal(many.status, 2);
-      assert.match(many.stderr, /^error NINES_CLI_USAGE: nines plan: --samples must be a whole number from 2 to 10000000/);
+      assert.match(
+        many.stderr,
+        /^error NINES_CLI_USAGE: nines plan: --samples must be a whole number from 2 to 10000000/,
+      );
     }
     const unknown = await nines(["plan", join(dir, "clean.yaml"), "--colour"]);
     assert.equal(unknown.status, 2);

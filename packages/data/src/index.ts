@@ -32,12 +32,15 @@ export {
 export { type VerifyBackupOptions, type VerifyBackupResult, verifyBackup } from "./backup/verify/verify-backup.js";
 export { DATABASE_ERRORS, DatabaseError, type DatabaseErrorCode } from "./connection/errors.js";
 export type { Executor, Statement } from "./connection/executor.js";
-export { type DataConnection, type OpenDatabaseOptions, openDatabase } from "./connection/open-database.js";
+export { openDatabase } from "./connection/open-database.js";
 export type {
   CopiedRows,
   CopyOwnerRowsOptions,
+  DataConnection,
   Dialect,
   EngineName,
+  LifecycleSql,
+  OpenDatabaseOptions,
   OwnerConflictMode,
   OwnerTable,
   Scratch,

@@ -8,7 +8,8 @@ import { createBackup } from "../src/backup/create-backup.js";
 import { BACKUP_ERRORS } from "../src/backup/errors.js";
 import { restoreOwnerRows } from "../src/backup/restore-owner-rows.js";
 import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
-import { type DataConnection, openDatabase } from "../src/connection/open-database.js";
+import { openDatabase } from "../src/connection/open-database.js";
+import type { DataConnection } from "../src/dialect/dialect.js";
 import { withDatabase } from "../src/dialect/postgres/postgres-url.js";
 import { declareTables } from "../src/lifecycle/declaration.js";
 

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { DataConnection } from "../src/connection/open-database.js";
+import type { DataConnection } from "../src/dialect/dialect.js";
 import { declareTables } from "../src/lifecycle/declaration.js";
 import { LifecycleStore } from "../src/lifecycle/lifecycle-store.js";
 import { purge } from "../src/purge/purge.js";

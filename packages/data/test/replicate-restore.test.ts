@@ -153,6 +153,27 @@ describe("replicate and restoreReplica", () => {
     }
   });
 
+  it("takes its first snapshot of a log just checkpointed in full while the application writes on", { timeout: 60_000 }, async () => {
+    // The application's auto-checkpoint copied the whole log into the file before the replicator started, so its
+    // read transaction reads the file alone and the next write starts the log over under the snapshot.
+    const dir = folder("replica-first-snapshot");
+    const file = join(dir, "app.db");
+    const db = openAppDb(file);
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) commitOne(db, 1500);
+    })();
+    const replicator = await replicate({ db: file, targets: [new LocalDirTarget(join(dir, "replica"))], intervalMs: 20 });
+    try {
+      for (let i = 0; i < 200; i++) commitOne(db);
+      await replicator.sync();
+      await restoreReplica({ from: new LocalDirTarget(join(dir, "replica")), to: join(dir, "restored.db") });
+      assert.deepEqual(ledgerOf(join(dir, "restored.db")), ledgerOf(file));
+    } finally {
+      await replicator.stop();
+      db.close();
+    }
+  });
+
   it("keeps SQLite's lock on the database file while it reads it for a snapshot", async () => {
     // Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's shared lock
     // included (the one that tells another process's last connection it is not the last). Snapshots read the

@@ -103,11 +103,11 @@ if (zone?.measured) {
   });
   add({
     figure: "zone loss: p99 of inventory's admitted requests",
-    value: inventory?.p99Ms ?? null,
+    value: inventory?.admittedP99Ms ?? null,
     unit: "ms",
     limit: "< 500",
-    holds: inventory?.p99Ms != null && inventory.p99Ms < 500,
-    detail: "successful requests that needed inventory, during the loss",
+    holds: inventory?.admittedP99Ms != null && inventory.admittedP99Ms < 500,
+    detail: `inventory's own latency histogram during the loss; at the client (web's retries included): ${inventory?.p99Ms} ms`,
   });
   add({
     figure: "zone loss: web success ratio during the loss",

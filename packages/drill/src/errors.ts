@@ -1,4 +1,4 @@
-import { NinesError } from "@nines/core";
+import { NinesError, OPTION_INVALID } from "@nines/core";
 
 /**
  * Every error code `@nines/drill` throws or answers with. Match with
@@ -34,7 +34,7 @@ export const DRILL_ERRORS = {
   /** A Chaos Mesh object does not match the Chaos Mesh CRD schema it is written for. */
   chaosInvalid: "NINES_DRILL_CHAOS_INVALID",
   /** Thrown when an option is invalid (from @nines/core). */
-  optionInvalid: "NINES_OPTION_INVALID",
+  optionInvalid: OPTION_INVALID,
 } as const;
 
 export type DrillErrorCode = (typeof DRILL_ERRORS)[keyof typeof DRILL_ERRORS];

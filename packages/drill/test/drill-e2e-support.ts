@@ -54,7 +54,14 @@ export class DrillFixture {
       queryOfDeathService: "inventory",
       timelines: Object.fromEntries(KINDS.map((k) => [k, SHORT])),
     });
-    return await runDrill(this.system, { spec: this.spec, plan: this.plan, workload: this.workload, scenarios, only });
+    return await runDrill(this.system, {
+      spec: this.spec,
+      plan: this.plan,
+      workload: this.workload,
+      scenarios,
+      only,
+      warmupMs: 2000,
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
+import { admittedP99Ms } from "../src/drill/admitted-latency.js";
 import type { DrillSystem } from "../src/drill/drill-system.js";
 import { judge } from "../src/drill/judge.js";
 import { measureScenario, type ScenarioRecording } from "../src/drill/measure-scenario.js";
@@ -65,6 +66,7 @@ function recording(): ScenarioRecording {
     ],
     deletion: null,
     restoredAt: null,
+    admittedP99Ms: new Map([["inventory", 120]]),
   };
 }
 
@@ -136,7 +138,7 @@ describe("measureScenario on a synthetic timeline with known answers", () => {
   it("goodput of the overloaded service against its remaining capacity, after 2 s of settling", () => {
     // 8 searches a second succeed; remaining capacity: zone b's one instance of 5 req/s.
     assert.deepEqual(m.measured.goodput, [
-      { service: "inventory", goodput: 8, remainingCapacity: 5, ratio: 1.6, p99Ms: 300 },
+      { service: "inventory", goodput: 8, remainingCapacity: 5, ratio: 1.6, p99Ms: 300, admittedP99Ms: 120 },
     ]);
   });
 
@@ -149,6 +151,25 @@ describe("measureScenario on a synthetic timeline with known answers", () => {
     const storm = { ...scenario, kind: "retry-storm" as const, target: "inventory" };
     const r = measureScenario(storm, prediction, plan, recording(), { objective: 0.999, needs, writeSteps: [] });
     assert.equal(r.measured.amplification, 300 / 100);
+  });
+});
+
+describe("admittedP99Ms", () => {
+  const histogram = (key: string, counts: number[]) => ({
+    key,
+    buckets: new Map([0.1, 0.25, 0.5, 1, Number.POSITIVE_INFINITY].map((le, i) => [le, counts[i] as number])),
+  });
+
+  it("is the p99 of what the instances admitted between two readings, interpolated in its bucket", () => {
+    const before = [histogram("inventory-a-0@1", [10, 10, 10, 10, 10])];
+    const after = [
+      histogram("inventory-a-0@1", [60, 150, 209, 210, 210]),
+      // Restarted between the readings: a new histogram, left out.
+      histogram("inventory-a-1@7", [0, 0, 0, 900, 900]),
+    ];
+    // 200 requests: the 198th falls in (0.25, 0.5], 58 of the 59 it holds in: 250 + 250 x 58 / 59 ms.
+    assert.equal(admittedP99Ms(before, after), Math.round(250 + (250 * 58) / 59));
+    assert.equal(admittedP99Ms(before, before), null, "nothing admitted");
   });
 });
 

@@ -45,7 +45,7 @@ describe("LoadBalancer", () => {
     const { url } = await lb.listen({ zone: "a" });
     for (let i = 0; i < 20; i++) assert.equal((await call(url, "POST", "x")).json().id, "a1");
     const refuser = lb.snapshot().backends.find((b) => b.id === "a0")!;
-    assert.equal(refuser.ejectedUntil, null);
+    assert.equal(refuser.ejectionEndsAt, null);
     assert.equal(refuser.ejections, 0);
     assert.ok(refuser.refusals >= 1);
     // When every instance refuses, the caller gets the refusal with its Retry-After.

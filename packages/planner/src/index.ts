@@ -6,7 +6,7 @@ export { type AnalyzeOptions, analyze } from "./analysis/analyze.js";
 export { atLeast } from "./analysis/availability/binomial.js";
 export { neededInstances } from "./analysis/availability/component-model.js";
 export { downtime, HOURS_PER_YEAR, MINUTES_PER_MONTH, MINUTES_PER_YEAR } from "./analysis/availability/downtime.js";
-export { MAX_EXACT_ZONES } from "./analysis/availability/estimate.js";
+export { MAX_EXACT_ZONES, MAX_SAMPLES } from "./analysis/availability/estimate.js";
 export {
   type AvailabilityWithDown,
   availabilityWithDown,

@@ -40,7 +40,7 @@ export abstract class Deadline {
  * a microtask per check instead.
  *
  * @example
- * const queue = new DeadlineQueue(clock);
+ * const queue = new DeadlineQueue({ clock });
  * queue.add(entry);    // entry.deadlineAt >= every deadline added before
  * queue.settle(entry); // the call finished in time
  */
@@ -59,7 +59,7 @@ export class DeadlineQueue {
     if (head !== undefined && this.#timer === undefined) this.#arm(head.deadlineAt, this.#clock.now());
   };
 
-  constructor(clock: Clock) {
+  constructor({ clock }: { clock: Clock }) {
     this.#clock = clock;
     this.#queueCheck = clock === systemClock ? process.nextTick : afterMicrotask;
   }

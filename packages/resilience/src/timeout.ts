@@ -102,7 +102,7 @@ export class Timeout implements PipelineStage {
     this.#clock = options.clock ?? systemClock;
     this.#childOptions = { clock: this.#clock };
     this.#errorStacks = options.errorStacks !== false;
-    this.#deadlines = new DeadlineQueue(this.#clock);
+    this.#deadlines = new DeadlineQueue({ clock: this.#clock });
     forwardFailures(this, (next, context, onFailure) => this.#run(next, context, onFailure));
   }
 

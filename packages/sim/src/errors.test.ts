@@ -1,36 +1,23 @@
+// The codes, the sources and the docs are kept in step by
+// scripts/error-codes.test.ts (one mechanism for every package); this file
+// checks the family.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { SIM_ERRORS } from "./errors.js";
+import { isNinesError, NinesError, OPTION_INVALID } from "@nines/core";
+import { SIM_ERRORS, SimError } from "./errors.js";
 
-const src = fileURLToPath(new URL(".", import.meta.url));
-const docs = readFileSync(fileURLToPath(new URL("../../../docs/simulate.md", import.meta.url)), "utf8");
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (name.endsWith(".ts") && !name.endsWith(".test.ts")) out.push(path);
-  }
-  return out;
-}
-
-describe("sim error codes", () => {
-  it("lists every code in docs/simulate.md's error table", () => {
-    const table = docs.slice(docs.indexOf("## Error codes"));
-    for (const code of Object.values(SIM_ERRORS)) assert.ok(table.includes(`| \`${code}\` |`), `${code} missing`);
+describe("sim errors", () => {
+  it("throws the SimError family: a coded NinesError whose stack trace says SimError", () => {
+    const error = new SimError(SIM_ERRORS.scenarioInvalid, "zone-loss: no zone mars-1a", {
+      hint: "name a zone of the spec",
+    });
+    assert.ok(error instanceof NinesError);
+    assert.ok(isNinesError(error, SIM_ERRORS.scenarioInvalid));
+    assert.equal(error.name, "SimError");
+    assert.match(String(error.stack), /^SimError: zone-loss: no zone mars-1a/);
   });
 
-  it("writes no code inline: every NINES_ string of the sources is in errors.ts", () => {
-    for (const file of sources(src)) {
-      if (file.endsWith("errors.ts")) continue;
-      assert.deepEqual(
-        [...readFileSync(file, "utf8").matchAll(/"NINES_[A-Z_]+"/g)].map((m) => m[0]),
-        [],
-        file,
-      );
-    }
+  it("names core's code for a bad option rather than a second spelling of it", () => {
+    assert.equal(SIM_ERRORS.optionInvalid, OPTION_INVALID);
   });
 });

@@ -4,7 +4,7 @@
 export { SimClock, type SimClockOptions } from "./engine/sim-clock.js";
 export { SIM_ERRORS, SimError } from "./errors.js";
 export type { SimAutoscalerOptions } from "./model/autoscaler.js";
-export type { BalancerHealthOptions, OutlierOptions } from "./model/balancer.js";
+export type { BalancerHealthOptions } from "./model/balancer.js";
 export {
   type DownMode,
   type InstanceState,
@@ -13,6 +13,7 @@ export {
   SimInstance,
   type SimInstanceOptions,
 } from "./model/instance.js";
+export type { OutlierOptions, SimOutcome } from "./model/outlier-ejection.js";
 export { erlangC, type MmcFigures, mmc } from "./queueing/erlang-c.js";
 export { type RunMmcOptions, type RunMmcResult, runMmc } from "./queueing/run-mmc.js";
 export { type JobDone, Server, type ServerOptions, type ServerStats } from "./queueing/server.js";

@@ -16,8 +16,11 @@ describe("scenarios", () => {
     const trip = result.series.journeys["book-trip"];
     assert.ok(trip);
     assert.ok(meanOf(trip.goodput, 0, 2) > 1800, `before: ${trip.goodput.slice(0, 2)}`);
-    // web still runs in europe-west2, but every request needs inventory or orders or both most of the time.
-    assert.ok(meanOf(trip.goodput, 5) < 0.3 * meanOf(trip.offered, 5), `after: ${trip.goodput.slice(5)}`);
+    // web still runs in europe-west2, but a request calls inventory 45% of the time and orders 30% (their
+    // loads over web's): only those that need neither, 0.55 x 0.7 = 38.5%, still succeed. web's instances
+    // answer those 503s alike, so the edge ejects none of them.
+    const share = meanOf(trip.goodput, 5) / meanOf(trip.offered, 5);
+    assert.ok(Math.abs(share - 0.385) < 0.03, `after: ${trip.goodput.slice(5)} (${share} of the offered)`);
     assert.deepEqual(
       result.timeline.map((e) => e.what),
       ["lost us-central1-a, us-central1-b, us-central1-f", "orders-db restored from backups"],

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { analyze, parseEvidence, renderHtmlReport, renderTerminalReport, useColour } from "@nines/planner";
+import { analyze, MAX_SAMPLES, parseEvidence, renderHtmlReport, renderTerminalReport, useColour } from "@nines/planner";
 import { defineCommand } from "../define-command.js";
 import { CLI_ERRORS, CliError, EXIT } from "../errors.js";
 import { readSpec } from "../spec-input.js";
@@ -18,7 +18,8 @@ Options:
                   any other error {"error": {"code", "message", "hint"}}
   --html FILE     also write a self-contained HTML report with a diagram
   --as-of DATE    the date time-dependent rules compare with (default today, UTC)
-  --samples N     Monte Carlo samples where a journey uses more than 20 zones (default 1000000)
+  --samples N     Monte Carlo samples where a journey uses more than 20 zones
+                  (default 1000000, at most 10000000)
   --seed N        Monte Carlo seed (default 1)
   --evidence FILE drill results (nines drill --record FILE): a restore a drill
                   performed counts as tested on its date, and each disaster
@@ -55,7 +56,7 @@ export const plan = defineCommand({
     if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
       throw args.error(`--as-of must be an ISO date, got '${asOf}'`, "pass e.g. --as-of 2026-11-29");
     }
-    const samples = args.wholeNumber("samples", 1);
+    const samples = args.wholeNumber("samples", 2, MAX_SAMPLES);
     const seed = args.values.seed;
     if (seed !== undefined && (seed.trim() === "" || !Number.isSafeInteger(Number(seed)))) {
       throw args.error(`--seed must be a whole number, got '${seed}'`, "pass e.g. --seed 1");

@@ -133,8 +133,12 @@ export async function fileBlockChecksum(
   const digests = await hashBlocks(
     file,
     Array.from({ length: blocks }, (_, i) => i),
-    { size, blockBytes, ...(options.threads === undefined ? {} : { threads: options.threads }) },
-    options.onBytes,
+    {
+      size,
+      blockBytes,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
+    },
   );
   const outer = createHash("sha256");
   for (const d of digests.values()) outer.update(d);
@@ -143,7 +147,8 @@ export async function fileBlockChecksum(
 
 /**
  * Digests of the given blocks (ascending) of a file of `size` bytes, each
- * thread taking a contiguous share; a Map in index order.
+ * thread taking a contiguous share; a Map in index order. `onBytes`
+ * receives the bytes hashed so far.
  *
  * @example
  * const digests = await hashBlocks("/tmp/f", [0, 5, 6], { size, blockBytes: DEFAULT_BLOCK_BYTES });
@@ -151,14 +156,13 @@ export async function fileBlockChecksum(
 export async function hashBlocks(
   file: string,
   indices: number[],
-  options: { size: number; blockBytes: number; threads?: number },
-  onProgress?: (done: number) => void,
+  options: { size: number; blockBytes: number; threads?: number; onBytes?: (done: number) => void },
 ): Promise<Map<number, Uint8Array>> {
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), indices.length));
   let done = 0;
   const onBytes = (n: number) => {
     done += n;
-    onProgress?.(done);
+    options.onBytes?.(done);
   };
   const runs = await Promise.all(
     Array.from({ length: threads }, (_, t) => {

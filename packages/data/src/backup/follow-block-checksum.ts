@@ -82,7 +82,7 @@ export function followBlockChecksum(
       const rest =
         missing.length * blockBytes <= FEW_BYTES
           ? new Map(await Promise.all(missing.map(async (i) => [i, await hashBlock(file, i, blockBytes)] as const)))
-          : await hashBlocks(file, missing, { size, blockBytes }, (done) => options.onBytes?.(base + done));
+          : await hashBlocks(file, missing, { size, blockBytes, onBytes: (done) => options.onBytes?.(base + done) });
       const outer = createHash("sha256");
       for (let i = 0; i < blocks; i++) {
         const d = digests.get(i) ?? rest.get(i);

@@ -1,4 +1,4 @@
-import type { EngineName } from "../dialect/dialect.js";
+import { type EngineName, isEngineName } from "../dialect/engine-name.js";
 import type { BackupChecksum } from "./block-checksum.js";
 import { backupError } from "./errors.js";
 
@@ -115,7 +115,7 @@ export function parseManifest(bytes: Uint8Array, where = "manifest"): BackupMani
     checksum !== undefined &&
     typeof m.id === "string" &&
     isBackupId(m.id) &&
-    (m.engine === "sqlite" || m.engine === "postgres") &&
+    isEngineName(m.engine) &&
     typeof m.dataFile === "string" &&
     /^data\.[a-z]+$/.test(m.dataFile) &&
     typeof m.sizeBytes === "number" &&

@@ -131,10 +131,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
     throw backupError(
       "engineMismatch",
       `backup ${first.id} is a ${first.engine} backup and cannot be restored to ${dialect.redact(options.to)}`,
-      {
-        hint:
-          first.engine === "postgres" ? "restore to postgres://HOST/NEW_DATABASE" : "restore to a new .db file path",
-      },
+      { hint: `restore to ${dialectNamed(first.engine).newLocationHint}` },
     );
   }
   // Refuse before downloading anything: nothing changes on a refused restore.

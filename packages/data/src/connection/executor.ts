@@ -1,5 +1,5 @@
 import type { CompiledQuery } from "kysely";
-import type { EngineName } from "../dialect/dialect.js";
+import type { EngineName } from "../dialect/engine-name.js";
 
 /** A statement ready to run: SQL with the engine's placeholders and its parameters. */
 export interface Statement {

@@ -1,14 +1,45 @@
 import type { Clock } from "@nines/core";
+import type { Kysely } from "kysely";
 import type { BackupEngine } from "../backup/backup-engine.js";
-import type { DataConnection, OpenDatabaseOptions } from "../connection/open-database.js";
+import type { Executor } from "../connection/executor.js";
+import type { EngineName } from "./engine-name.js";
+import type { LifecycleSql } from "./lifecycle-sql.js";
+
+export type { EngineName } from "./engine-name.js";
+export type { LifecycleSql } from "./lifecycle-sql.js";
+
+/** Options of `openDatabase` (and `Dialect.open`). */
+export interface OpenDatabaseOptions {
+  /** SQLite: create the file when missing (default true; the CLI says false). */
+  create?: boolean;
+  /** PostgreSQL: the schema to work in (set as `search_path`; created when missing). */
+  schema?: string;
+  /** PostgreSQL: pool size (default 10). */
+  poolSize?: number;
+}
 
 /**
- * The database engines nines speaks to.
+ * An open database: `kysely` for the application's own queries (with
+ * `visible()` from the lifecycle store), `executor` for the store's hot
+ * path, the `dialect` it was opened with, and `close()`. SQLite uses two
+ * connections to the same file in WAL mode (one for each), so a Kysely
+ * transaction and a store transaction never share a connection; SQLite's
+ * own locking orders them.
  *
  * @example
- * const engine: EngineName = dialectFor("app.db").name; // "sqlite"
+ * const db = await openDatabase("app.db");
+ * db.dialect.name; // "sqlite"
+ * await db.kysely.selectFrom("notes").selectAll().execute();
  */
-export type EngineName = "sqlite" | "postgres";
+export interface DataConnection {
+  readonly dialect: Dialect;
+  /** The file path or the URL, as given. */
+  readonly target: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the application's tables are not known here.
+  readonly kysely: Kysely<any>;
+  readonly executor: Executor;
+  close(): Promise<void>;
+}
 
 /** What to do with a backed-up row whose key already exists in the live table. */
 export type OwnerConflictMode = "skip" | "replace" | "fail";
@@ -61,9 +92,10 @@ export interface Scratch {
 /**
  * Everything that differs between SQLite and PostgreSQL, in one object per
  * engine (Kysely's model): which locations it owns, how to show one without
- * secrets, how to open it, how to back it up and restore it, and how to copy
- * one owner's rows from a backup into a live database. Other code asks the
- * dialect; it never checks the engine itself. Get one with `dialectFor`.
+ * secrets, how to open it, how to back it up and restore it, how to copy
+ * one owner's rows from a backup into a live database, and the SQL the
+ * lifecycle store needs that the engines spell differently. Other code asks
+ * the dialect; it never checks the engine itself. Get one with `dialectFor`.
  *
  * @example
  * const dialect = dialectFor("postgres://app:secret@db/shop");
@@ -77,6 +109,8 @@ export interface Dialect {
   accepts(location: string): boolean;
   /** `location` safe to print and store: a SQLite path made absolute, a URL with its password hidden. */
   redact(location: string): string;
+  /** How a hint names a new database of this engine: `a new .db file path`, `postgres://HOST/NEW_DATABASE`. */
+  readonly newLocationHint: string;
   /** Opens a connection: Kysely for the application's queries, an executor for the store. */
   open(location: string, options?: OpenDatabaseOptions): Promise<DataConnection>;
   /** Backups and restores of this engine's databases. */
@@ -91,4 +125,6 @@ export interface Dialect {
   scratch(options: { near?: string; beside?: string; purpose: string; clock: Clock }): Promise<Scratch>;
   /** Copies one owner's rows (with their children) from a restored backup into the live database, in one transaction. */
   copyOwnerRows(options: CopyOwnerRowsOptions): Promise<CopiedRows[]>;
+  /** The lifecycle store's engine-specific SQL: column types, the schema lock, row locks. */
+  readonly lifecycle: LifecycleSql;
 }

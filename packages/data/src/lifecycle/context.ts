@@ -2,7 +2,7 @@
 import type { Clock } from "@nines/core";
 import { type Kysely, sql } from "kysely";
 import type { Executor } from "../connection/executor.js";
-import type { DataConnection } from "../connection/open-database.js";
+import type { DataConnection } from "../dialect/dialect.js";
 import type { Declaration, DeclaredTable } from "./declaration.js";
 import { META, stamp } from "./phase.js";
 import type { StatementCache } from "./statements.js";
@@ -29,7 +29,7 @@ export interface RowMeta {
   hold: string | null;
 }
 
-/** Reads a row's owner and lifecycle columns, locking the row on PostgreSQL; undefined when there is no such row. */
+/** Reads a row's owner and lifecycle columns, locking the row (`dialect.lifecycle.lockRows`); undefined when there is no such row. */
 export async function readMeta(
   ctx: StoreContext,
   tx: Executor,
@@ -41,9 +41,8 @@ export async function readMeta(
       .selectFrom(t.name)
       .select([sql.ref(t.owner).as("owner"), META.deletedAt, META.group, META.softAt, META.purgeAt, META.hold])
       .where(t.key, "=", key);
-    // PostgreSQL: lock the row, so two concurrent deletes or restores of it run one after the other
-    // (SQLite's BEGIN IMMEDIATE already serialises writers).
-    return ctx.connection.dialect.name === "postgres" ? q.forUpdate() : q;
+    // Lock the row, so two concurrent deletes or restores of it run one after the other.
+    return ctx.connection.dialect.lifecycle.lockRows(q);
   });
   const row = await tx.first<Record<string, unknown>>(statement);
   if (!row) return undefined;

@@ -2,7 +2,7 @@
 import { type Clock, requireKnownOptions, requireOption, systemClock } from "@nines/core";
 import type { Kysely } from "kysely";
 import type { Executor } from "../connection/executor.js";
-import type { DataConnection } from "../connection/open-database.js";
+import type { DataConnection } from "../dialect/dialect.js";
 import { type Actor, checkActor, requireAdmin } from "./actor.js";
 import { type AdminRow, type DeletedOptions, deletedRows, heldRows, inspectRow } from "./admin-rows.js";
 import { type AuditAction, type AuditRecord, type AuditRow, readAudit, recordRows, rowHistory } from "./audit.js";

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../connection/executor.js";
-import type { DataConnection } from "../connection/open-database.js";
+import type { DataConnection } from "../dialect/dialect.js";
 import type { Declaration } from "./declaration.js";
 import { lifecycleError } from "./errors.js";
 import { META } from "./phase.js";
@@ -27,7 +27,7 @@ export const AUDIT_ROWS_TABLE = "nines_audit_rows";
  * the metadata columns, a partial unique index per declared unique key
  * (`WHERE nines_deleted_at IS NULL`: names held by deleted rows can be
  * reused), indexes for the purge worker, the trash and cascades, and the
- * audit tables. The column types are the only engine-specific part.
+ * audit tables. The column types come from `dialect.lifecycle`.
  *
  * @example
  * const existing = new Map([["notes", new Set(["id", "owner_id", "title"])]]);
@@ -38,7 +38,8 @@ export function schemaStatements(
   declaration: Declaration,
   existing: ReadonlyMap<string, ReadonlySet<string>>,
 ): RawBuilder<unknown>[] {
-  const big = sql.raw(connection.dialect.name === "postgres" ? "bigint" : "integer");
+  const { lifecycle } = connection.dialect;
+  const big = lifecycle.stampType;
   const columns: [string, RawBuilder<unknown>][] = [
     [META.deletedAt, big],
     [META.deletedBy, sql.raw("text")],
@@ -92,18 +93,15 @@ export function schemaStatements(
       );
     }
   }
-  const id =
-    connection.dialect.name === "postgres" ? sql`bigserial primary key` : sql`integer primary key autoincrement`;
   out.push(sql`create table if not exists ${sql.table(AUDIT_TABLE)} (
-    id ${id}, at ${big} not null, actor text not null, action text not null,
+    id ${lifecycle.auditId}, at ${big} not null, actor text not null, action text not null,
     table_name text, row_key text, group_id text, row_count integer not null, detail text)`);
   out.push(sql`create index if not exists nines_audit_at on ${sql.table(AUDIT_TABLE)} (at)`);
   // Keyed by record first: a record's rows are read and expired together, and on SQLite the table is
   // that key's b-tree (no rowid), so naming a purged row costs two b-tree inserts, not three.
-  const clustered = connection.dialect.name === "postgres" ? sql`` : sql` without rowid`;
   out.push(sql`create table if not exists ${sql.table(AUDIT_ROWS_TABLE)} (
     audit_id ${big} not null, table_name text not null, row_key text not null,
-    primary key (audit_id, table_name, row_key))${clustered}`);
+    primary key (audit_id, table_name, row_key))${lifecycle.keyOrdered}`);
   out.push(
     sql`create index if not exists nines_audit_rows_row on ${sql.table(AUDIT_ROWS_TABLE)} (table_name, row_key)`,
   );
@@ -120,16 +118,10 @@ export async function existingColumns(
   connection: DataConnection,
   executor: Executor = connection.executor,
 ): Promise<Map<string, Set<string>>> {
-  const rows =
-    connection.dialect.name === "postgres"
-      ? await executor.all<{ t: string; c: string }>({
-          sql: "select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema()",
-          parameters: [],
-        })
-      : await executor.all<{ t: string; c: string }>({
-          sql: "select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table'",
-          parameters: [],
-        });
+  const rows = await executor.all<{ t: string; c: string }>({
+    sql: connection.dialect.lifecycle.columnsQuery,
+    parameters: [],
+  });
   const map = new Map<string, Set<string>>();
   for (const row of rows) {
     const set = map.get(row.t) ?? new Set<string>();
@@ -143,17 +135,16 @@ export async function existingColumns(
  * Adds what lazy deletion needs to the declared tables (idempotent: only
  * what is missing), in one transaction. Safe when several instances
  * prepare one database at once: what is missing is read inside the
- * transaction, which SQLite serializes (BEGIN IMMEDIATE) and PostgreSQL
- * behind an advisory lock, so each column is added once.
+ * transaction, which the engine serializes (SQLite's BEGIN IMMEDIATE, or
+ * the dialect's `lifecycle.schemaLock`), so each column is added once.
  *
  * @example
  * await ensureSchema(db, declaration);
  */
 export async function ensureSchema(connection: DataConnection, declaration: Declaration): Promise<void> {
   await connection.executor.transaction(async (tx) => {
-    if (connection.dialect.name === "postgres") {
-      await tx.all({ sql: "select pg_advisory_xact_lock(hashtext('nines_ensure_schema'))", parameters: [] });
-    }
+    const lock = connection.dialect.lifecycle.schemaLock;
+    if (lock !== undefined) await tx.all({ sql: lock, parameters: [] });
     const existing = await existingColumns(connection, tx);
     for (const statement of schemaStatements(connection, declaration, existing)) {
       await tx.run(statement.compile(connection.kysely));

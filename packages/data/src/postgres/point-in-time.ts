@@ -192,7 +192,7 @@ export async function restoreToPointInTime(options: PointInTimeRestoreOptions): 
     await server.start(timeoutMs).catch((error: unknown) => {
       throw running.running ? error : recoveryStopped(running);
     });
-    await waitUntilPrimary(server, clock, timeoutMs);
+    await waitUntilPrimary(server, { clock, timeoutMs });
     const restoreMs = clock.now() - started;
     if (options.keepRunning !== false) {
       done = true;
@@ -223,7 +223,10 @@ function recoveryStopped(server: LocalPostgres) {
   });
 }
 
-async function waitUntilPrimary(server: LocalPostgres, clock: Clock, timeoutMs: number): Promise<void> {
+async function waitUntilPrimary(
+  server: LocalPostgres,
+  { clock, timeoutMs }: { clock: Clock; timeoutMs: number },
+): Promise<void> {
   const deadlineAt = clock.now() + timeoutMs;
   for (;;) {
     if (!server.running) throw recoveryStopped(server);

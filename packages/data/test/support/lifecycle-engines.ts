@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isNinesError, ManualClock, type NinesError } from "@nines/core";
 import pg from "pg";
-import type { DataConnection } from "../../src/connection/open-database.js";
 import { openDatabase } from "../../src/connection/open-database.js";
+import type { DataConnection } from "../../src/dialect/dialect.js";
 import { declareTables, type LifecycleDeclaration } from "../../src/lifecycle/declaration.js";
 import { LifecycleStore } from "../../src/lifecycle/lifecycle-store.js";
 

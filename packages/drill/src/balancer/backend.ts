@@ -14,8 +14,8 @@ export interface BackendSnapshot {
   url: string;
   /** By the active health checks. */
   healthy: boolean;
-  /** Ejected as an outlier until this instant, or null. */
-  ejectedUntil: number | null;
+  /** When its ejection as an outlier ends (epoch ms), or null when it is not ejected. */
+  ejectionEndsAt: number | null;
   inflight: number;
   /** Attempts sent to it. */
   attempts: number;
@@ -58,13 +58,13 @@ export class Backend {
     this.responses[key]++;
   }
 
-  snapshot(ejectedUntil: number | null): BackendSnapshot {
+  snapshot(ejectionEndsAt: number | null): BackendSnapshot {
     return {
       id: this.spec.id,
       zone: this.spec.zone,
       url: this.spec.url,
       healthy: this.healthy,
-      ejectedUntil,
+      ejectionEndsAt,
       inflight: this.inflight,
       attempts: this.attempts,
       responses: { ...this.responses },

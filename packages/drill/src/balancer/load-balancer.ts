@@ -45,8 +45,8 @@ export interface LoadBalancerOptions {
 /** The balancer's events. */
 export interface LoadBalancerEvents {
   health: { service: string; backend: string; zone: string; healthy: boolean; at: number };
-  /** An instance taken out as an outlier until `untilAt`, and why. */
-  ejected: { service: string; backend: string; zone: string; reason: EjectReason; untilAt: number; at: number };
+  /** An instance taken out as an outlier until `ejectionEndsAt`, and why. */
+  ejected: { service: string; backend: string; zone: string; reason: EjectReason; ejectionEndsAt: number; at: number };
 }
 
 /** A balancer's counters, for a live view. */
@@ -201,7 +201,7 @@ export class LoadBalancer {
       retries: this.#retries,
       recent: this.#recent.stats(this.#clock.now()),
       backends: [...this.#backends.values()].map(({ backend }) =>
-        backend.snapshot(this.#outliers.ejectedUntil(backend.spec.id)),
+        backend.snapshot(this.#outliers.ejectionEndsAt(backend.spec.id)),
       ),
     };
   }
@@ -331,13 +331,13 @@ export class LoadBalancer {
     const reason = this.#outliers.recordFailure(backend.spec.id, kind, peers);
     if (reason !== null) {
       backend.ejections++;
-      const untilAt = this.#outliers.ejectedUntil(backend.spec.id) ?? this.#clock.now();
+      const ejectionEndsAt = this.#outliers.ejectionEndsAt(backend.spec.id) ?? this.#clock.now();
       this.#events.emit("ejected", {
         service: this.service,
         backend: backend.spec.id,
         zone: backend.spec.zone,
         reason,
-        untilAt,
+        ejectionEndsAt,
         at: this.#clock.now(),
       });
     }

@@ -34,7 +34,7 @@ describe("OutlierDetector", () => {
     assert.equal(outliers.recordFailure("a", "timeout", group), null);
     outliers.recordFailure("a", "timeout", group);
     assert.equal(outliers.recordFailure("a", "connect", group), "consecutiveFailures");
-    assert.equal(outliers.ejectedUntil("a"), 1000);
+    assert.equal(outliers.ejectionEndsAt("a"), 1000);
     await clock.advance(1000);
     assert.equal(outliers.isEjected("a"), false);
   });
@@ -120,14 +120,14 @@ describe("OutlierDetector", () => {
     const lengths: number[] = [];
     for (let i = 0; i < 4; i++) {
       outliers.recordFailure("a", "connect", group);
-      const until = outliers.ejectedUntil("a") as number;
+      const until = outliers.ejectionEndsAt("a") as number;
       lengths.push(until - clock.now());
       await clock.advanceTo(until);
     }
     assert.deepEqual(lengths, [1000, 2000, 2500, 2500]);
     await clock.advance(10_000);
     outliers.recordFailure("a", "connect", group);
-    assert.equal((outliers.ejectedUntil("a") as number) - clock.now(), 1000);
+    assert.equal((outliers.ejectionEndsAt("a") as number) - clock.now(), 1000);
   });
 
   it("forgets an instance that left: one added again under its id starts afresh", () => {

@@ -41,7 +41,7 @@ interface State {
   unreachable: number;
   window: OutcomeWindow;
   ejections: number;
-  ejectedUntil: number;
+  ejectionEndsAt: number;
   lastEjectedAt: number;
 }
 
@@ -165,19 +165,19 @@ export class OutlierDetector {
     if (now - state.lastEjectedAt > this.#maxEjectionMs + this.ejectionMs(id)) state.ejections = 0;
     state.ejections++;
     state.lastEjectedAt = now;
-    state.ejectedUntil = now + this.ejectionMs(id);
+    state.ejectionEndsAt = now + this.ejectionMs(id);
     state.unreachable = 0;
     state.window.clear();
     return reason;
   }
 
   isEjected(id: string): boolean {
-    return this.#clock.now() < (this.#states.get(id)?.ejectedUntil ?? 0);
+    return this.#clock.now() < (this.#states.get(id)?.ejectionEndsAt ?? 0);
   }
 
-  /** Until when `id` is ejected (epoch ms), or null. */
-  ejectedUntil(id: string): number | null {
-    return this.isEjected(id) ? (this.#states.get(id)?.ejectedUntil ?? null) : null;
+  /** When `id`'s current ejection ends (epoch ms), or null when it is not ejected. */
+  ejectionEndsAt(id: string): number | null {
+    return this.isEjected(id) ? (this.#states.get(id)?.ejectionEndsAt ?? null) : null;
   }
 
   /** The length of `id`'s current (or last) ejection. */
@@ -230,7 +230,7 @@ export class OutlierDetector {
         unreachable: 0,
         window: new OutcomeWindow(this.#windowMs),
         ejections: 0,
-        ejectedUntil: 0,
+        ejectionEndsAt: 0,
         lastEjectedAt: Number.NEGATIVE_INFINITY,
       };
       this.#states.set(id, state);

@@ -13,7 +13,7 @@ import { renderChaosFiles } from "./render-chaos.js";
  *
  * @example
  * const { files, plan } = emitChaosMesh(spec, buildManifests(spec, { namespace: "shop" }));
- * for (const f of files) await writeFileAtomic(join(outDir, f.path), f.content);
+ * for (const f of files) await writeFile(join(outDir, f.path), f.content); // node:fs/promises
  * for (const s of plan.skipped) console.error(`skipped ${s.scenario}: ${s.reason}`);
  */
 export function emitChaosMesh(

@@ -7,7 +7,7 @@ import type { ChaosObject } from "./chaos-types.js";
  * `workflow.yaml` (all scenarios in turn) and `schedules.yaml`.
  *
  * @example
- * for (const file of renderChaosFiles(plan)) await writeFileAtomic(join(dir, file.path), file.content);
+ * for (const file of renderChaosFiles(plan)) await writeFile(join(dir, file.path), file.content); // node:fs/promises
  */
 export function renderChaosFiles(plan: ChaosPlan): { path: string; content: string }[] {
   const yaml = (objects: readonly ChaosObject[], what: string) =>

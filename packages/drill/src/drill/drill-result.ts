@@ -34,8 +34,10 @@ export interface ServiceGoodput {
   remainingCapacity: number;
   /** goodput / min(offered, remaining capacity): 1 when it served all it could. */
   ratio: number | null;
-  /** p99 of those successful requests, ms. */
+  /** p99 of those successful requests as the client saw them (the callers' retries included), ms. */
   p99Ms: number | null;
+  /** p99 of the requests its instances admitted and answered over the same time (their own latency histograms), ms. */
+  admittedP99Ms: number | null;
 }
 
 /** What was measured beyond the headline figures. */

@@ -131,13 +131,13 @@ function compare(
     if (headline.rtoMs + RTO_TOLERANCE_MS < predicted.rtoMs) {
       better.push(
         `recovered in ${ms(headline.rtoMs)}, the plan allows ${ms(predicted.rtoMs)} for ${predicted.mechanism ?? "recovery"}` +
-          (predicted.mechanism === "sync-replica"
-            ? " (here the standby is promoted as soon as the primary's process is gone)"
+          (predicted.mechanism === "sync-replica" && measured.promoteMs !== null
+            ? ` (the standby was promoted in ${ms(measured.promoteMs)}, as soon as the primary's process was gone)`
             : ""),
       );
     } else if (headline.rtoMs > predicted.rtoMs + RTO_TOLERANCE_MS) {
       worse.push(
-        `recovered in ${ms(headline.rtoMs)}, the plan predicted ${ms(predicted.rtoMs)} by ${predicted.mechanism ?? "recovery"}` +
+        `recovered in ${ms(headline.rtoMs)}, the plan predicted ${ms(predicted.rtoMs)}${predicted.mechanism ? ` by ${predicted.mechanism}` : ""}` +
           (predicted.mechanism === "restart" && scenario.kind !== "instance-loss"
             ? " (the plan counts on instances restarted in the surviving zones; nines up replaces them only in their own zone)"
             : ""),

@@ -25,6 +25,8 @@ export interface ScenarioRecording {
   marks: readonly { name: string; at: number }[];
   deletion: Measured["deletion"];
   restoredAt: number | null;
+  /** p99 (ms) of the requests each service's instances admitted from the fault + 2 s to its end, by service. */
+  admittedP99Ms: ReadonlyMap<string, number | null>;
 }
 
 /** Options of {@link measureScenario}. */
@@ -40,7 +42,7 @@ export interface MeasureOptions {
 }
 
 /** The settling time left out of the goodput at the start of a fault (connections to lost instances time out first). */
-const SETTLE_MS = 2000;
+export const SETTLE_MS = 2000;
 
 /**
  * The measures of one scenario from the client side (docs/drill.md,
@@ -190,6 +192,7 @@ function goodput(
     remainingCapacity,
     ratio: possible === 0 ? null : round(served / possible),
     p99Ms,
+    admittedP99Ms: recording.admittedP99Ms.get(service) ?? null,
   };
 }
 

@@ -1,10 +1,11 @@
 import { type Clock, type OnProgress, type Random, requireKnownOptions, systemClock } from "@nines/core";
 import { analyze, type PlanResult, type Spec } from "@nines/planner";
 import { DRILL_ERRORS, DrillError } from "../errors.js";
+import { LoadGenerator } from "../load/load-generator.js";
 import { buildScenarios } from "./build-scenarios.js";
 import type { DrillResult } from "./drill-result.js";
 import type { DrillSystem } from "./drill-system.js";
-import { runScenario } from "./run-scenario.js";
+import { runScenario, workloadContext } from "./run-scenario.js";
 import type { Scenario } from "./scenario.js";
 import { genericWorkload, type Workload } from "./workload.js";
 import { WriteLedger } from "./write-ledger.js";
@@ -23,6 +24,8 @@ export interface DrillOptions {
   only?: readonly string[];
   /** Longest wait between scenarios for every instance (outside lost zones) to be ready again; default 30000 ms. */
   settleTimeoutMs?: number;
+  /** Load before the first scenario, not measured: a system just started serves its first requests slowly (cold code, empty pools); default 5000 ms, 0 for none. */
+  warmupMs?: number;
   /** Stops the drill: the scenario under way ends its fault and stops its load; the rest are `not-run`. */
   signal?: AbortSignal;
   onProgress?: OnProgress;
@@ -39,6 +42,7 @@ const KNOWN = [
   "scenarios",
   "only",
   "settleTimeoutMs",
+  "warmupMs",
   "signal",
   "onProgress",
   "onResult",
@@ -77,6 +81,24 @@ export async function runDrill(system: DrillSystem, options: DrillOptions): Prom
   const scenarios = selectScenarios(all, options.only);
   const ledger = new WriteLedger(workload.writes);
   const results: DrillResult[] = [];
+  const warmupMs = options.warmupMs ?? 5000;
+  if (warmupMs > 0 && scenarios.length > 0 && !options.signal?.aborted) {
+    options.onProgress?.({
+      phase: "warm-up",
+      done: 0,
+      total: null,
+      unit: "steps",
+      message: `${warmupMs / 1000} s of load, not measured`,
+    });
+    await new LoadGenerator({
+      baseUrl: system.frontDoor,
+      journeys: workload.journeys(workloadContext({ system, clock, ledger }, [])),
+      rate: workload.rate(system.plan),
+      durationMs: warmupMs,
+      clock,
+      ...(options.random && { random: options.random }),
+    }).run(options.signal);
+  }
   for (const [index, scenario] of scenarios.entries()) {
     if (index > 0 && !options.signal?.aborted) await settle(system, clock, options.settleTimeoutMs ?? 30_000);
     options.onProgress?.({

@@ -3,11 +3,12 @@ import type { PlanResult, Spec } from "@nines/planner";
 import { LoadGenerator } from "../load/load-generator.js";
 import { RequestLog } from "../load/request-log.js";
 import type { LifeEvent } from "../measure/time-to-replace.js";
+import { admittedP99Ms, readAdmitted } from "./admitted-latency.js";
 import type { DrillResult } from "./drill-result.js";
 import type { DrillSystem } from "./drill-system.js";
 import { notRunnable, startFault } from "./faults.js";
 import { judge, objectiveFor } from "./judge.js";
-import { measureScenario } from "./measure-scenario.js";
+import { measureScenario, SETTLE_MS } from "./measure-scenario.js";
 import { predictScenario } from "./predict.js";
 import type { Scenario } from "./scenario.js";
 import { SystemSampler } from "./system-sampler.js";
@@ -79,11 +80,16 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
     progress("warm-up", `${warmupMs / 1000} s of load at ${workload.rate(system.plan)} journeys/s`);
     await clock.sleep(warmupMs, stop.signal).catch(() => {});
     const faultAt = clock.now();
-    progress("fault", scenario.title);
+    if (!stop.signal.aborted) progress("fault", scenario.title);
     const fault = stop.signal.aborted ? null : await startFault(system, scenario, workload, context, clock);
-    await clock.sleep(faultMs, stop.signal).catch(() => {});
+    // The overloaded services' own latency of what they admit, once the fault has settled.
+    const overloaded = predicted.overload.map((o) => o.service);
+    await clock.sleep(Math.min(SETTLE_MS, faultMs), stop.signal).catch(() => {});
+    const admittedBefore = await Promise.all(overloaded.map((s) => readAdmitted(system, s)));
+    await clock.sleep(Math.max(0, faultAt + faultMs - clock.now()), stop.signal).catch(() => {});
+    const admittedAfter = await Promise.all(overloaded.map((s) => readAdmitted(system, s)));
     const faultEndAt = clock.now();
-    progress("recovery", "fault removed; observing");
+    if (fault !== null) progress("recovery", "fault removed; observing");
     await fault?.end();
     await clock.sleep(Math.max(0, startAt + warmupMs + faultMs + observeMs - clock.now()), stop.signal).catch(() => {});
     stop.abort();
@@ -107,6 +113,9 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
         marks,
         deletion: fault?.deletion() ?? null,
         restoredAt: fault?.restoredAt() ?? null,
+        admittedP99Ms: new Map(
+          overloaded.map((s, i) => [s, admittedP99Ms(admittedBefore[i] ?? [], admittedAfter[i] ?? [])]),
+        ),
       },
       {
         objective: objective.successRatio ?? 0.999,
@@ -189,7 +198,17 @@ function notRun(
   };
 }
 
-function workloadContext(env: ScenarioEnvironment, marks: { name: string; at: number }[]): WorkloadContext {
+/**
+ * What a workload's journeys and hooks get during a scenario: the run's
+ * plan, the front door, ready instances, the RPO ledger and the marks.
+ *
+ * @example
+ * const context = workloadContext(environment, []);
+ */
+export function workloadContext(
+  env: Pick<ScenarioEnvironment, "system" | "clock" | "ledger">,
+  marks: { name: string; at: number }[],
+): WorkloadContext {
   const { system, clock, ledger } = env;
   return {
     plan: system.plan,

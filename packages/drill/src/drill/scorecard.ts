@@ -46,7 +46,7 @@ export function scorecardRow(result: DrillResult): string {
     result.comparison,
   ];
   const lines = [row(cells), `  ${result.title}`, `  ${result.reason}`];
-  const detail = details(result);
+  const detail = result.verdict === "not-run" ? "" : details(result);
   if (detail) lines.push(`  ${detail}`);
   return `${lines.join("\n")}\n`;
 }
@@ -80,7 +80,7 @@ function details(result: DrillResult): string {
   if (m.amplification !== null) parts.push(`${m.amplification.toFixed(2)} attempts per request at ${result.target}`);
   for (const g of m.goodput) {
     parts.push(
-      `${g.service} goodput ${g.goodput} req/s of ${g.remainingCapacity} left (${ratio(g.ratio)}), p99 ${g.p99Ms === null ? "—" : formatDuration(g.p99Ms)}`,
+      `${g.service} goodput ${g.goodput} req/s of ${g.remainingCapacity} left (${ratio(g.ratio)}), p99 ${g.p99Ms === null ? "—" : formatDuration(g.p99Ms)} at the client, ${g.admittedP99Ms === null ? "—" : formatDuration(g.admittedP99Ms)} admitted`,
     );
   }
   if (m.degradedRatio !== null && m.degradedRatio > 0) parts.push(`${ratio(m.degradedRatio)} degraded answers`);

@@ -174,7 +174,7 @@ export class PostgresPair {
   }
 
   async #waitForSync(timeoutMs: number, expected: "sync" | "async"): Promise<void> {
-    const deadline = this.#clock.now() + timeoutMs;
+    const deadlineAt = this.#clock.now() + timeoutMs;
     for (;;) {
       const state = await withClient(this.primary.server.url(), async (client) => {
         const result = await client.query<{ sync_state: string }>(
@@ -184,7 +184,7 @@ export class PostgresPair {
         return result.rows[0]?.sync_state;
       }).catch(() => undefined);
       if (state === expected) return;
-      if (this.#clock.now() > deadline) {
+      if (this.#clock.now() > deadlineAt) {
         throw new DrillError(
           DRILL_ERRORS.instanceStart,
           `the PostgreSQL standby did not replicate (${expected}) in ${timeoutMs} ms`,

@@ -27,7 +27,7 @@ export interface CommandSpec {
  *
  * @example
  * const p = InstanceProcess.spawn({ command: "node", args: ["server.js"], env: { PORT: "8080" } });
- * await p.stop(5000, systemClock); // SIGTERM, SIGKILL after 5 s
+ * await p.stop({ graceMs: 5000, clock: systemClock }); // SIGTERM, SIGKILL after 5 s
  */
 export class InstanceProcess {
   readonly pid: number;
@@ -88,7 +88,7 @@ export class InstanceProcess {
    * A clean stop: SIGTERM to the group (the service drains), then SIGKILL
    * to whatever is left after `graceMs`.
    */
-  async stop(graceMs: number, clock: Clock): Promise<ProcessExit> {
+  async stop({ graceMs, clock }: { graceMs: number; clock: Clock }): Promise<ProcessExit> {
     this.signal("SIGTERM");
     const abort = new AbortController();
     const graceOver = clock.sleep(graceMs, abort.signal).catch(() => {});

@@ -134,7 +134,7 @@ export class InstanceSlot {
     const child = this.#process;
     if (!child?.running) return;
     this.#reason = "stopped";
-    await child.stop(this.#run.stopGraceMs ?? 5000, this.#ctx.clock);
+    await child.stop({ graceMs: this.#run.stopGraceMs ?? 5000, clock: this.#ctx.clock });
   }
 
   /** Cancels a scheduled replacement. */
@@ -157,10 +157,10 @@ export class InstanceSlot {
 
   async #waitReady(child: InstanceProcess): Promise<boolean> {
     const { clock } = this.#ctx;
-    const deadline = clock.now() + this.#startTimeoutMs();
+    const deadlineAt = clock.now() + this.#startTimeoutMs();
     const url = `http://127.0.0.1:${this.port}${this.#readinessPath()}`;
-    while (child.running && clock.now() < deadline) {
-      const status = await probeHttp(url, Math.max(50, Math.min(1000, deadline - clock.now())));
+    while (child.running && clock.now() < deadlineAt) {
+      const status = await probeHttp(url, Math.max(50, Math.min(1000, deadlineAt - clock.now())));
       if (status === 200) return child.running;
       await clock.sleep(READINESS_POLL_MS);
     }

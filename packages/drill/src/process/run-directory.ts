@@ -132,8 +132,8 @@ export class RunDirectory {
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && markedForRun(pid, dir)) victims.add(pid);
     }
     for (const pid of victims) killGroup(pid, "SIGKILL");
-    const deadline = clock.now() + 5000;
-    while ([...victims].some(isAlive) && clock.now() < deadline) await clock.sleep(20);
+    const deadlineAt = clock.now() + 5000;
+    while ([...victims].some(isAlive) && clock.now() < deadlineAt) await clock.sleep(20);
   }
 }
 

@@ -318,9 +318,9 @@ export class RunningSystem {
 
   async #balancersHealthy(timeoutMs: number): Promise<void> {
     const { clock, balancers } = this.#parts;
-    const deadline = clock.now() + timeoutMs;
+    const deadlineAt = clock.now() + timeoutMs;
     const allHealthy = () => [...balancers.values()].every((lb) => lb.snapshot().backends.every((b) => b.healthy));
-    while (!allHealthy() && clock.now() < deadline) await clock.sleep(50);
+    while (!allHealthy() && clock.now() < deadlineAt) await clock.sleep(50);
   }
 
   async #attach(id: string): Promise<void> {

@@ -124,7 +124,7 @@ export function buildSnapshot(sources: SnapshotSources): SystemSnapshot {
             zone: i.zone,
             state: i.state,
             healthy: backend ? backend.healthy : null,
-            ejected: backend ? backend.ejectedUntil !== null && backend.ejectedUntil > sources.at : false,
+            ejected: backend ? backend.ejectionEndsAt !== null && backend.ejectionEndsAt > sources.at : false,
             pid: i.pid,
             generation: i.generation,
             requestsPerSecond: sources.metrics.get(i.id)?.requestsPerSecond ?? null,

@@ -26,6 +26,30 @@ function podLabels(d: Deployment): Labels {
   return d.spec.template.metadata.labels;
 }
 
+/**
+ * The Deployments whose pods a selector selects. Indexed by label, so that
+ * checking every Service and budget of thousands of services stays linear.
+ */
+function podSelector(deployments: readonly Deployment[]): (selector: Labels) => Deployment[] {
+  const byLabel = new Map<string, Deployment[]>();
+  for (const d of deployments) {
+    for (const [k, v] of Object.entries(podLabels(d))) {
+      const key = `${k}=${v}`;
+      const list = byLabel.get(key);
+      if (list) list.push(d);
+      else byLabel.set(key, [d]);
+    }
+  }
+  return (selector) => {
+    let fewest: Deployment[] | undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      const list = byLabel.get(`${k}=${v}`) ?? [];
+      if (fewest === undefined || list.length < fewest.length) fewest = list;
+    }
+    return (fewest ?? []).filter((d) => selects(selector, podLabels(d)));
+  };
+}
+
 /** Pods a disruption budget lets go at once, or null when it cannot tell. */
 function allowedDisruptions(
   spec: { maxUnavailable?: number | string; minAvailable?: number | string },
@@ -147,7 +171,9 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
   const clusters = new Map<string, Manifest[]>();
   for (const m of objects) {
     const region = m.metadata.labels?.[REGION_KEY] ?? "";
-    clusters.set(region, [...(clusters.get(region) ?? []), m]);
+    const cluster = clusters.get(region);
+    if (cluster) cluster.push(m);
+    else clusters.set(region, [m]);
   }
   const out = [...clusters.values()].flatMap(checkCluster);
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
@@ -157,6 +183,8 @@ export function checkManifests(objects: readonly Manifest[]): ManifestProblem[] 
 function checkCluster(objects: readonly Manifest[]): ManifestProblem[] {
   const out: ManifestProblem[] = [];
   const deployments = objects.filter((o): o is Deployment => o.kind === "Deployment");
+  const selected = podSelector(deployments);
+  const byName = new Map(deployments.map((d) => [d.metadata.name, d]));
   const seen = new Set<string>();
   for (const m of objects) {
     const key = `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`;
@@ -182,7 +210,8 @@ function checkCluster(objects: readonly Manifest[]): ManifestProblem[] {
   for (const m of objects) {
     const object = ref(m);
     if (m.kind === "Service") {
-      if (!deployments.some((d) => selects(m.spec.selector, podLabels(d)))) {
+      const targets = selected(m.spec.selector);
+      if (targets.length === 0) {
         out.push({
           severity: "error",
           object,
@@ -191,7 +220,7 @@ function checkCluster(objects: readonly Manifest[]): ManifestProblem[] {
       }
       for (const port of m.spec.ports) {
         if (typeof port.targetPort !== "string") continue;
-        const target = deployments.find((d) => selects(m.spec.selector, podLabels(d)));
+        const target = targets[0];
         if (
           target &&
           !target.spec.template.spec.containers.some((c) => c.ports.some((p) => p.name === port.targetPort))
@@ -204,7 +233,7 @@ function checkCluster(objects: readonly Manifest[]): ManifestProblem[] {
         }
       }
     } else if (m.kind === "PodDisruptionBudget") {
-      const targets = deployments.filter((d) => selects(m.spec.selector.matchLabels, podLabels(d)));
+      const targets = selected(m.spec.selector.matchLabels);
       if (targets.length === 0) {
         out.push({ severity: "error", object, message: "selector matches no Deployment's pods" });
         continue;
@@ -231,7 +260,7 @@ function checkCluster(objects: readonly Manifest[]): ManifestProblem[] {
         });
       }
     } else if (m.kind === "HorizontalPodAutoscaler") {
-      const target = deployments.find((d) => d.metadata.name === m.spec.scaleTargetRef.name);
+      const target = byName.get(m.spec.scaleTargetRef.name);
       if (!target) {
         out.push({
           severity: "error",

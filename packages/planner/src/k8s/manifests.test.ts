@@ -264,6 +264,28 @@ describe("checkManifests", () => {
     assert.deepEqual(messages(fresh()), []);
   });
 
+  it("checks the objects of thousands of services in time linear in their number", () => {
+    // The fastest of three runs at 1,000 and at 4,000 services: 4x the objects may take about 4x the time
+    // (a check that compared every Service with every Deployment took 16x, 7 s at 4,000).
+    const fastest = (services: number): number => {
+      const many = buildSpec({
+        regions: { r: ["a", "b"] },
+        services: Array.from({ length: services }, (_, i) => ({ name: `s${i}`, zones: ["a", "b"], instances: 2 })),
+      });
+      const objects = buildManifests(many).flatMap((m) => m.objects);
+      let best = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        assert.equal(checkManifests(objects).length, 0);
+        best = Math.min(best, performance.now() - started);
+      }
+      return best;
+    };
+    const small = fastest(1000);
+    const large = fastest(4000);
+    assert.ok(large < 9 * small, `1,000 services: ${small.toFixed(0)} ms; 4,000: ${large.toFixed(0)} ms`);
+  });
+
   it("finds selectors that miss their pods", () => {
     const objects = fresh();
     deployment(objects).spec.template.metadata.labels = { "app.kubernetes.io/name": "other" };

@@ -61,7 +61,7 @@ describe("SimClock", () => {
   });
 
   it("lets a sleeping loop see the times it asked for", async () => {
-    const clock = new SimClock({ start: 1000 });
+    const clock = new SimClock({ startAt: 1000 });
     const woke: number[] = [];
     const loop = (async () => {
       for (let i = 0; i < 5; i++) {
@@ -148,6 +148,10 @@ describe("SimClock", () => {
       () => new SimClock({ yieldEvry: 5 } as never),
       (error: unknown) => isNinesError(error, SIM_ERRORS.optionInvalid) && error.hint === "did you mean yieldEvery?",
     );
-    assert.throws(() => new SimClock({ start: Number.NaN }), /start/);
+    assert.throws(() => new SimClock({ startAt: Number.NaN }), /startAt/);
+    assert.throws(
+      () => new SimClock({ start: 1000 } as never),
+      (error: unknown) => isNinesError(error, SIM_ERRORS.optionInvalid) && error.hint === "did you mean startAt?",
+    );
   });
 });

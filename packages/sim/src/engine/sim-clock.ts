@@ -5,7 +5,7 @@ import { EventQueue } from "./event-queue.js";
 /** Options of {@link SimClock}. */
 export interface SimClockOptions {
   /** The virtual time the clock starts at, in ms since the epoch (default 0). */
-  start?: number;
+  startAt?: number;
   /**
    * Events fired between two turns of Node's event loop (default 65536). A
    * run never needs the event loop; yielding now and then only lets I/O,
@@ -16,7 +16,7 @@ export interface SimClockOptions {
   maxEventsPerInstant?: number;
 }
 
-const KNOWN_OPTIONS = ["start", "yieldEvery", "maxEventsPerInstant"];
+const KNOWN_OPTIONS = ["startAt", "yieldEvery", "maxEventsPerInstant"];
 const RESOLVED = Promise.resolve();
 
 /**
@@ -55,9 +55,9 @@ export class SimClock implements Clock {
 
   constructor(options: SimClockOptions = {}) {
     requireKnownOptions("SimClock", options, KNOWN_OPTIONS);
-    const start = options.start ?? 0;
-    requireOption(Number.isFinite(start), "SimClock", "start", start, "a finite number of ms");
-    this.#now = start;
+    const startAt = options.startAt ?? 0;
+    requireOption(Number.isFinite(startAt), "SimClock", "startAt", startAt, "a finite number of ms");
+    this.#now = startAt;
     this.#yieldEvery = options.yieldEvery ?? 65_536;
     requireOption(
       Number.isInteger(this.#yieldEvery) && this.#yieldEvery >= 1,

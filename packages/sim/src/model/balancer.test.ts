@@ -82,13 +82,13 @@ describe("Balancer", () => {
     assert.equal(balancer.pick("a"), undefined);
   });
 
-  it("ejects an instance that fails answers in a row, for longer each time, and never more than half", async () => {
+  it("ejects an instance that refuses connections in a row, for longer each time, one of a small group", async () => {
     const clock = new SimClock();
     const nodes = [node(clock, "a0", "a"), node(clock, "a1", "a"), node(clock, "a2", "a")];
     const balancer = new Balancer(clock, new SeededRandom(4), nodes, {
       outlier: { failureThreshold: 3, baseEjectionMs: 1000 },
     });
-    // A crashed process refuses connections: each refusal is a failed answer; health checks have not noticed yet.
+    // A crashed process refuses connections: each is a failure to reach it; health checks have not noticed yet.
     const a0 = nodes[0]?.instance as SimInstance;
     a0.fail();
     for (let i = 0; i < 3; i++) await a0.handle(Number.POSITIVE_INFINITY).catch(() => {});
@@ -96,11 +96,65 @@ describe("Balancer", () => {
     const a1 = nodes[1]?.instance as SimInstance;
     a1.fail();
     for (let i = 0; i < 3; i++) await a1.handle(Number.POSITIVE_INFINITY).catch(() => {});
-    assert.equal(balancer.eligible, 2, "at most floor(3 x 0.5) = 1 ejected at once: a1 stays until its checks fail");
+    assert.equal(balancer.eligible, 2, "floor(3 x 0.1) = 0: one may go while the others are sound, not two");
     a1.start(0);
     a0.start(0);
     await clock.advance(1000);
     assert.equal(balancer.eligible, 3, "the ejection ended and the checks pass");
+  });
+
+  it("ejects none when every instance answers 5xx alike (a dependency's outage), but one that fails among healthy ones", async () => {
+    const clock = new SimClock();
+    const nodes = [node(clock, "a0", "a"), node(clock, "a1", "a"), node(clock, "a2", "a")];
+    const balancer = new Balancer(clock, new SeededRandom(4), nodes, {
+      outlier: { failureThreshold: 1, minimumCalls: 5 },
+    });
+    for (const { instance } of nodes) instance.fault.errorRate = 1;
+    const all = nodes.map(async ({ instance }) => {
+      for (let i = 0; i < 20; i++) await instance.handle(Number.POSITIVE_INFINITY).catch(() => {});
+    });
+    await clock.advance(10_000);
+    await Promise.all(all);
+    assert.equal(nodes[0]?.instance.tally.failed, 20);
+    assert.equal(balancer.eligible, 3, "5xx answers from every instance: none is an outlier");
+
+    // Once those left the window, the same answers from one instance among healthy ones make it an outlier.
+    await clock.advance(10_000);
+    for (const { instance } of nodes.slice(1)) instance.fault.errorRate = 0;
+    const again = nodes.map(async ({ instance }) => {
+      for (let i = 0; i < 10; i++) await instance.handle(Number.POSITIVE_INFINITY).catch(() => {});
+    });
+    // Ten requests of 100 ms: over before the ejection's 2000 ms are.
+    await clock.advance(1500);
+    await Promise.all(again);
+    assert.equal(balancer.eligible, 2);
+  });
+
+  it("never counts a guard's refusal against an instance", async () => {
+    const clock = new SimClock();
+    const guarded = (name: string) => {
+      const instance = new SimInstance({
+        service: "orders",
+        name,
+        clock,
+        random: new SeededRandom(1),
+        workers: 1,
+        serviceTime: constant(100),
+        admission: { limit: 1, maxQueue: 0 },
+      });
+      return { instance, zone: "a", name };
+    };
+    const nodes = [guarded("a0"), guarded("a1")];
+    const balancer = new Balancer(clock, new SeededRandom(4), nodes, {
+      outlier: { failureThreshold: 1, minimumCalls: 5, maxEjectedRatio: 1 },
+    });
+    const a0 = nodes[0]?.instance as SimInstance;
+    // One request holds a0's only slot; the guard refuses the other 49.
+    const calls = Array.from({ length: 50 }, () => a0.handle(Number.POSITIVE_INFINITY).catch(() => {}));
+    await clock.advance(1000);
+    await Promise.all(calls);
+    assert.equal(a0.tally.shed, 49);
+    assert.equal(balancer.eligible, 2);
   });
 
   it("adds an instance out of rotation until a check passes, and removes one for good", async () => {

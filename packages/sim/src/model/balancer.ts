@@ -1,18 +1,7 @@
 import { type Random, requireKnownOptions, requireOption, type Timer } from "@nines/core";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { SimInstance } from "./instance.js";
-
-/** Outlier ejection, with the options and defaults of `nines up`'s balancer. */
-export interface OutlierOptions {
-  /** Failed answers in a row (5xx, refused connections) that eject an instance (default 5). */
-  failureThreshold?: number;
-  /** The first ejection's length; the n-th in a row lasts n times as long (default 2000 ms). */
-  baseEjectionMs?: number;
-  /** Cap on one ejection (default 30,000 ms). */
-  maxEjectionMs?: number;
-  /** Never more than this share of the instances ejected at once (default 0.5). */
-  maxEjectedRatio?: number;
-}
+import { type OutlierOptions, type OutlierPeer, OutlierRecord, OutlierRules } from "./outlier-ejection.js";
 
 /** Options of the balancer's health checks and outlier ejection, as `nines up`'s balancer takes them. */
 export interface BalancerHealthOptions {
@@ -34,21 +23,19 @@ export interface BalancerNode {
   ready?(): boolean;
 }
 
-interface Backend<T extends BalancerNode> {
+interface Backend<T extends BalancerNode> extends OutlierPeer {
   readonly node: T;
   /** Healthy by the checks, not ejected, not removed: the one flag `pick` reads. */
   eligible: boolean;
   healthy: boolean;
   failures: number;
   successes: number;
-  ejected: boolean;
-  ejections: number;
-  lastEjectedAt: number;
   timer: Timer | undefined;
 }
 
 const HEALTH_KEYS = ["intervalMs", "failureThreshold", "successThreshold", "outlier"];
-const OUTLIER_KEYS = ["failureThreshold", "baseEjectionMs", "maxEjectionMs", "maxEjectedRatio"];
+// The window of a record when no rules read it.
+const UNREAD_WINDOW_MS = 10_000;
 
 /**
  * The load balancer in front of one service, with `nines up`'s rule
@@ -62,9 +49,10 @@ const OUTLIER_KEYS = ["failureThreshold", "baseEjectionMs", "maxEjectionMs", "ma
  * An instance leaves the rotation after `failureThreshold` failed health
  * checks in a row (its readiness fails while it is down, starting, or its
  * checked dependencies are down), so a crash is noticed after a detection
- * delay; it comes back after `successThreshold` passed checks. An instance
- * that fails `outlier.failureThreshold` answers in a row is ejected for a
- * while, as Envoy's outlier detection does. Instances can be added
+ * delay; it comes back after `successThreshold` passed checks. Outlier
+ * ejection follows `nines up`'s rules ({@link OutlierRules}): failures to
+ * reach an instance in a row, or a failure rate far above its peers', and
+ * never a guard's refusal. Instances can be added
  * (autoscaling, out of rotation until a check passes) and removed.
  *
  * @example
@@ -78,8 +66,7 @@ export class Balancer<T extends BalancerNode> {
   readonly #intervalMs: number;
   readonly #failureThreshold: number;
   readonly #successThreshold: number;
-  readonly #outlier: Required<OutlierOptions> | undefined;
-  #ejected = 0;
+  readonly #outlier: OutlierRules | undefined;
 
   constructor(clock: SimClock, random: Random, nodes: readonly T[], health: BalancerHealthOptions) {
     requireKnownOptions("health", health, HEALTH_KEYS);
@@ -93,7 +80,7 @@ export class Balancer<T extends BalancerNode> {
     ] as const) {
       requireOption(Number.isInteger(value) && value >= 1, "health", name, value, "an integer >= 1");
     }
-    this.#outlier = health.outlier === false ? undefined : outlierOptions(health.outlier ?? {});
+    this.#outlier = health.outlier === false ? undefined : new OutlierRules(health.outlier ?? {});
     this.#clock = clock;
     this.#random = random;
     for (const node of nodes) this.add(node, true);
@@ -123,9 +110,7 @@ export class Balancer<T extends BalancerNode> {
       healthy,
       failures: 0,
       successes: 0,
-      ejected: false,
-      ejections: 0,
-      lastEjectedAt: Number.NEGATIVE_INFINITY,
+      record: new OutlierRecord(this.#outlier?.windowMs ?? UNREAD_WINDOW_MS),
       timer: undefined,
     };
     this.#backends.push(backend);
@@ -143,8 +128,8 @@ export class Balancer<T extends BalancerNode> {
     backend.timer = clock.scheduleSync(this.#random.next() * this.#intervalMs, check);
     const outlier = this.#outlier;
     if (outlier !== undefined) {
-      node.instance.onFailure = (instance) => {
-        if (instance.consecutiveFailures >= outlier.failureThreshold) this.#eject(backend, outlier);
+      node.instance.onOutcome = (outcome) => {
+        if (outlier.eject(backend, outcome, this.#backends, clock.now())) this.#takeOut(backend, outlier);
       };
     }
   }
@@ -155,8 +140,7 @@ export class Balancer<T extends BalancerNode> {
     if (index < 0) return;
     const [backend] = this.#backends.splice(index, 1);
     backend?.timer?.cancel();
-    if (backend?.ejected) this.#ejected--;
-    node.instance.onFailure = undefined;
+    node.instance.onOutcome = undefined;
   }
 
   /**
@@ -190,61 +174,15 @@ export class Balancer<T extends BalancerNode> {
 
   #setHealthy(backend: Backend<T>, healthy: boolean): void {
     backend.healthy = healthy;
-    backend.eligible = healthy && !backend.ejected;
+    backend.eligible = healthy && !backend.record.ejected;
   }
 
-  #eject(backend: Backend<T>, outlier: Required<OutlierOptions>): void {
-    backend.node.instance.consecutiveFailures = 0;
-    if (backend.ejected || this.#ejected + 1 > Math.floor(this.#backends.length * outlier.maxEjectedRatio)) return;
-    const now = this.#clock.now();
-    const lengthOf = (ejections: number) => Math.min(outlier.maxEjectionMs, outlier.baseEjectionMs * ejections);
-    // After a quiet spell the multiplier starts again from one.
-    if (now - backend.lastEjectedAt > outlier.maxEjectionMs + lengthOf(Math.max(1, backend.ejections))) {
-      backend.ejections = 0;
-    }
-    backend.ejections++;
-    backend.lastEjectedAt = now;
-    backend.ejected = true;
+  /** Takes an ejected backend out of rotation until its ejection ends. */
+  #takeOut(backend: Backend<T>, outlier: OutlierRules): void {
     backend.eligible = false;
-    this.#ejected++;
-    this.#clock.scheduleSync(lengthOf(backend.ejections), () => {
-      if (!backend.ejected) return;
-      backend.ejected = false;
-      this.#ejected--;
+    this.#clock.scheduleSync(outlier.ejectionMs(backend.record), () => {
+      outlier.restore(backend.record);
       backend.eligible = backend.healthy;
     });
   }
-}
-
-function outlierOptions(options: OutlierOptions): Required<OutlierOptions> {
-  requireKnownOptions("outlier", options, OUTLIER_KEYS);
-  const resolved = {
-    failureThreshold: options.failureThreshold ?? 5,
-    baseEjectionMs: options.baseEjectionMs ?? 2000,
-    maxEjectionMs: options.maxEjectionMs ?? 30_000,
-    maxEjectedRatio: options.maxEjectedRatio ?? 0.5,
-  };
-  requireOption(
-    Number.isInteger(resolved.failureThreshold) && resolved.failureThreshold >= 1,
-    "outlier",
-    "failureThreshold",
-    resolved.failureThreshold,
-    "an integer >= 1",
-  );
-  requireOption(resolved.baseEjectionMs > 0, "outlier", "baseEjectionMs", resolved.baseEjectionMs, "> 0");
-  requireOption(
-    resolved.maxEjectionMs >= resolved.baseEjectionMs,
-    "outlier",
-    "maxEjectionMs",
-    resolved.maxEjectionMs,
-    ">= baseEjectionMs",
-  );
-  requireOption(
-    resolved.maxEjectedRatio > 0 && resolved.maxEjectedRatio <= 1,
-    "outlier",
-    "maxEjectedRatio",
-    resolved.maxEjectedRatio,
-    "in (0, 1]",
-  );
-  return resolved;
 }

@@ -10,6 +10,7 @@ import {
 import type { SimClock } from "../engine/sim-clock.js";
 import { Server } from "../queueing/server.js";
 import type { Distribution } from "../random/distributions.js";
+import type { SimOutcome } from "./outlier-ejection.js";
 import { networkFailure, overloadedError, statusError } from "./wire-errors.js";
 
 /** Options of {@link SimInstance}. */
@@ -117,10 +118,8 @@ export class SimInstance {
   readonly name: string;
   readonly fault: ServiceFault;
   readonly tally: InstanceTally;
-  /** Failed answers in a row (5xx, refused connections), for outlier ejection. */
-  consecutiveFailures = 0;
-  /** Called when `consecutiveFailures` grows; the balancer ejects outliers from it. */
-  onFailure: ((instance: SimInstance) => void) | undefined;
+  /** Told how each request ended, as the balancer in front sees it (it ejects outliers from it). */
+  onOutcome: ((outcome: SimOutcome) => void) | undefined;
   /** Requests that ended (any outcome), for an autoscaler on requests per second. */
   handled = 0;
   readonly #clock: SimClock;
@@ -253,7 +252,7 @@ export class SimInstance {
     const process = this.#process;
     if (this.#state !== "up") {
       if (this.#state === "down" && process.hang) return new Promise<void>(noop);
-      this.#failed();
+      this.onOutcome?.("connect");
       const refused = networkFailure(this.service, "refused");
       return elsewhere === undefined ? Promise.reject(refused) : elsewhere(refused);
     }
@@ -296,6 +295,7 @@ export class SimInstance {
     this.handled++;
     if (!process.alive) return this.#lost(process);
     this.tally.shed++;
+    this.onOutcome?.("refusal");
     // The guard's Retry-After header is in whole seconds; the client reads that.
     const retryAfterMs = Math.ceil(admission.retryAfterMs / 1000) * 1000;
     const refusal = overloadedError(this.service, admission.reason, retryAfterMs);
@@ -340,25 +340,21 @@ export class SimInstance {
     const fault = this.fault;
     const injected = fault.errorRate > 0 && outcome === SERVED && this.#random.next() < fault.errorRate;
     if (outcome === SERVED && !injected) {
-      this.consecutiveFailures = 0;
+      this.onOutcome?.("success");
       this.tally.served++;
       if (this.#clock.now() > deadlineAt) this.tally.late++;
       resolve();
       return;
     }
     this.tally.failed++;
-    this.#failed();
+    this.onOutcome?.("answer");
     reject(statusError(this.service, injected ? 500 : 503));
   }
 
   /** A request inside a process that went down: a reset connection, or nothing at all on a cut network. */
   #lost(process: Process): Promise<void> {
     if (process.hang) return new Promise<void>(noop);
+    this.onOutcome?.("reset");
     return Promise.reject(networkFailure(this.service, "reset"));
-  }
-
-  #failed(): void {
-    this.consecutiveFailures++;
-    this.onFailure?.(this);
   }
 }

@@ -1,8 +1,7 @@
 import { Kysely, PostgresDialect as KyselyPostgresDialect } from "kysely";
 import pg from "pg";
 import { databaseError } from "../../connection/errors.js";
-import type { DataConnection, OpenDatabaseOptions } from "../../connection/open-database.js";
-import type { Dialect } from "../dialect.js";
+import type { DataConnection, Dialect, OpenDatabaseOptions } from "../dialect.js";
 import { PostgresExecutor } from "./postgres-executor.js";
 import { redactPostgresUrl } from "./postgres-url.js";
 

@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { type Clock, requireKnownOptions } from "@nines/core";
 import { backupError } from "../../backup/errors.js";
-import type { DataConnection, OpenDatabaseOptions } from "../../connection/open-database.js";
-import type { CopiedRows, CopyOwnerRowsOptions, Dialect, Scratch } from "../dialect.js";
+import type {
+  CopiedRows,
+  CopyOwnerRowsOptions,
+  DataConnection,
+  Dialect,
+  OpenDatabaseOptions,
+  Scratch,
+} from "../dialect.js";
 import { PostgresBackupEngine } from "./postgres-backup-engine.js";
 import { openPostgres } from "./postgres-connection.js";
+import { postgresLifecycleSql } from "./postgres-lifecycle-sql.js";
 import { copyPostgresOwnerRows } from "./postgres-owner-rows.js";
 import { isPostgresUrl, redactPostgresUrl, withDatabase } from "./postgres-url.js";
 
@@ -31,6 +38,8 @@ export interface PostgresDialectOptions {
 export class PostgresDialect implements Dialect {
   readonly name = "postgres" as const;
   readonly backup: PostgresBackupEngine;
+  readonly lifecycle = postgresLifecycleSql;
+  readonly newLocationHint = "postgres://HOST/NEW_DATABASE";
 
   constructor(options: PostgresDialectOptions = {}) {
     requireKnownOptions("PostgresDialect", options, ["binDir"]);

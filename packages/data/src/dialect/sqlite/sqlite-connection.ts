@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect as KyselySqliteDialect } from "kysely";
 import { databaseError } from "../../connection/errors.js";
-import type { DataConnection, OpenDatabaseOptions } from "../../connection/open-database.js";
-import type { Dialect } from "../dialect.js";
+import type { DataConnection, Dialect, OpenDatabaseOptions } from "../dialect.js";
 import { SqliteExecutor } from "./sqlite-executor.js";
 
 /**

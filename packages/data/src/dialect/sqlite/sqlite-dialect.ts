@@ -4,11 +4,18 @@ import { type Clock, requireKnownOptions, requireOption, systemClock } from "@ni
 import { prepareFolder, unwritableFolder } from "../../backup/fs-errors.js";
 import { StagingArea } from "../../backup/staging/staging-area.js";
 import { sweepStaging } from "../../backup/staging/sweep-staging.js";
-import type { DataConnection, OpenDatabaseOptions } from "../../connection/open-database.js";
-import type { CopiedRows, CopyOwnerRowsOptions, Dialect, Scratch } from "../dialect.js";
+import type {
+  CopiedRows,
+  CopyOwnerRowsOptions,
+  DataConnection,
+  Dialect,
+  OpenDatabaseOptions,
+  Scratch,
+} from "../dialect.js";
 import { isPostgresUrl } from "../postgres/postgres-url.js";
 import { SqliteBackupEngine, type SqliteBackupMethod } from "./sqlite-backup-engine.js";
 import { openSqlite } from "./sqlite-connection.js";
+import { sqliteLifecycleSql } from "./sqlite-lifecycle-sql.js";
 import { copySqliteOwnerRows } from "./sqlite-owner-rows.js";
 
 /**
@@ -44,6 +51,8 @@ const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 export class SqliteDialect implements Dialect {
   readonly name = "sqlite" as const;
   readonly backup: SqliteBackupEngine;
+  readonly lifecycle = sqliteLifecycleSql;
+  readonly newLocationHint = "a new .db file path";
   readonly #clock: Clock;
 
   constructor(options: SqliteDialectOptions = {}) {

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Events, type Listener, type Timer, type Unsubscribe } from "@nines/core";
@@ -11,6 +11,7 @@ import type { GenerationInfo } from "../layout/replica-catalog.js";
 import { generationKey, segmentKey, snapshotKey } from "../layout/replica-keys.js";
 import { applyReplicaRetention } from "../retention/apply-replica-retention.js";
 import { WalFollower } from "../wal/wal-follower.js";
+import { parseWalHeader, WAL_HEADER_BYTES } from "../wal/wal-format.js";
 import { WalGuard } from "../wal/wal-guard.js";
 import { encodeToBody } from "./encode-to-body.js";
 import { findReplicaEnd } from "./find-replica-end.js";
@@ -414,10 +415,16 @@ export class Replicator {
 
   /** Fixes the snapshot's point (everything read so far, all of it cut) and writes the snapshot in the background. */
   #beginSnapshot(initial: boolean): void {
+    // When a checkpoint copies every frame up to the point, the file alone holds it; that matters when the held
+    // read transaction reads the file alone, as the log may then restart under the snapshot. Otherwise frames
+    // past the last copied one remain, so the log cannot restart while the snapshot reads it.
+    const { frame } = this.#follower.position;
+    const passive = frame > 0 ? this.#guard.checkpoint("PASSIVE") : undefined;
     const { source, meta } = snapshotPoint(this.#follower, {
       db: this.db,
       pageSize: this.#guard.pageSize,
       at: this.#o.clock.now(),
+      backfilled: passive !== undefined && !passive.busy && passive.checkpointed === frame && this.#sameCycle(),
     });
     const { id, nextSeq } = this.#generation;
     this.#lastSnapshotAt = meta.at;
@@ -501,6 +508,25 @@ export class Replicator {
     } finally {
       this.#retention = undefined;
     }
+  }
+
+  /** True when the log file is still in the cycle the follower read last (it did not restart since). */
+  #sameCycle(): boolean {
+    const header = this.#follower.header;
+    if (!header) return false;
+    const bytes = Buffer.alloc(WAL_HEADER_BYTES);
+    try {
+      const fd = openSync(`${this.db}-wal`, "r");
+      try {
+        readSync(fd, bytes, 0, WAL_HEADER_BYTES, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return false;
+    }
+    const now = parseWalHeader(bytes);
+    return now !== undefined && now.salt1 === header.salt1 && now.salt2 === header.salt2;
   }
 
   async #dropPending(frames: Buffer[] | { file: string }): Promise<void> {

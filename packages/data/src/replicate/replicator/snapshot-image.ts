@@ -53,15 +53,16 @@ export interface SnapshotSource {
  * description. The page index is copied: the follower moves on meanwhile.
  *
  * @example
- * const { source, meta } = snapshotPoint(follower, { db, pageSize, at: clock.now() });
+ * const { source, meta } = snapshotPoint(follower, { db, pageSize, at: clock.now(), backfilled: false });
  */
 export function snapshotPoint(
   follower: WalFollower,
-  options: { db: string; pageSize: number; at: number },
+  options: { db: string; pageSize: number; at: number; backfilled: boolean },
 ): { source: SnapshotSource; meta: SnapshotMeta } {
   const { db, pageSize } = options;
-  // A log emptied since its last frame was read: the database file alone is the database.
-  const header = follower.ended ? undefined : follower.header;
+  // A log emptied since its last frame was read, or one whose frames up to the point are all copied into the
+  // database (a checkpoint said so just before): the database file alone is the database at the point.
+  const header = follower.ended || options.backfilled ? undefined : follower.header;
   const source: SnapshotSource = {
     db,
     wal: `${db}-wal`,
@@ -105,17 +106,16 @@ export async function* snapshotImage(source: SnapshotSource): AsyncGenerator<Buf
   const reader = spawn(process.execPath, ["-e", READ_FILE, source.db, String(pages * pageSize)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    let stderr = "";
-    reader.stderr.on("data", (chunk) => {
-      stderr += String(chunk);
-    });
-    reader.once("close", (code) => resolve({ code, stderr }));
+  let stderr = "";
+  reader.stderr.on("data", (chunk) => {
+    stderr += String(chunk);
   });
+  // "exit", not "close": a reader stopped early leaves data in the pipe, and "close" would wait for it forever.
+  const exited = new Promise<number | null>((resolve) => reader.once("exit", (code) => resolve(code)));
+  const bytes = new ByteReader(reader.stdout);
   try {
     const perStep = Math.max(1, Math.floor(STEP_PAGES_BYTES / pageSize));
     const frame = Buffer.alloc(FRAME_HEADER_BYTES + pageSize);
-    const bytes = new ByteReader(reader.stdout);
     for (let first = 1; first <= pages; first += perStep) {
       const count = Math.min(perStep, pages - first + 1);
       const chunk = Buffer.alloc(count * pageSize);
@@ -140,10 +140,12 @@ export async function* snapshotImage(source: SnapshotSource): AsyncGenerator<Buf
       }
       yield chunk;
     }
-    const { code, stderr } = await exited;
+    const code = await exited;
     if (code !== 0) throw new Error(`reading ${source.db} failed: ${stderr.trim() || `exit ${code}`}`);
   } finally {
     reader.kill();
+    await bytes.close();
+    reader.stderr.destroy();
     await exited;
     await wal?.close();
   }

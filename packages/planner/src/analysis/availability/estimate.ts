@@ -59,6 +59,13 @@ export function failureDomains(topology: Topology): FailureDomains {
 }
 
 /**
+ * The most Monte Carlo samples an estimate takes: 10x the default, a few
+ * seconds per journey on a spec whose zones fail often; a larger count would
+ * sample for minutes to hours (it is checked, not silently capped).
+ */
+export const MAX_SAMPLES = 10_000_000;
+
+/**
  * Availability of a set of components that must all be up (a journey, or
  * one component alone), exact or sampled as docs/planner-model.md says.
  *
@@ -73,7 +80,13 @@ export function estimateAvailability(
 ): Estimate {
   const samples = options.samples ?? 1_000_000;
   const seed = options.seed ?? 1;
-  requireOption(Number.isInteger(samples) && samples >= 2, "analyze", "samples", samples, "an integer >= 2");
+  requireOption(
+    Number.isInteger(samples) && samples >= 2 && samples <= MAX_SAMPLES,
+    "analyze",
+    "samples",
+    samples,
+    `an integer from 2 to ${MAX_SAMPLES}`,
+  );
   requireOption(Number.isInteger(seed), "analyze", "seed", seed, "an integer");
   const { constant, factors } = mergeModels(models);
   const zones = [...new Set(factors.flatMap((f) => f.zones))].sort((a, b) => a - b);
