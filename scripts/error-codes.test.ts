@@ -20,7 +20,7 @@ const PAGES: Record<string, string[]> = {
   core: ["architecture.md"],
   resilience: ["resilience.md"],
   guard: ["guard.md", "guard-overload.md"],
-  data: ["data.md", "failover.md"],
+  data: ["data.md", "failover.md", "replicate.md"],
   planner: ["planner-model.md", "spec.md", "plan.md", "k8s.md"],
   sim: ["simulate.md"],
   drill: ["drill.md"],

@@ -65,6 +65,9 @@ describe("ClickTravel on loopback", { skip }, () => {
       ORDERS_URL: orders.url,
       INVENTORY_URL: inventory.url,
       ANALYTICS_URL: analytics.url,
+      // Every event and no cache, so that a search shows in the popular destinations at once.
+      ANALYTICS_EVENT_SHARE: "1",
+      ANALYTICS_POPULAR_CACHE_MS: "0",
     });
     await waitForStatus(`${web.url}/readyz`, (s) => s === 200, 20_000);
   });

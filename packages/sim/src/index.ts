@@ -26,6 +26,7 @@ export { dailyShare, type LoadCurve } from "./run/arrivals.js";
 export { defaultScenario, type ScenarioParams } from "./run/default-scenario.js";
 export type { RunMark } from "./run/faults.js";
 export type { JourneySeries } from "./run/journey-series.js";
+export { SIMULATION_LIMITS } from "./run/limits.js";
 export { scaleSpec } from "./run/scale-spec.js";
 export { SCENARIO_KINDS, type Scenario, type ScenarioKind } from "./run/scenario.js";
 export type { ServiceSeries } from "./run/service-series.js";

@@ -156,6 +156,22 @@ export function requireVariable(config: ServiceConfig, name: string, expected: s
   return value;
 }
 
+/**
+ * An optional number of the service's own environment, checked: undefined
+ * when unset, `CLICKTRAVEL_CONFIG_INVALID` naming the variable when bad.
+ *
+ * @example
+ * const share = numberVariable(config, "ANALYTICS_EVENT_SHARE", (v) => v >= 0 && v <= 1, "a share in [0, 1]");
+ */
+export function numberVariable(
+  config: ServiceConfig,
+  name: string,
+  valid: (value: number) => boolean,
+  expected: string,
+): number | undefined {
+  return optionalNumber(config.env, name, valid, expected);
+}
+
 function optionalNumber(
   env: NodeJS.ProcessEnv,
   name: string,

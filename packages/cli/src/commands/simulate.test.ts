@@ -46,10 +46,44 @@ describe("nines simulate", () => {
   });
 
   it("runs a year beside the plan's exact figure", async () => {
-    const { out } = await run(SPEC, "--scenario", "year", "--years", "3", "--recovery", "instant", "--json");
+    const { out, err } = await run(SPEC, "--scenario", "year", "--years", "3", "--recovery", "instant", "--json");
     const result = JSON.parse(out);
     assert.deepEqual(result.scenario, { kind: "year", years: 3, recovery: "instant" });
     assert.ok(Math.abs(result.journeys[0].plan - 0.99714) < 1e-5);
+    assert.match(err, /nines simulate: year 3\/3 years\n/);
+  });
+
+  it("refuses runs that would take hours at once, naming the flag, its range and the longest run", async () => {
+    const cases: [string[], RegExp, RegExp][] = [
+      [
+        ["year", "--years", "1000000000000"],
+        /--years must be a whole number from 1 to 10000, got '1000000000000'/,
+        /10000 years take about/,
+      ],
+      [
+        ["instance-failures", "--rate", "1e12"],
+        /--rate must be .* at most 3600 crashes per instance per hour/,
+        /a minute simulated at --rate 3600 takes about 10 s/,
+      ],
+      [
+        ["surge", "--factor", "1e9"],
+        /--factor must be .* at most 100 for --scenario surge/,
+        /100 times the README's load/,
+      ],
+      [["error-burst", "--rate", "2"], /--rate must be a share of requests from 0 to 1/, /--rate 0.5/],
+    ];
+    for (const [[scenario, ...rest], message, hint] of cases) {
+      const started = Date.now();
+      const { status, out } = await run(SPEC, "--scenario", scenario as string, ...rest, "--json");
+      assert.equal(status, 2, `${scenario} ${rest.join(" ")}`);
+      assert.ok(Date.now() - started < 10_000, "refused before running");
+      const { error } = JSON.parse(out);
+      assert.match(error.message, message);
+      assert.match(error.hint, hint);
+    }
+    // The limit itself runs, showing its progress.
+    const { err } = await run(SPEC, "--scenario", "instance-failures", "--rate", "3600", "--duration", "2s");
+    assert.match(err, /nines simulate: simulate 2\/2 s/);
   });
 
   it("refuses a misspelt scenario, an option of the other family, and a bad target (exit 2)", async () => {

@@ -7,6 +7,7 @@ import {
   simulate as runSimulation,
   SCENARIO_KINDS,
   type ScenarioKind,
+  SIMULATION_LIMITS,
   type SimulationResult,
   simulateYear,
   type YearResult,
@@ -33,10 +34,11 @@ Scenarios:
   steady             the spec's load, no fault
   zone-loss          a zone is cut off (default: the zone whose loss hurts most)
   region-loss        a region is cut off (default: the first region)
-  instance-failures  instances crash at random (--rate per instance per hour, default 6)
+  instance-failures  instances crash at random (--rate per instance per hour, default 6,
+                     at most ${SIMULATION_LIMITS.failuresPerHour})
   latency-spike      a service or store gets --factor times slower (default 5)
   error-burst        a service or store fails a share --rate of requests (default 0.5)
-  surge              --factor times the traffic (default 2)
+  surge              --factor times the traffic (default 2, at most ${SIMULATION_LIMITS.surgeFactor})
   retry-storm        the latency spike, with every caller of the target retrying
                      at once, without backoff, budget or breaker
   year               years of random failures and repairs of every zone, region,
@@ -56,12 +58,15 @@ Options:
                      instance per hour (instance-failures)
   --curve daily      offer the load on a daily curve (peak at noon) instead of flat
   --no-guard         run the instances without admission control
-  --years N          year: simulated years (default 100)
+  --years N          year: simulated years (default 100, at most ${SIMULATION_LIMITS.years}:
+                     about a minute for ClickTravel's spec)
   --recovery MODE    year: spec (default: the spec's detection, failover and
                      start-up times count) or instant (the plan's model)
   --json             print the result as one JSON object (docs/simulate.md, "The result")
   --html FILE        also write a page of charts (works offline)
   -h, --help         show this help
+
+Progress (simulated seconds, or years) is printed on stderr.
 
 Exit status: 0 when every journey meets its objective, 1 when one misses,
 2 when the spec or the options are invalid.
@@ -117,7 +122,7 @@ export const simulate = defineCommand({
     const onProgress = progressPrinter(io, "nines simulate");
     let result: SimulationResult | YearResult;
     if (kind === "year") {
-      const years = args.wholeNumber("years", 1) ?? 100;
+      const years = yearsOf(args) ?? 100;
       const recovery = args.oneOf("recovery", ["spec", "instant"] as const) ?? "spec";
       result = await simulateYear(spec, { years, seed, recovery, plan: analyze(spec), onProgress });
     } else {
@@ -129,8 +134,8 @@ export const simulate = defineCommand({
         ...optional("target", args.values.target),
         ...optional("afterMs", atMs(args)),
         ...optional("durationMs", args.durationMs("for")),
-        ...optional("factor", args.positiveNumber("factor")),
-        ...optional("rate", args.positiveNumber("rate")),
+        ...optional("factor", factorOf(args, kind)),
+        ...optional("rate", rateOf(args, kind)),
       };
       const curve = args.oneOf("curve", ["flat", "daily"] as const) ?? "flat";
       result = await runSimulation(spec, defaultScenario(spec, kind, durationMs, params), {
@@ -152,6 +157,60 @@ export const simulate = defineCommand({
     return result.journeys.some((journey) => journey.verdict === "missed") ? EXIT.findings : EXIT.ok;
   },
 });
+
+type NumberArgs = {
+  values: { years?: string | undefined; rate?: string | undefined; factor?: string | undefined };
+  positiveNumber(name: "rate" | "factor"): number | undefined;
+  error(message: string, hint?: string): Error;
+};
+
+/** `--years`: 1 to the simulator's limit; the hint says what the longest run costs. */
+function yearsOf(args: NumberArgs): number | undefined {
+  const text = args.values.years;
+  if (text === undefined) return undefined;
+  const years = Number(text);
+  const max = SIMULATION_LIMITS.years;
+  if (text.trim() === "" || !Number.isSafeInteger(years) || years < 1 || years > max) {
+    throw args.error(
+      `--years must be a whole number from 1 to ${max}, got '${text}'`,
+      `${max} years take about 5 s for a small spec such as the README's and about a minute for ClickTravel's, with progress on stderr; the default is 100`,
+    );
+  }
+  return years;
+}
+
+/** `--rate`: a share in (0, 1] for error-burst, crashes per instance per hour up to the limit for instance-failures. */
+function rateOf(args: NumberArgs, kind: ScenarioKind): number | undefined {
+  const rate = args.positiveNumber("rate");
+  if (rate === undefined) return undefined;
+  if (kind === "error-burst" && rate > 1) {
+    throw args.error(
+      `--rate must be a share of requests from 0 to 1 for --scenario error-burst, got '${args.values.rate}'`,
+      "pass e.g. --rate 0.5 (half the requests fail)",
+    );
+  }
+  const max = SIMULATION_LIMITS.failuresPerHour;
+  if (kind === "instance-failures" && rate > max) {
+    throw args.error(
+      `--rate must be a number above 0 and at most ${max} crashes per instance per hour (once a second) for --scenario instance-failures, got '${args.values.rate}'`,
+      `pass e.g. --rate 6 (every 10 minutes on average); a minute simulated at --rate ${max} takes about 10 s for ClickTravel's spec`,
+    );
+  }
+  return rate;
+}
+
+/** `--factor`: a surge is bounded (its requests, and the run's time, grow with it). */
+function factorOf(args: NumberArgs, kind: ScenarioKind): number | undefined {
+  const factor = args.positiveNumber("factor");
+  const max = SIMULATION_LIMITS.surgeFactor;
+  if (factor !== undefined && kind === "surge" && factor > max) {
+    throw args.error(
+      `--factor must be a number above 0 and at most ${max} for --scenario surge, got '${args.values.factor}'`,
+      `the run's time grows with the traffic: ${max} times the README's load for 10 s takes about a minute; pass e.g. --factor 2`,
+    );
+  }
+  return factor;
+}
 
 /** `--at`: a duration, where 0 (at the start) is allowed. */
 function atMs(args: {

@@ -79,6 +79,18 @@ export interface Measured {
   } | null;
   /** Processes of the target service that crashed (query of death), or instances lost by the fault. */
   crashes: number;
+  /** The requests that failed over the scenario, by step and outcome (most first): where failures came from. */
+  failures: FailureCount[];
+}
+
+/** Failed requests of one step with one outcome: an HTTP status (`"503"`) or an error kind without an answer (`"timeout"`). */
+export interface FailureCount {
+  step: string;
+  outcome: string;
+  count: number;
+  /** The first and last of them, by the time they were sent, epoch ms. */
+  firstAt: number;
+  lastAt: number;
 }
 
 /** Per second: the load's series and the instances ready per zone. */

@@ -5,7 +5,7 @@ import { detectRto } from "../measure/detect-rto.js";
 import { failoverTime } from "../measure/failover-time.js";
 import { type LifeEvent, timeToReplace } from "../measure/time-to-replace.js";
 import type { SystemPlan } from "../up/system-plan.js";
-import type { Measured, ServiceGoodput, TimelinePoint } from "./drill-result.js";
+import type { FailureCount, Measured, ServiceGoodput, TimelinePoint } from "./drill-result.js";
 import type { Prediction } from "./predict.js";
 import type { Scenario } from "./scenario.js";
 import { counterAt, type SystemSample } from "./system-sampler.js";
@@ -131,8 +131,27 @@ export function measureScenario(
           e.reason !== "stopped" &&
           e.instance.startsWith(`${scenario.target}-`),
       ).length,
+      failures: failureCounts(records, startAt, endAt),
     },
   };
+}
+
+/** The failed requests sent in [fromAt, toAt), by step and outcome (status, or error kind), most first. */
+function failureCounts(records: readonly RequestRecord[], fromAt: number, toAt: number): FailureCount[] {
+  const counts = new Map<string, FailureCount>();
+  for (const r of records) {
+    if (r.startAt < fromAt || r.startAt >= toAt || isSuccessfulRequest(r)) continue;
+    const outcome = r.error ?? String(r.status);
+    const key = `${r.step} ${outcome}`;
+    const count = counts.get(key);
+    if (count === undefined) counts.set(key, { step: r.step, outcome, count: 1, firstAt: r.startAt, lastAt: r.startAt });
+    else {
+      count.count++;
+      count.firstAt = Math.min(count.firstAt, r.startAt);
+      count.lastAt = Math.max(count.lastAt, r.startAt);
+    }
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count);
 }
 
 function readyAt(samples: readonly SystemSample[], at: number): Record<string, number> {

@@ -19,7 +19,7 @@ export function describeScenario(scenario: Scenario | YearResult["scenario"]): s
     case "region-loss":
       return `region-loss: ${scenario.region} lost ${window(scenario)}`;
     case "instance-failures":
-      return `instance-failures: every instance crashes ${scenario.failuresPerHour} times an hour on average, ${window(scenario)}`;
+      return `instance-failures: every instance crashes ${timesAnHour(scenario.failuresPerHour)} on average, ${window(scenario)}`;
     case "latency-spike":
       return `latency-spike: ${scenario.target} ${scenario.factor}x slower ${window(scenario)}`;
     case "error-burst":
@@ -31,4 +31,11 @@ export function describeScenario(scenario: Scenario | YearResult["scenario"]): s
     case "year":
       return `year: ${scenario.years} simulated years, ${scenario.recovery === "spec" ? "with the spec's detection, failover and start-up times" : "with instant detection and recovery (the plan's model)"}`;
   }
+}
+
+/** "once an hour", "twice an hour", "6 times an hour", "0.5 times an hour". */
+function timesAnHour(n: number): string {
+  if (n === 1) return "once an hour";
+  if (n === 2) return "twice an hour";
+  return `${n} times an hour`;
 }

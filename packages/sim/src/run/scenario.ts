@@ -1,5 +1,6 @@
 import type { Spec } from "@nines/planner";
 import { SIM_ERRORS, SimError } from "../errors.js";
+import { SIMULATION_LIMITS } from "./limits.js";
 
 /**
  * What happens during a run (times in ms from its start; a fault without
@@ -105,15 +106,27 @@ export function checkScenario(spec: Spec, scenario: Scenario): void {
       return;
     }
     case "instance-failures":
-      if (!(Number.isFinite(scenario.failuresPerHour) && scenario.failuresPerHour > 0)) {
+      if (
+        !(
+          Number.isFinite(scenario.failuresPerHour) &&
+          scenario.failuresPerHour > 0 &&
+          scenario.failuresPerHour <= SIMULATION_LIMITS.failuresPerHour
+        )
+      ) {
         throw invalid(
-          `failuresPerHour must be > 0, got ${scenario.failuresPerHour}`,
+          `failuresPerHour must be > 0 and at most ${SIMULATION_LIMITS.failuresPerHour} (once a second), got ${scenario.failuresPerHour}`,
           "give how often each instance crashes, e.g. 6 (every 10 minutes on average)",
         );
       }
       return;
     case "surge":
       checkFactor(scenario.factor, invalid);
+      if (scenario.factor > SIMULATION_LIMITS.surgeFactor) {
+        throw invalid(
+          `factor must be at most ${SIMULATION_LIMITS.surgeFactor}, got ${scenario.factor}`,
+          "the run's requests grow with the factor: give a surge such as 2 (twice the traffic)",
+        );
+      }
       return;
     case "latency-spike":
     case "retry-storm":

@@ -1,6 +1,7 @@
 import { type OnProgress, requireKnownOptions, requireOption, SeededRandom } from "@nines/core";
 import type { Spec } from "@nines/planner";
 import { SimClock } from "../engine/sim-clock.js";
+import { SIMULATION_LIMITS } from "../run/limits.js";
 import { FailureDomains, type OutageMs } from "./failure-domains.js";
 import { DOWNTIME_CAUSES, type DowntimeCause, JourneyTally, type Part } from "./journey-tally.js";
 
@@ -9,7 +10,7 @@ export const YEAR_MS = 365.25 * 24 * 3_600_000;
 
 /** Options of {@link simulateYear}. */
 export interface SimulateYearOptions {
-  /** Simulated years (default 100): each gives one yearly availability. */
+  /** Simulated years (default 100, at most `SIMULATION_LIMITS.years`): each gives one yearly availability. */
   years?: number;
   /** The seed of every draw (default 1). */
   seed?: number;
@@ -97,7 +98,13 @@ const MINUTES_PER_YEAR = YEAR_MS / 60_000;
 export async function simulateYear(spec: Spec, options: SimulateYearOptions = {}): Promise<YearResult> {
   requireKnownOptions("simulateYear", options, KNOWN_OPTIONS);
   const years = options.years ?? 100;
-  requireOption(Number.isInteger(years) && years >= 1, "simulateYear", "years", years, "an integer >= 1");
+  requireOption(
+    Number.isInteger(years) && years >= 1 && years <= SIMULATION_LIMITS.years,
+    "simulateYear",
+    "years",
+    years,
+    `an integer from 1 to ${SIMULATION_LIMITS.years}`,
+  );
   const seed = options.seed ?? 1;
   requireOption(Number.isInteger(seed), "simulateYear", "seed", seed, "an integer");
   const recovery = options.recovery ?? "spec";

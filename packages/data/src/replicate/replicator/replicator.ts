@@ -308,7 +308,7 @@ export class Replicator {
     const outcome = this.#follower.observe(
       {
         cycle: (header, bytes) => builder.start(header, bytes, { frame: 0, checksum: header.checksum }),
-        frame: (bytes, n, checksum) => builder.frame(bytes, n, checksum),
+        frames: (bytes, last) => builder.frames(bytes, last),
         commits: (commits) => builder.commits(commits, clock.now()),
       },
       { continuous, ...(budgetBytes === undefined ? {} : { budgetBytes }) },

@@ -78,8 +78,8 @@ export class SegmentBuilder {
     this.#last = position;
   }
 
-  /** A frame read from the log (copied). */
-  frame(bytes: Uint8Array, frameNumber: number, checksum: WalChecksum): void {
+  /** Frames read from the log, up to `last` (copied). */
+  frames(bytes: Uint8Array, last: WalPosition): void {
     if (this.#spill) {
       writeSync(this.#spill.fd, bytes);
     } else {
@@ -87,7 +87,7 @@ export class SegmentBuilder {
       if (this.#bytes + bytes.length > SPILL_BYTES) this.#toSpill();
     }
     this.#bytes += bytes.length;
-    this.#last = { frame: frameNumber, checksum };
+    this.#last = last;
   }
 
   /** The commits of the frames just handed in, seen at `at` (epoch ms). */

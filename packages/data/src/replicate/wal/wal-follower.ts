@@ -20,8 +20,8 @@ export interface IndexedFrame {
 export interface FollowerSink {
   /** A new cycle of the log starts; the frames that follow belong to it. */
   cycle(header: WalHeader, headerBytes: Buffer): void;
-  /** A committed frame (header and page); the bytes are a view of a reused buffer. */
-  frame(bytes: Uint8Array, frameNumber: number, checksum: WalChecksum): void;
+  /** Committed frames (headers and pages, in order) up to `last`; the bytes are a view of a reused buffer. */
+  frames(bytes: Uint8Array, last: WalPosition): void;
   /** The commits whose frames were just handed out. */
   commits(commits: WalCommit[]): void;
 }
@@ -183,12 +183,12 @@ export class WalFollower {
       header,
       this.position,
       last.frame,
-      (bytes, n, page, sum) => {
+      (_bytes, n, page, sum) => {
         this.index.set(page, { frame: n, checksum: sum });
-        sink.frame(bytes, n, sum);
       },
       // The scan just checked these frames; a read transaction keeps them from changing.
       scan.committed.checksum,
+      (bytes, lastRead) => sink.frames(bytes, lastRead),
     );
     if (!complete) return { kind: "broken", reason: "the WAL changed while it was read" };
     sink.commits(scan.commits);

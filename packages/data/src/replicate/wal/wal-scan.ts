@@ -72,6 +72,7 @@ export function scanWal(
   let scanned = 0;
   let next = from.frame + 1;
   let exhausted = false;
+  let batches = 0;
   for (;;) {
     if (scanned >= maxBytes) {
       exhausted = true;
@@ -80,7 +81,9 @@ export function scanWal(
     const offset = frameOffset(next, header.pageSize);
     const available = Math.floor((size - offset) / frameBytes);
     if (available <= 0) break;
-    const count = Math.min(available, buffer.length / frameBytes);
+    // Small reads first, growing: the file often holds stale frames of earlier cycles past the last valid one,
+    // and a look that finds a few new frames should not read megabytes of them.
+    const count = Math.min(available, buffer.length / frameBytes, 4 ** (batches++ + 1));
     const read = readSync(fd, buffer, 0, count * frameBytes, offset);
     const whole = Math.floor(read / frameBytes);
     let stopped = whole < count;
@@ -113,7 +116,9 @@ export function scanWal(
  * frames are not checksummed again, as they cannot change while a read
  * transaction holds the log: only their salts are checked, each frame's
  * running checksum is taken from its header, and the last one must be the
- * expected one; otherwise the whole chain is computed again.
+ * expected one; otherwise the whole chain is computed again. `onRun` gets
+ * each batch of frames as one view (of a reused buffer), after their
+ * `onFrame` calls.
  *
  * @example
  * readFrames(fd, header, start, scan.committed.frame, (frame, n, page) => pending.push(frame), scan.committed.checksum);
@@ -125,6 +130,7 @@ export function readFrames(
   to: number,
   onFrame: OnFrame,
   trusted?: WalChecksum,
+  onRun?: (frames: Uint8Array, last: WalPosition) => void,
 ): boolean {
   const frameBytes = FRAME_HEADER_BYTES + header.pageSize;
   const buffer = batchBuffer(frameBytes);
@@ -149,6 +155,8 @@ export function readFrames(
       onFrame(buffer.subarray(at, at + frameBytes), next, frame.pageNumber, sum);
       next++;
     }
+    // The whole batch at once: one copy for the caller instead of one per frame.
+    onRun?.(buffer.subarray(0, count * frameBytes), { frame: next - 1, checksum });
   }
   return !trusted || (checksum[0] === trusted[0] && checksum[1] === trusted[1]);
 }
