@@ -8,6 +8,9 @@
 // until it returned, so a stall of the event loop counts.
 //   replicate-writer.ts '{"db":"app.db","rate":1000,"seconds":60,"replicate":{"dir":"replica","intervalMs":1000}}'
 // Benchmark glue: wall-clock timing through performance.now() is the point here.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { LocalDirTarget } from "../src/backup/targets/local-dir-target.js";
 import { replicate } from "../src/replicate/replicate.js";
@@ -16,7 +19,13 @@ interface Args {
   db: string;
   rate: number;
   seconds: number;
-  replicate?: { dir: string; intervalMs: number; compression?: "deflate" | "brotli" | "none" };
+  replicate?: {
+    dir: string;
+    intervalMs: number;
+    compression?: "deflate" | "brotli" | "none";
+    /** Run the replicator in a process of its own (as `nines data replicate` does) rather than in this one. */
+    process?: boolean;
+  };
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as Args;
@@ -26,18 +35,44 @@ db.pragma("synchronous = NORMAL");
 db.pragma("busy_timeout = 10000");
 db.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, payload BLOB NOT NULL)");
 const insert = db.prepare("INSERT INTO events (at, payload) VALUES (?, randomblob(100))");
-const replicator = args.replicate
-  ? await replicate({
-      db: args.db,
-      targets: [new LocalDirTarget(args.replicate.dir)],
-      intervalMs: args.replicate.intervalMs,
-    })
-  : undefined;
+const replicator =
+  args.replicate && !args.replicate.process
+    ? await replicate({
+        db: args.db,
+        targets: [new LocalDirTarget(args.replicate.dir)],
+        intervalMs: args.replicate.intervalMs,
+      })
+    : undefined;
 let writeLockMaxMs = 0;
 replicator?.on("checkpoint", (e) => {
   if (e.writeLockMs !== undefined) writeLockMaxMs = Math.max(writeLockMaxMs, e.writeLockMs);
 });
 await replicator?.sync();
+// The replicator as a process of its own: the crash tests' child, started here and stopped with SIGTERM at the end.
+const child =
+  args.replicate?.process === true
+    ? spawn(
+        process.execPath,
+        [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          fileURLToPath(new URL("../test/support/replica-child.ts", import.meta.url)),
+          args.db,
+          args.replicate.dir,
+          String(args.replicate.intervalMs),
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      )
+    : undefined;
+if (child) {
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      if (line === "ready") resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the replicator exited (${code})`)));
+  });
+}
 process.stdout.write("ready\n");
 
 const latencies: number[] = [];
@@ -60,6 +95,11 @@ while (performance.now() < end) {
 }
 const seconds = (performance.now() - started) / 1000;
 await replicator?.stop({ timeoutMs: 120_000 });
+if (child) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
 db.close();
 latencies.sort((a, b) => a - b);
 const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;

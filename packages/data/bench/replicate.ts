@@ -10,6 +10,7 @@
 //                                            (100 times) at random points, each followed by a restore
 //   npm run bench:replicate -- --json [--quick] [--scenario rpo|overhead|restore|crash]... [--size MB]
 //                               [--compression deflate|brotli|none]   (the replica's; the library's default otherwise)
+//                               [--replicator in-process|process]     (rpo and overhead: where the replicator runs)
 // Details go to stderr with --json (stdout otherwise). --quick runs every scenario small (seconds, not minutes).
 // Benchmark glue: wall-clock timing through performance.now() and Date.now() is the point here.
 import { spawn } from "node:child_process";
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     scenario: { type: "string", multiple: true },
     size: { type: "string" },
     compression: { type: "string" },
+    replicator: { type: "string" },
   },
 });
 const quick = values.quick ?? false;
@@ -46,7 +48,8 @@ const emit = (object: Record<string, unknown>) => {
 };
 /** The replica's compression in every scenario (the library's default when not given). */
 const compression = values.compression as ReplicaCompression | undefined;
-const withCompression = compression ? { compression } : {};
+const inProcess = (values.replicator ?? "in-process") !== "process";
+const withCompression = { ...(compression ? { compression } : {}), ...(inProcess ? {} : { process: true }) };
 const WRITER = fileURLToPath(new URL("replicate-writer.ts", import.meta.url));
 const MB = 1024 * 1024;
 
@@ -66,7 +69,7 @@ async function runWriter(
     db: string;
     rate: number;
     seconds: number;
-    replicate?: { dir: string; intervalMs: number; compression?: ReplicaCompression };
+    replicate?: { dir: string; intervalMs: number; compression?: ReplicaCompression; process?: boolean };
   },
   whileRunning: () => Promise<void> = async () => undefined,
 ): Promise<WriterResult> {
@@ -166,7 +169,7 @@ async function overhead(pacedWith: WriterResult | undefined): Promise<void> {
     const throughputRatio = flatWith.throughput / flatWithout.throughput;
     const p99Ratio = paced.p99Ms / pacedWithout.p99Ms;
     say(
-      `overhead: throughput ${flatWith.throughput.toFixed(0)} vs ${flatWithout.throughput.toFixed(0)} tx/s without; ` +
+      `overhead (replicator ${inProcess ? "in the writer's process" : "in a process of its own"}): throughput ${flatWith.throughput.toFixed(0)} vs ${flatWithout.throughput.toFixed(0)} tx/s without; ` +
         `p99 commit at 1,000 tx/s ${paced.p99Ms.toFixed(2)} vs ${pacedWithout.p99Ms.toFixed(2)} ms without ` +
         `(p50 ${paced.p50Ms.toFixed(2)} vs ${pacedWithout.p50Ms.toFixed(2)} ms)`,
     );

@@ -4,6 +4,7 @@ export { type BackupCatalog, findBackup, listBackups } from "./backup/catalog.js
 export { type CreateBackupOptions, type CreateBackupResult, createBackup } from "./backup/create-backup.js";
 export { BACKUP_ERRORS, BackupError, type BackupErrorCode } from "./backup/errors.js";
 export { fetchBackup } from "./backup/fetch-backup.js";
+export type { IncompleteBackup } from "./backup/incomplete.js";
 export { type BackupManifest, parseManifest } from "./backup/manifest.js";
 export { type RestoreBackupOptions, type RestoreBackupResult, restoreBackup } from "./backup/restore-backup.js";
 export {
@@ -22,7 +23,7 @@ export type { StagingInfo } from "./backup/staging/sweep-staging.js";
 export { LocalDirTarget, type LocalDirTargetOptions } from "./backup/targets/local-dir-target.js";
 export { type OpenTargetOptions, openTarget } from "./backup/targets/open-target.js";
 export { type S3Credentials, S3Target, type S3TargetOptions } from "./backup/targets/s3-target.js";
-export type { BackupTarget, TargetBody } from "./backup/targets/target.js";
+export type { BackupTarget, ObjectInfo, StagedFolder, TargetBody } from "./backup/targets/target.js";
 export { checkVerificationAge, lastVerified } from "./backup/verify/check-verification-age.js";
 export {
   listVerifications,

@@ -12,7 +12,8 @@ import { REPLICA_ERRORS, ReplicaError, replicaError } from "../src/replicate/err
 const docs = readFileSync(new URL("../../../docs/replicate.md", import.meta.url), "utf8");
 
 it("documents every replica error code, and data.md links the page", () => {
-  for (const code of Object.values(REPLICA_ERRORS)) assert.ok(docs.includes(`\`${code}\``), `${code} is not in replicate.md`);
+  for (const code of Object.values(REPLICA_ERRORS))
+    assert.ok(docs.includes(`\`${code}\``), `${code} is not in replicate.md`);
   const data = readFileSync(new URL("../../../docs/data.md", import.meta.url), "utf8");
   assert.match(data, /\[replicate\.md\]\(replicate\.md\)/);
 });
@@ -39,6 +40,10 @@ it("writes no error code inline and reads no wall clock: errors.ts is the one li
     const text = readFileSync(file, "utf8").replace('REPLICA_KEY_ENV = "NINES_REPLICA_KEY"', "");
     if (!file.endsWith("errors.ts")) assert.doesNotMatch(text, /["']NINES_[A-Z_]+["']/, `${file} writes a code inline`);
     assert.doesNotMatch(text, /new NinesError\(/, `${file} throws a NinesError outside its family`);
-    assert.doesNotMatch(text, /Date\.now\(\)|Math\.random\(\)|\bsetTimeout\(|\bsetInterval\(/, `${file} reads time or randomness directly`);
+    assert.doesNotMatch(
+      text,
+      /Date\.now\(\)|Math\.random\(\)|\bsetTimeout\(|\bsetInterval\(/,
+      `${file} reads time or randomness directly`,
+    );
   }
 });

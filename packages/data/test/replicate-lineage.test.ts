@@ -4,7 +4,7 @@
 // point-in-time restore before it (issue 564), retention while a restore
 // reads (issue 224). Each ends in a correct restore or a clear refusal.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { isNinesError, ManualClock } from "@nines/core";
@@ -72,6 +72,42 @@ describe("the lineage across restarts", () => {
       }
     });
   }
+
+  it("starts a new generation when the database file is replaced under it (a restore over it)", async () => {
+    const dir = folder("replica-replaced");
+    const file = join(dir, "app.db");
+    let db = openAppDb(file);
+    for (let i = 0; i < 40; i++) commitOne(db);
+    const target = new LocalDirTarget(join(dir, "replica"));
+    const replicator = await replicate({ db: file, targets: [target], intervalMs: 20 });
+    const events: ReplicatorEvents["generation"][] = [];
+    replicator.on("generation", (e) => events.push(e));
+    try {
+      await replicator.sync();
+      const before = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Another database put in its place as `restore --force` does: old log and index removed, then a rename.
+      const other = openAppDb(join(dir, "other.db"));
+      for (let i = 0; i < 7; i++) commitOne(other);
+      other.pragma("wal_checkpoint(TRUNCATE)");
+      other.close();
+      db.close();
+      rmSync(`${file}-wal`, { force: true });
+      rmSync(`${file}-shm`, { force: true });
+      renameSync(join(dir, "other.db"), file);
+      db = openAppDb(file);
+      for (let i = 0; i < 3; i++) commitOne(db);
+      await replicator.sync();
+      assert.equal(events.length, 1, "one new generation");
+      assert.match(events[0]?.reason ?? "", /replaced|removed/);
+      assert.equal(await restoredIds(target, join(dir, "latest.db")), 10, "the new database, not a mix of both");
+      assert.deepEqual(ledgerOf(join(dir, "latest.db")), ledgerOf(file));
+      assert.equal(await restoredIds(target, join(dir, "before.db"), before), 40, "the old one, before the switch");
+    } finally {
+      await replicator.stop();
+      db.close();
+    }
+  });
 
   it("continues the generation after a restart mid-generation, and restores points before the restart", async () => {
     const dir = folder("replica-564");

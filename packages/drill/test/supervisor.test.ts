@@ -164,6 +164,21 @@ describe("Supervisor", () => {
     await assert.rejects(supervisor.setInstances("web", "zone-z", 1), /not placed in zone "zone-z"/);
   });
 
+  it("restarts an instance that the autoscaler removes meanwhile without failing", async (t) => {
+    // The readiness delay keeps the restarted process starting while the scale-down stops it.
+    const { supervisor } = await harness(t, [service({ placement: [A], env: { READY_DELAY_MS: "600" } })]);
+    await supervisor.start();
+    await supervisor.setInstances("web", "zone-a", 2);
+    const restarted = supervisor.restartInstance("web-zone-a-1");
+    await eventually(() => supervisor.instances().find((i) => i.id === "web-zone-a-1")?.state === "starting", 5000);
+    await supervisor.setInstances("web", "zone-a", 1);
+    await restarted; // before: "web-zone-a-1 exited while starting"
+    assert.deepEqual(
+      supervisor.instances().map((i) => [i.id, i.state]),
+      [["web-zone-a-0", "ready"]],
+    );
+  });
+
   it("stops cleanly: SIGTERM drains, SIGKILL after the grace ends what ignores it, grandchildren too", async (t) => {
     const { supervisor, run } = await harness(t, [
       service({ service: "ok", placement: [A] }),

@@ -1,5 +1,7 @@
+import { type Clock, systemClock } from "@nines/core";
 import { backupError } from "./errors.js";
-import { type BackupManifest, isBackupId, manifestKey, parseManifest } from "./manifest.js";
+import { backupFolders, describeIncomplete, type IncompleteBackup } from "./incomplete.js";
+import { type BackupManifest, manifestKey, parseManifest } from "./manifest.js";
 import type { StagingInfo } from "./staging/sweep-staging.js";
 import type { BackupTarget } from "./targets/target.js";
 
@@ -14,12 +16,16 @@ export interface BackupCatalog {
   backups: BackupManifest[];
   /** Backups whose manifest cannot be read: never restored, reported. */
   unreadable: { id: string; reason: string }[];
-  /** Ids with data but no manifest: a backup that never finished (or one still being stored). */
-  incomplete: string[];
+  /**
+   * Backups with objects but no manifest: one still being stored (S3), or
+   * one whose writer is gone, with their size and whether their writer
+   * still runs; never restored.
+   */
+  incomplete: IncompleteBackup[];
   /**
    * Temporary files of operations on the target (local folders): `live`
    * ones belong to a backup still running, `abandoned` ones to a killed one
-   * and are removed by the next backup or retention.
+   * and are removed by the next backup, restore, verification or retention.
    */
   staging: StagingInfo[];
 }
@@ -27,20 +33,16 @@ export interface BackupCatalog {
 /**
  * Lists the backups at a target by reading every manifest. A local folder
  * that does not exist is an error (`NINES_BACKUP_LOCATION_MISSING`), not an
- * empty list.
+ * empty list. `clock` dates what is found (whether an unfinished backup's
+ * writer is gone); the system clock by default.
  *
  * @example
  * const { backups } = await listBackups(openTarget("./backups"));
  * backups.at(-1)?.id; // the newest
  */
-export async function listBackups(target: BackupTarget): Promise<BackupCatalog> {
-  const keys = await target.list();
-  const ids = new Map<string, string[]>();
-  for (const key of keys) {
-    const [id, ...rest] = key.split("/");
-    if (id === undefined || !isBackupId(id) || rest.length === 0) continue;
-    ids.set(id, [...(ids.get(id) ?? []), rest.join("/")]);
-  }
+export async function listBackups(target: BackupTarget, options: { clock?: Clock } = {}): Promise<BackupCatalog> {
+  const now = (options.clock ?? systemClock).now();
+  const ids = backupFolders(await target.list());
   const catalog: BackupCatalog = {
     backups: [],
     unreadable: [],
@@ -49,7 +51,7 @@ export async function listBackups(target: BackupTarget): Promise<BackupCatalog> 
   };
   for (const [id, files] of [...ids].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!files.includes("manifest.json")) {
-      catalog.incomplete.push(id);
+      catalog.incomplete.push(await describeIncomplete(target, id, files, now));
       continue;
     }
     try {

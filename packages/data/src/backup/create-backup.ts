@@ -10,15 +10,20 @@ import {
 } from "@nines/core";
 import type { Dialect } from "../dialect/dialect.js";
 import { dialectFor } from "../dialect/dialect-for.js";
+import { openBackupWriter } from "./backup-writer.js";
 import { fileChecksum } from "./checksum.js";
+import { pauseForCrashTest } from "./crash-point.js";
 import { backupError } from "./errors.js";
 import { unwritableFolder } from "./fs-errors.js";
-import { type BackupManifest, backupId, manifestKey } from "./manifest.js";
-import { bytesProgress } from "./progress.js";
+import { sweepIncomplete } from "./incomplete.js";
+import { type BackupManifest, backupId } from "./manifest.js";
+import { bytesProgress, noteProgress } from "./progress.js";
 import { StagingArea } from "./staging/staging-area.js";
 import { type StagingInfo, sweepStaging } from "./staging/sweep-staging.js";
 import { LocalDirTarget } from "./targets/local-dir-target.js";
-import type { BackupTarget } from "./targets/target.js";
+import type { BackupTarget, TargetBody } from "./targets/target.js";
+
+const MANIFEST_FILE = "manifest.json";
 
 /**
  * Options of {@link createBackup}.
@@ -45,7 +50,7 @@ export interface CreateBackupResult {
   manifest: BackupManifest;
   /** Locations that hold the backup. */
   stored: string[];
-  /** What killed backups had left in the targets (and the staging folder), removed before this one. */
+  /** What killed backups had left in the targets (staging folders, unfinished backups) and the scratch folder, removed before this one. */
   removed: StagingInfo[];
 }
 
@@ -66,15 +71,42 @@ async function openSnapshotStaging(
 }
 
 /**
+ * Stores the files of one backup at a target, the manifest last, so that
+ * the backup appears complete or not at all (see `openBackupWriter`).
+ */
+async function storeBackup(
+  target: BackupTarget,
+  id: string,
+  clock: Clock,
+  files: [name: string, body: TargetBody][],
+): Promise<void> {
+  const folder = await openBackupWriter(target, id, clock);
+  try {
+    for (const [name, body] of files) {
+      if (name === MANIFEST_FILE) pauseForCrashTest("before-manifest");
+      await folder.put(name, body);
+    }
+    await folder.commit();
+  } finally {
+    await folder.release();
+  }
+}
+
+/**
  * Takes one backup: a consistent snapshot into a staging folder (inside the
  * first local target's folder when there is one, so storing it there is a
  * hard link rather than a copy), its checksum and size, then for each
- * target the data and, last, the manifest. A backup whose manifest is
- * missing never finished and is never restored. Local targets are checked
- * first (a file, a link to nothing, a folder that cannot be created are
- * refused before anything is written), and what killed backups left in
- * them is removed (never what a live one is writing). If some targets
- * fail, the others keep the backup and the error names the failed ones.
+ * target the data and, last, the manifest. A local target gets the whole
+ * backup folder written in a staging folder and renamed into place, so a
+ * killed backup never leaves a folder under a backup's id; an S3 target
+ * gets the objects with a lease beside them until the manifest is there.
+ * A backup whose manifest is missing never finished and is never restored.
+ * Local targets are checked first (a file, a link to nothing, a folder
+ * that cannot be created are refused before anything is written), and
+ * what killed backups left in the targets (staging folders, unfinished
+ * backups whose writer is gone) is removed, never what a live one is
+ * writing. If some targets fail, the others keep the backup and the error
+ * names the failed ones.
  *
  * @example
  * const { manifest } = await createBackup({
@@ -101,7 +133,16 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
   try {
     for (const target of locals) await target.prepare();
     const removed: StagingInfo[] = [];
-    for (const target of options.targets) removed.push(...((await target.sweepStaging?.()) ?? []));
+    for (const target of options.targets) {
+      removed.push(...((await target.sweepStaging?.()) ?? []));
+      // A target that cannot even be listed fails below with the others kept; it is not a reason to stop here.
+      const unfinished = await sweepIncomplete(target, clock.now()).catch((error: unknown) => {
+        const reason = (error as Error).message;
+        onProgress?.(noteProgress("warning", `could not look for unfinished backups in ${target.location}: ${reason}`));
+        return [];
+      });
+      removed.push(...unfinished);
+    }
     const staging = await openSnapshotStaging(locals[0], clock);
     area = staging.area;
     removed.push(...staging.removed);
@@ -143,8 +184,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
     for (const target of options.targets) {
       try {
         onProgress?.(bytesProgress("upload", 0, size, target.location));
-        await target.put(`${id}/${engine.dataFile}`, { file });
-        await target.put(manifestKey(id), { bytes });
+        await storeBackup(target, id, clock, [
+          [engine.dataFile, { file }],
+          [MANIFEST_FILE, { bytes }],
+        ]);
         onProgress?.(bytesProgress("upload", size, size, target.location));
         stored.push(target.location);
       } catch (error) {

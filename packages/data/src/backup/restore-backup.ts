@@ -7,6 +7,7 @@ import { listBackups, noBackups } from "./catalog.js";
 import { BACKUP_ERRORS, backupError } from "./errors.js";
 import { fetchBackup } from "./fetch-backup.js";
 import { type FolderRole, prepareFolder, unwritableFolder } from "./fs-errors.js";
+import { sweepIncomplete } from "./incomplete.js";
 import { checkKey } from "./keys.js";
 import type { BackupManifest } from "./manifest.js";
 import { noteProgress } from "./progress.js";
@@ -42,7 +43,7 @@ export interface RestoreBackupResult {
   skipped: { id: string; reason: string }[];
   /** Time to restore on the clock: download, checksum and restore. */
   durationMs: number;
-  /** What killed restores had left beside the destination, removed before this one. */
+  /** What killed restores had left beside the destination, and killed backups at the source, removed before this one. */
   removed: StagingInfo[];
 }
 
@@ -105,12 +106,33 @@ async function openDownloadStaging(
 }
 
 /**
+ * Removes what killed backups left at the source (staging folders, unfinished
+ * backups whose writer is gone). A source this process may only read is
+ * still restored from: the leftovers stay, with a warning.
+ */
+async function sweepSource(from: BackupTarget, clock: Clock, onProgress?: OnProgress): Promise<StagingInfo[]> {
+  try {
+    return [...((await from.sweepStaging?.()) ?? []), ...(await sweepIncomplete(from, clock.now()))];
+  } catch (error) {
+    onProgress?.(
+      noteProgress(
+        "warning",
+        `could not remove what killed backups left in ${from.location}: ${(error as Error).message}`,
+      ),
+    );
+    return [];
+  }
+}
+
+/**
  * Restores a backup to a new place. Without `id`, it tries the newest
  * backup and, when that one is corrupt or truncated, falls back to the next
  * older one with a warning on `onProgress`, until one passes its checksum.
  * With `id` it restores that backup or fails. Existing data at `to` is never
  * replaced unless `force`; a failed restore leaves `to` as it was, and a
  * killed one leaves a staging folder that the next restore there removes.
+ * What killed backups left at `from` (staging folders, unfinished backups
+ * whose writer is gone) is removed too.
  *
  * @example
  * const { manifest, skipped } = await restoreBackup({ from: openTarget("./backups"), to: "./restored.db" });
@@ -120,7 +142,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   requireKnownOptions("restoreBackup", options, ["from", "to", "id", "force", "dialect", "clock", "onProgress"]);
   const clock = options.clock ?? systemClock;
   const started = clock.now();
-  const catalog = await listBackups(options.from);
+  const catalog = await listBackups(options.from, { clock });
   const skipped: { id: string; reason: string }[] = [];
   const candidates = candidatesOf(catalog, options, skipped);
   const first = candidates[0];
@@ -145,7 +167,9 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
     );
   }
 
-  const { area, removed, createdFolder } = await openDownloadStaging(dialect, options.to, clock);
+  const left = await sweepSource(options.from, clock, options.onProgress);
+  const { area, removed: beside, createdFolder } = await openDownloadStaging(dialect, options.to, clock);
+  const removed = [...left, ...beside];
   let restored = false;
   try {
     for (const manifest of candidates) {

@@ -144,7 +144,8 @@ function failureCounts(records: readonly RequestRecord[], fromAt: number, toAt: 
     const outcome = r.error ?? String(r.status);
     const key = `${r.step} ${outcome}`;
     const count = counts.get(key);
-    if (count === undefined) counts.set(key, { step: r.step, outcome, count: 1, firstAt: r.startAt, lastAt: r.startAt });
+    if (count === undefined)
+      counts.set(key, { step: r.step, outcome, count: 1, firstAt: r.startAt, lastAt: r.startAt });
     else {
       count.count++;
       count.firstAt = Math.min(count.firstAt, r.startAt);

@@ -199,7 +199,11 @@ export class LoadGenerator {
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await response.body.text();
-      if (response.statusCode >= 500 && process.env["DIAG_5XX"]) (await import("node:fs")).appendFileSync(process.env["DIAG_5XX"], `${startAt} ${step} ${response.statusCode} ${response.headers["x-nines-rejected"] ?? ""} ${text.slice(0, 300)}\n`);
+      if (response.statusCode >= 500 && process.env["DIAG_5XX"])
+        (await import("node:fs")).appendFileSync(
+          process.env["DIAG_5XX"],
+          `${startAt} ${step} ${response.statusCode} ${response.headers["x-nines-rejected"] ?? ""} ${text.slice(0, 300)}\n`,
+        );
       this.log.record({ journey, step, startAt, endAt: this.#clock.now(), status: response.statusCode, error: null });
       return {
         status: response.statusCode,

@@ -186,7 +186,13 @@ export class Supervisor {
   async restartInstance(id: string): Promise<void> {
     const slot = this.#slot(id);
     await slot.stop();
-    if (!this.#stopping && !this.#lostZones.has(slot.zone)) await slot.start();
+    if (this.#stopping || this.#lostZones.has(slot.zone) || !this.#slots.includes(slot)) return;
+    try {
+      await slot.start();
+    } catch (error) {
+      // The autoscaler removed the slot while it started again: that stop is not a failed start.
+      if (this.#slots.includes(slot) && !this.#stopping) throw error;
+    }
   }
 
   /** Stops every instance cleanly (SIGTERM, then SIGKILL after each service's grace). Idempotent. */

@@ -285,6 +285,8 @@ export class RunningSystem {
     supervisor.setEnv(service, env);
     const lost = new Set(supervisor.lostZones());
     for (const instance of this.instances(service).filter((i) => !lost.has(i.zone))) {
+      // The autoscaler may have removed it meanwhile.
+      if (!this.instances(service).some((i) => i.id === instance.id)) continue;
       balancers.get(service)?.removeBackend(instance.id);
       this.#attached.delete(instance.id);
       await supervisor.restartInstance(instance.id);

@@ -1,8 +1,8 @@
-// A store's standby in another region (spec.md: `standby: { kind, region, provision }`)
-// in the spof rule, the availability and the region-outage recovery.
+// A standby in another region (spec.md: `standby: { kind, region, provision }`), of a store
+// or of a service, in the spof rule, the availability and the region-outage recovery.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildSpec, type StoreInput } from "../../test/support/build-spec.js";
+import { buildSpec, type ServiceInput, type StoreInput } from "../../test/support/build-spec.js";
 import type { Standby } from "../model.js";
 import { analyze } from "./analyze.js";
 
@@ -90,5 +90,68 @@ describe("a store's cold standby", () => {
       /recovery by log-and-backups onto the cold standby in r2 \(provisioned first: 10m\) takes 40m/,
     );
     assert.match(rto.message, /make the standby in r2 hot \(kind: hot\) so that it need not be provisioned first/);
+  });
+});
+
+function planService(regions: Record<string, string[]>, web: Omit<ServiceInput, "name">, rtoMs = 0) {
+  const spec = buildSpec({
+    regions,
+    services: [{ name: "web", ...web }],
+    journeys: [{ name: "j", entry: "web" }],
+    disasters: [{ subject: "web", kind: "region-outage", rpoMs: 0, rtoMs }],
+  });
+  const result = analyze(spec, { asOf: "2026-11-29" });
+  return {
+    result,
+    spof: result.findings.find((f) => f.rule === "spof" && f.subject === "web"),
+    web: result.components.find((c) => c.name === "web")!.availability,
+    disaster: result.disasters[0]!,
+  };
+}
+
+describe("a service's hot standby in another region", () => {
+  const regions = { r1: ["a", "b"], r2: ["c", "d"] };
+  const web = { zones: ["a", "b"], instances: 1, capacity: 100, load: 100 };
+
+  it("is no single point of failure at region level: it runs a copy of the deployment there", () => {
+    const without = planService(regions, web).spof;
+    assert.deepEqual([without?.severity, without?.level, without?.domains], ["warning", "region", ["r1"]]);
+    assert.match(String(without?.message), /or keep a hot standby there \(standby: \{ kind: hot, region: \.\.\. \}\)/);
+    assert.equal(planService(regions, { ...web, standby: hot }).spof, undefined);
+  });
+
+  it("counts as `instances` in as many of its region's zones as the service is written in", () => {
+    // One instance in each of a, b (r1) and c, d (r2): up while one is.
+    const r1Down = 1 - R + R * (1 - Z * I) ** 2;
+    const r2Down = r1Down;
+    const expected = 1 - r1Down * r2Down;
+    const withStandby = planService(regions, { ...web, standby: hot }).web;
+    assert.ok(Math.abs(withStandby - expected) < 1e-15, `${withStandby} vs ${expected}`);
+    assert.ok(withStandby > planService(regions, web).web);
+    // The journey, made of web alone, has the same figure.
+    assert.ok(
+      Math.abs(planService(regions, { ...web, standby: hot }).result.journeys[0]!.availability - expected) < 1e-12,
+    );
+  });
+
+  it("leaves the region a spof when it is cold, or too small to carry the load, and the DR row agrees", () => {
+    const coldOne = planService(regions, { ...web, standby: cold });
+    assert.equal(coldOne.web, planService(regions, web).web);
+    assert.equal(coldOne.spof?.level, "region");
+    assert.match(String(coldOne.spof?.message), /its standby in r2 is cold: .*make it kind: hot/);
+
+    // Three zones written, one in the standby's region: its copy there has one instance, and k = 2.
+    const small = planService(
+      { r1: ["a", "b", "c"], r2: ["d"] },
+      { zones: ["a", "b", "c"], instances: 1, capacity: 100, load: 200, standby: hot },
+    );
+    assert.deepEqual([small.spof?.level, small.spof?.domains], ["region", ["r1"]]);
+    assert.match(String(small.spof?.message), /its hot standby in r2 runs 1 instance, fewer than the 2 it needs/);
+    assert.deepEqual([small.disaster.mechanism, small.disaster.rto.achieved], ["standby", 10]);
+    const enough = planService(regions, { ...web, standby: hot });
+    assert.deepEqual(
+      [enough.disaster.mechanism, enough.disaster.rto.achieved, enough.disaster.met],
+      ["standby", 0, true],
+    );
   });
 });

@@ -212,39 +212,51 @@ it("file-system errors exit 2 with a coded error and a hint, and leave nothing b
 
 it("shows what killed operations left, removes it with the next backup, and shows verifications of every copy", async () => {
   await nines("backup", "--db", "app.db", "--to", "shown-a", "--to", "shown-b");
-  // What a backup killed with SIGKILL leaves (the library's tests kill real ones): a staging folder whose writer is gone.
-  const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
-  const left = join(dir, "shown-a", ".nines-staging-0123456789ab");
-  mkdirSync(left);
-  writeFileSync(join(left, "data.sqlite"), Buffer.alloc(2 * 1024 * 1024));
-  const owner = { host: hostname(), bootId: "", pid: gone, processStart: "" };
-  const at = Date.UTC(2026, 10, 29, 7, 15);
-  writeFileSync(
-    join(left, "lease.json"),
-    JSON.stringify({ format: 1, operation: "backup", owner, startedAt: at, renewedAt: at }),
-  );
-  const listed = await nines("backups", "--from", "shown-a");
-  assert.equal(listed.status, 0, listed.err);
-  assert.match(
-    listed.out,
-    /1 staging folder \(2\.0 MB left by killed operations: the next backup or retention removes them\)\n/,
-  );
-  assert.match(
-    listed.out,
-    new RegExp(`\\.nines-staging-0123456789ab {2}2\\.0 MB {2}left by a killed backup \\(pid ${gone} on `),
-  );
-  assert.match(listed.out, /never verified/);
-
   const verify = await nines("verify", "--from", "shown-a", "--from", "shown-b");
   assert.equal(verify.status, 0, verify.err);
   assert.match(verify.out, /recorded in .*shown-a, .*shown-b\n/);
   const inB = await nines("backups", "--from", "shown-b");
   assert.match(inB.out, /verified \d{4}-\d{2}-\d{2}T/, "the copy in shown-b counts as verified");
 
+  // What a backup killed with SIGKILL leaves (the library's tests kill real ones): a staging folder whose writer
+  // is gone, and, from an older version killed before its manifest, a backup folder without one.
+  const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+  const left = join(dir, "shown-a", ".nines-staging-0123456789ab");
+  mkdirSync(left);
+  writeFileSync(join(left, "data.sqlite"), Buffer.alloc(2 * 1024 * 1024));
+  const owner = { host: hostname(), bootId: "", pid: gone, processStart: "" };
+  const at = Date.UTC(2026, 10, 29, 7, 15);
+  const lease = JSON.stringify({ format: 1, operation: "backup", owner, startedAt: at, renewedAt: at });
+  writeFileSync(join(left, "lease.json"), lease);
+  const unfinished = join(dir, "shown-a", "20261129T071500000Z-0abcde");
+  mkdirSync(unfinished);
+  writeFileSync(join(unfinished, "data.sqlite"), Buffer.alloc(1024 * 1024));
+  const listed = await nines("backups", "--from", "shown-a");
+  assert.equal(listed.status, 0, listed.err);
+  assert.match(
+    listed.out,
+    /1 staging folder \(2\.0 MB left by killed operations: the next backup, restore, verify or retention removes them\)\n/,
+  );
+  assert.match(
+    listed.out,
+    new RegExp(`\\.nines-staging-0123456789ab {2}2\\.0 MB {2}left by a killed backup \\(pid ${gone} on `),
+  );
+  assert.match(
+    listed.out,
+    /20261129T071500000Z-0abcde {2}INCOMPLETE \(no manifest, 1\.0 MB\): changed in the last 10 minutes/,
+    "an unfinished backup without a lease counts as live while it is fresh",
+  );
+  writeFileSync(join(unfinished, "lease.json"), lease);
+  assert.match(
+    (await nines("backups", "--from", "shown-a")).out,
+    /20261129T071500000Z-0abcde {2}INCOMPLETE \(no manifest, 1\.0 MB\): left by a killed backup/,
+  );
+
   const next = await nines("backup", "--db", "app.db", "--to", "shown-a");
   assert.equal(next.status, 0, next.err);
-  assert.match(next.out, /removed 1 leftover of killed operations \(2\.0 MB\)/);
+  assert.match(next.out, /removed 2 leftovers of killed operations \(3\.0 MB\)/);
   assert.equal(existsSync(left), false);
+  assert.equal(existsSync(unfinished), false);
 
   // A failed verification is shown next to the backup.
   const [id] = readdirSync(join(dir, "shown-b")).filter((n) => /^\d{8}T/.test(n));

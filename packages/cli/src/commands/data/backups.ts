@@ -22,9 +22,11 @@ export const backups = defineCommand({
 Lists the backups at a location, oldest first, with their size, rows, the
 date of their newest data, their last successful verification and their
 last failed one (wherever it ran: a verification counts for every copy of
-the same backup); the unreadable or incomplete ones; and the staging
-folders of backups in progress or left by killed ones (the next backup or
-retention removes those). A location that does not exist is an error.
+the same backup); the unreadable ones; the incomplete ones (no manifest:
+still being stored, or left by a killed backup) with their size; and the
+staging folders of operations in progress or left by killed ones (the next
+backup, restore, verify or retention removes what killed ones left). A
+location that does not exist is an error.
 
 Options:
   --from LOCATION   directory or s3://bucket/prefix holding the backups
@@ -56,12 +58,21 @@ Options:
         );
       }
       for (const u of catalog.unreadable) io.stdout.write(`  ${u.id}  UNREADABLE: ${u.reason}\n`);
-      for (const id of catalog.incomplete) io.stdout.write(`  ${id}  INCOMPLETE (no manifest)\n`);
+      for (const i of catalog.incomplete) {
+        const size = i.bytes === null ? "" : `, ${(i.bytes / MB).toFixed(1)} MB`;
+        const state =
+          i.state === "abandoned"
+            ? "left by a killed backup: the next backup, restore, verify or retention removes it"
+            : i.owner
+              ? `still being stored by pid ${i.owner.pid} on ${i.owner.host}`
+              : "changed in the last 10 minutes: its writer may still be storing it";
+        io.stdout.write(`  ${i.id}  INCOMPLETE (no manifest${size}): ${state}\n`);
+      }
       const abandoned = catalog.staging.filter((s) => s.state === "abandoned");
       if (catalog.staging.length > 0) {
         io.stdout.write(
           `${plural(catalog.staging.length, "staging folder")}` +
-            `${abandoned.length > 0 ? ` (${stagingMb(abandoned)} MB left by killed operations: the next backup or retention removes them)` : ""}\n`,
+            `${abandoned.length > 0 ? ` (${stagingMb(abandoned)} MB left by killed operations: the next backup, restore, verify or retention removes them)` : ""}\n`,
         );
         for (const s of catalog.staging) io.stdout.write(`  ${stagingLine(s)}\n`);
       }

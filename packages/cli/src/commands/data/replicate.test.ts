@@ -41,23 +41,54 @@ it("replicates for a while, restores the latest point and a point in time, and v
     for (let i = 0; i < 5; i++) db.prepare("INSERT INTO notes (body) VALUES (?)").run(`late ${i}`);
   }, 700);
   const run = await runMain(
-    ["data", "replicate", "--db", "app.db", "--to", "replica", "--interval", "100ms", "--for", "1500ms", "--key-file", "replica.key"],
+    [
+      "data",
+      "replicate",
+      "--db",
+      "app.db",
+      "--to",
+      "replica",
+      "--interval",
+      "100ms",
+      "--for",
+      "1500ms",
+      "--key-file",
+      "replica.key",
+    ],
     { cwd: dir },
   );
   clearTimeout(writes);
   assert.equal(run.status, 0, run.err);
-  assert.match(run.out, /^replicating .*app\.db to .*replica \(generation \d{8}T\d{9}Z-[0-9a-f]{6}, key [0-9a-f]{16}\)/);
+  assert.match(
+    run.out,
+    /^replicating .*app\.db to .*replica \(generation \d{8}T\d{9}Z-[0-9a-f]{6}, key [0-9a-f]{16}\)/,
+  );
   assert.match(run.out, /stopped: everything committed is stored/);
 
-  const latest = await runMain(["data", "restore", "--from", "replica", "--to", "latest.db", "--key-file", "replica.key"], {
-    cwd: dir,
-  });
+  const latest = await runMain(
+    ["data", "restore", "--from", "replica", "--to", "latest.db", "--key-file", "replica.key"],
+    {
+      cwd: dir,
+    },
+  );
   assert.equal(latest.status, 0, latest.err);
   assert.match(latest.out, /restored .*latest\.db as of .* integrity_check ok, notes 15/);
   assert.equal(count("latest.db"), 15);
 
   const before = await runMain(
-    ["data", "restore", "--from", "replica", "--to", "before.db", "--at", middle, "--key-file", "replica.key", "--json"],
+    [
+      "data",
+      "restore",
+      "--from",
+      "replica",
+      "--to",
+      "before.db",
+      "--at",
+      middle,
+      "--key-file",
+      "replica.key",
+      "--json",
+    ],
     { cwd: dir },
   );
   assert.equal(before.status, 0, before.err);
@@ -68,13 +99,18 @@ it("replicates for a while, restores the latest point and a point in time, and v
   assert.match(nokey.err, /NINES_REPLICA_KEY_MISSING/);
   assert.equal(existsSync(join(dir, "nokey.db")), false);
 
-  const badAt = await runMain(["data", "restore", "--from", "replica", "--to", "x.db", "--at", "yesterday"], { cwd: dir });
+  const badAt = await runMain(["data", "restore", "--from", "replica", "--to", "x.db", "--at", "yesterday"], {
+    cwd: dir,
+  });
   assert.equal(badAt.status, 2);
   assert.match(badAt.err, /--at must be latest or a time/);
 
-  const verify = await runMain(["data", "verify", "--from", "replica", "--key-file", "replica.key", "--max-age", "1d"], {
-    cwd: dir,
-  });
+  const verify = await runMain(
+    ["data", "verify", "--from", "replica", "--key-file", "replica.key", "--max-age", "1d"],
+    {
+      cwd: dir,
+    },
+  );
   assert.equal(verify.status, 0, verify.err);
   assert.match(verify.out, /^verified backup \d{8}T\d{9}Z-[0-9a-f]{6}\.\d{10}: RTO/);
   assert.match(verify.out, /last successful verification/);
@@ -114,7 +150,9 @@ it("stops cleanly on SIGTERM as a real process, having shipped every commit", as
   child.kill("SIGTERM");
   assert.equal(await exited, 0);
   assert.match(out, /stopped: everything committed is stored/);
-  const restored = await runMain(["data", "restore", "--from", "signal-replica", "--to", "signal-restored.db"], { cwd: dir });
+  const restored = await runMain(["data", "restore", "--from", "signal-replica", "--to", "signal-restored.db"], {
+    cwd: dir,
+  });
   assert.equal(restored.status, 0, restored.err);
   assert.equal(count("signal-restored.db"), 25);
   db.close();

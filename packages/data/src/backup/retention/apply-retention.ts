@@ -1,5 +1,6 @@
-import type { OnProgress } from "@nines/core";
+import { type Clock, type OnProgress, systemClock } from "@nines/core";
 import { listBackups } from "../catalog.js";
+import { sweepIncomplete } from "../incomplete.js";
 import { manifestKey } from "../manifest.js";
 import { noteProgress } from "../progress.js";
 import type { StagingInfo } from "../staging/sweep-staging.js";
@@ -21,7 +22,7 @@ export async function deleteBackup(target: BackupTarget, id: string): Promise<vo
 
 /** What {@link applyRetention} decided and removed. */
 export interface RetentionResult extends RetentionPlan {
-  /** Unfinished backups (no manifest) older than the newest complete one, removed with the plan. */
+  /** Ids of unfinished backups (no manifest) whose writer is gone, removed with the plan. */
   leftovers: string[];
   /** Staging folders of killed operations, removed (never a live one's). */
   staging: StagingInfo[];
@@ -31,9 +32,10 @@ export interface RetentionResult extends RetentionPlan {
  * Applies a retention policy at a target: plans with {@link planRetention}
  * (the newest verified backup is never deleted; a verification of the same
  * backup, same id and checksum, counts wherever it ran) and, unless
- * `dryRun`, deletes what the plan removes, the leftovers of unfinished
- * backups older than the newest complete one, and what killed backups left
- * in the target's staging folders.
+ * `dryRun`, deletes what the plan removes, unfinished backups whose writer
+ * is gone (never one still being stored), and what killed backups left in
+ * the target's staging folders. `clock` dates them (the system clock by
+ * default).
  *
  * @example
  * const result = await applyRetention(target, { keepLast: 3, keepDaily: 7, keepWeekly: 4 });
@@ -42,9 +44,9 @@ export interface RetentionResult extends RetentionPlan {
 export async function applyRetention(
   target: BackupTarget,
   policy: RetentionPolicy,
-  options: { dryRun?: boolean; onProgress?: OnProgress } = {},
+  options: { dryRun?: boolean; onProgress?: OnProgress; clock?: Clock } = {},
 ): Promise<RetentionResult> {
-  const catalog = await listBackups(target);
+  const catalog = await listBackups(target, options.clock ? { clock: options.clock } : {});
   const records = await listVerifications(target);
   const plan = planRetention(
     catalog.backups.map((b) => ({
@@ -54,13 +56,23 @@ export async function applyRetention(
     })),
     policy,
   );
-  const newest = catalog.backups.at(-1)?.id ?? "";
-  const leftovers = catalog.incomplete.filter((id) => id < newest);
-  const abandoned = catalog.staging.filter((s) => s.state === "abandoned");
-  if (options.dryRun) return { ...plan, leftovers, staging: abandoned };
-  for (const id of [...plan.remove, ...leftovers]) {
+  if (options.dryRun) {
+    return {
+      ...plan,
+      leftovers: catalog.incomplete.filter((i) => i.state === "abandoned").map((i) => i.id),
+      staging: catalog.staging.filter((s) => s.state === "abandoned"),
+    };
+  }
+  for (const id of plan.remove) {
     options.onProgress?.(noteProgress("retention", `deleting backup ${id}`));
     await deleteBackup(target, id);
+  }
+  const leftovers: string[] = [];
+  for (const left of await sweepIncomplete(target, (options.clock ?? systemClock).now())) {
+    options.onProgress?.(
+      noteProgress("retention", `removed unfinished backup ${left.name} (${left.bytes} bytes) left by a killed backup`),
+    );
+    leftovers.push(left.name);
   }
   const staging = (await target.sweepStaging?.()) ?? [];
   for (const s of staging) {

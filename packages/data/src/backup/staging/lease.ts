@@ -37,8 +37,19 @@ export async function writeLease(dir: string, lease: Lease): Promise<void> {
 
 /** The lease in `dir`, or undefined when there is none or it cannot be read. */
 export async function readLease(dir: string): Promise<Lease | undefined> {
+  return parseLease(await readFile(join(dir, LEASE_FILE), "utf8").catch(() => undefined));
+}
+
+/**
+ * A lease from its JSON text (or bytes), or undefined when it is not one.
+ *
+ * @example
+ * const lease = parseLease(await target.read(`${id}/lease.json`));
+ */
+export function parseLease(text: string | Uint8Array | undefined): Lease | undefined {
+  if (text === undefined) return undefined;
   try {
-    const lease = JSON.parse(await readFile(join(dir, LEASE_FILE), "utf8")) as Partial<Lease>;
+    const lease = JSON.parse(typeof text === "string" ? text : new TextDecoder().decode(text)) as Partial<Lease>;
     const owner = lease.owner as Partial<ProcessIdentity> | undefined;
     const ok =
       lease.format === 1 &&

@@ -1,5 +1,5 @@
 import { constants, createReadStream } from "node:fs";
-import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from "node:fs/promises";
+import { copyFile, lstat, mkdir, readdir, readFile, rename, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { type Clock, systemClock } from "@nines/core";
@@ -9,7 +9,9 @@ import { checkKey, checkPrefix } from "../keys.js";
 import { StagingArea } from "../staging/staging-area.js";
 import { listStaging, type StagingInfo, sweepStaging } from "../staging/sweep-staging.js";
 import { syncPath } from "../sync-path.js";
-import type { BackupTarget, TargetBody } from "./target.js";
+import { stageLocalFolder } from "./local-staged-folder.js";
+import type { BackupTarget, ObjectInfo, StagedFolder, TargetBody } from "./target.js";
+import { writeBody } from "./write-body.js";
 
 /** Names nines writes for itself inside a backup folder (staging folders, older staging files): never keys. */
 const PRIVATE = ".nines-";
@@ -109,25 +111,7 @@ export class LocalDirTarget implements BackupTarget {
     const staging = area.path("object");
     try {
       await mkdir(dirname(path), { recursive: true });
-      if ("bytes" in body) {
-        const handle = await open(staging, "wx");
-        try {
-          await handle.writeFile(body.bytes);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-      } else {
-        // A hard link costs nothing and the source was fsynced by its writer; else copy and fsync.
-        const linked = await link(body.file, staging).then(
-          () => true,
-          () => false,
-        );
-        if (!linked) {
-          await copyFile(body.file, staging, constants.COPYFILE_EXCL);
-          await syncPath(staging);
-        }
-      }
+      await writeBody(staging, body);
       await rename(staging, path);
       await syncPath(dirname(path));
     } catch (error) {
@@ -135,6 +119,15 @@ export class LocalDirTarget implements BackupTarget {
     } finally {
       await area.release();
     }
+  }
+
+  /**
+   * A backup folder written in a staging folder (leased) and renamed into
+   * place on `commit`, so a killed backup never leaves a folder under its
+   * id, only a staging folder that the next operation removes.
+   */
+  async stageFolder(prefix: string): Promise<StagedFolder> {
+    return await stageLocalFolder(await this.openStaging("backup"), this.pathOf(prefix));
   }
 
   async get(key: string): Promise<Readable> {
@@ -156,6 +149,16 @@ export class LocalDirTarget implements BackupTarget {
     const path = this.pathOf(key);
     await this.#ensureExists(key, path);
     return await readFile(path);
+  }
+
+  /** Every object under `prefix` with its size and change time (a link or a rename counts as a change). */
+  async listObjects(prefix = ""): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    for (const key of await this.list(prefix)) {
+      const info = await stat(this.pathOf(key)).catch(() => undefined);
+      if (info) out.push({ key, bytes: info.size, modifiedAt: Math.max(info.mtimeMs, info.ctimeMs) });
+    }
+    return out;
   }
 
   /** Every key under `prefix`; a missing backup folder is an error (`NINES_BACKUP_LOCATION_MISSING`), not an empty one. */

@@ -5,7 +5,7 @@ import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { requireOption } from "@nines/core";
 import { backupError } from "../errors.js";
 import { checkKey, checkPrefix } from "../keys.js";
-import type { BackupTarget, TargetBody } from "./target.js";
+import type { BackupTarget, ObjectInfo, TargetBody } from "./target.js";
 
 /**
  * Options of `S3Target`.
@@ -64,7 +64,9 @@ function isMissing(error: unknown): boolean {
  * A backup target in an S3-compatible bucket through `@aws-sdk/client-s3`.
  * A single PutObject is atomic (readers see the old object or the new one),
  * which is all the backup layout needs; the manifest is written last so a
- * backup only exists once all its data is there. Objects are limited to
+ * backup only exists once all its data is there (while a backup is being
+ * stored, a lease object beside its data, renewed every minute, says its
+ * writer is alive: see `openBackupWriter`). Objects are limited to
  * S3's 5 GB single-upload size.
  *
  * @example
@@ -162,8 +164,13 @@ export class S3Target implements BackupTarget {
   }
 
   async list(prefix = ""): Promise<string[]> {
+    return (await this.listObjects(prefix)).map((o) => o.key);
+  }
+
+  /** Every object under `prefix` with its size and LastModified (the server's clock). */
+  async listObjects(prefix = ""): Promise<ObjectInfo[]> {
     checkPrefix(prefix);
-    const keys: string[] = [];
+    const objects: ObjectInfo[] = [];
     let token: string | undefined;
     const { sdk, client } = await this.#sdk();
     try {
@@ -176,14 +183,19 @@ export class S3Target implements BackupTarget {
           }),
         );
         for (const object of page.Contents ?? []) {
-          if (object.Key) keys.push(object.Key.slice(this.#prefix.length));
+          if (!object.Key) continue;
+          objects.push({
+            key: object.Key.slice(this.#prefix.length),
+            bytes: object.Size ?? 0,
+            modifiedAt: object.LastModified?.getTime() ?? 0,
+          });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (error) {
       throw failed("listing", this.location, error);
     }
-    return keys.sort();
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async delete(key: string): Promise<void> {

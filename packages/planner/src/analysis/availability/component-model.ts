@@ -1,5 +1,5 @@
 import type { Component, Service } from "../../model.js";
-import { standbyZone } from "../topology/standby.js";
+import { serviceZones, standbyZone } from "../topology/standby.js";
 import type { Topology } from "../topology/topology.js";
 import { atLeast } from "./binomial.js";
 
@@ -9,7 +9,8 @@ import { atLeast } from "./binomial.js";
  * figure that depends only on how many of its zones are up. That single
  * shape covers both placed kinds of docs/planner-model.md:
  * - a service with `instances` per zone needing k up: table[m] =
- *   P(Binomial(m x instances, I) >= k) when m of its zones are up;
+ *   P(Binomial(m x instances, I) >= k) when m of its zones are up (its
+ *   hot standby's zones included, see `serviceZones`);
  * - a placed store (primary, optional replica and a hot standby that
  *   counts, in distinct zones): table[m] = 1 - (1 - I)^m when m of its
  *   nodes' zones are up;
@@ -69,7 +70,8 @@ export function componentModel(topology: Topology, component: Component): Compon
     return { name: component.name, constant: 1, placed: { zones: indices, table } };
   }
   const k = neededInstances(component);
-  const indices = [...new Set(component.zones.map((z) => topology.zoneIndex(z)))].sort((a, b) => a - b);
+  const zones = serviceZones(topology, component);
+  const indices = [...new Set(zones.map((z) => topology.zoneIndex(z)))].sort((a, b) => a - b);
   const table = new Float64Array(indices.length + 1);
   for (let m = 0; m <= indices.length; m++) table[m] = atLeast(m * component.instances, k, instance);
   return { name: component.name, constant: 1, placed: { zones: indices, table } };

@@ -1,4 +1,5 @@
 import type { DisasterKind, Service } from "../../model.js";
+import { serviceStandbyZones } from "../topology/standby.js";
 import type { Topology } from "../topology/topology.js";
 import type { Mechanism } from "./mechanism.js";
 
@@ -60,7 +61,8 @@ export function serviceLoss(topology: Topology, service: Service, kind: Disaster
  * (docs/planner-model.md): `spare-capacity` (RTO 0) when the rest carries the load;
  * `restart` (RTO `startup`) when it autoheals or autoscales and one of its
  * zones survives; `standby` in another region (hot: 0 when the standby, a
- * copy of the deployment, carries the load, else `startup`; cold:
+ * copy of the deployment in that region's zones (`serviceStandbyZones`),
+ * carries the load, else `startup`; cold:
  * `provision` + `startup`). RPO is always 0. A missing `startup` counts 0.
  *
  * @example
@@ -77,9 +79,9 @@ export function serviceMechanisms(topology: Topology, service: Service, kind: Di
   }
   const standby = service.standby;
   if (standby !== null && standby.region !== loss.lostRegion) {
-    const fullCapacity = new Set(service.zones).size * service.instances * service.capacity;
+    const standbyCapacity = serviceStandbyZones(topology, service).length * service.instances * service.capacity;
     const rtoMs =
-      standby.kind === "hot" ? (fullCapacity >= service.load ? 0 : startupMs) : standby.provisionMs + startupMs;
+      standby.kind === "hot" ? (standbyCapacity >= service.load ? 0 : startupMs) : standby.provisionMs + startupMs;
     out.push({ mechanism: "standby", rpoMs: 0, rtoMs });
   }
   return out;

@@ -1,7 +1,7 @@
 import type { Component, Service, Store } from "../../model.js";
 import type { Finding } from "../../result.js";
 import { neededInstances } from "../availability/component-model.js";
-import { standbyZone } from "../topology/standby.js";
+import { serviceStandbyZones, serviceZones, standbyZone } from "../topology/standby.js";
 import type { Topology } from "../topology/topology.js";
 import { finding } from "./findings.js";
 import { plural } from "./format.js";
@@ -44,7 +44,8 @@ export function findSpof(topology: Topology, component: Component): Spof | null 
 
 function serviceSpof(topology: Topology, service: Service): Spof | null {
   const k = neededInstances(service);
-  const zones = [...new Set(service.zones)];
+  // A hot standby is more instances in another region's zones (serviceZones); a cold one counts for nothing.
+  const zones = serviceZones(topology, service);
   const total = zones.length * service.instances;
   if (total - 1 < k) {
     const perZone = Math.ceil((k + 1) / zones.length);
@@ -78,7 +79,7 @@ function serviceSpof(topology: Topology, service: Service): Spof | null {
       return {
         level: "region",
         domains: failing,
-        change: `run it in a second region too with enough instances to carry the load (${plural(k, "instance")} there)`,
+        change: `run it in a second region too with enough instances to carry the load (${plural(k, "instance")} there)${serviceStandbyAdvice(topology, service, k)}`,
       };
     }
   }
@@ -120,6 +121,17 @@ function storeSpof(topology: Topology, store: Store): Spof | null {
     }
   }
   return null;
+}
+
+/** What to change about a service's standby when its region is still a spof. */
+function serviceStandbyAdvice(topology: Topology, service: Service, k: number): string {
+  const standby = service.standby;
+  if (standby === null) return ", or keep a hot standby there (standby: { kind: hot, region: ... })";
+  if (standby.kind === "cold") {
+    return ` (its standby in ${standby.region} is cold: it must be provisioned and started first; make it kind: hot)`;
+  }
+  const running = serviceStandbyZones(topology, service).length * service.instances;
+  return ` (its hot standby in ${standby.region} runs ${plural(running, "instance")}, fewer than the ${k} it needs)`;
 }
 
 /** What to change about a standby the store has that does not count yet. */
