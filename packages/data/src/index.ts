@@ -129,8 +129,6 @@ export {
   type ReplicaRetentionResult,
 } from "./replicate/retention/apply-replica-retention.js";
 export { planReplicaRetention, type ReplicaRetentionPlan } from "./replicate/retention/plan-replica-retention.js";
-export { MultipartS3Target, type MultipartS3TargetOptions } from "./replicate/targets/multipart-s3-target.js";
-export { openReplicaTarget } from "./replicate/targets/open-replica-target.js";
 export {
   type VerifyReplicaOptions,
   type VerifyReplicaResult,

@@ -26,9 +26,13 @@ import { createBank } from "./support/backup-fixtures.js";
 import { S3RVER_CREDENTIALS, startS3rver } from "./support/s3rver.js";
 
 const CHILD = fileURLToPath(new URL("./support/backup-child.ts", import.meta.url));
-/** Runs a backup in a child that stops after storing the data, before the manifest; resolves once it is stopped there. */
-async function pausedBackup(source: string, to: string, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const marker = join(mkdtempSync(join(tmpdir(), "nines-pause-")), "paused");
+/** Runs a backup in a child that stops after storing the data, before the manifest (writing `marker`); resolves once it is stopped there. */
+async function pausedBackup(
+  source: string,
+  to: string,
+  marker: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", CHILD, "backup", source, to], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     env: { ...process.env, ...env, NINES_TEST_PAUSE_BEFORE_MANIFEST: marker },
@@ -69,7 +73,7 @@ describe("a backup killed after storing its data, before its manifest", () => {
 
   it("in a folder: leaves only a staging folder, never a backup folder, and the next backup removes it", async () => {
     const dir = join(root, "backups");
-    const child = await pausedBackup(db, dir);
+    const child = await pausedBackup(db, dir, join(root, "paused-folder"));
     try {
       await kill(child);
       const names = readdirSync(dir);
@@ -109,7 +113,7 @@ describe("a backup killed after storing its data, before its manifest", () => {
       endpoint: s3?.endpoint as string,
       credentials: S3RVER_CREDENTIALS,
     });
-    const child = await pausedBackup(db, "s3://backups/killed", env);
+    const child = await pausedBackup(db, "s3://backups/killed", join(root, "paused-s3"), env);
     try {
       const live = await listBackups(target);
       assert.equal(live.incomplete.length, 1);

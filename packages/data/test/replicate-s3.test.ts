@@ -1,18 +1,18 @@
 // Replication to S3 (s3rver on loopback), with files of any size stored by
-// the SDK's own upload helper: a snapshot above one part goes up as a
-// multipart upload, and a part that fails is sent again on its own (the
-// upload is not restarted). A proxy between the client and s3rver sees
-// every request and fails the first try of part 2.
+// S3Target through the SDK's own upload helper: a snapshot above one part
+// goes up as a multipart upload, and a part that fails is sent again on its
+// own (the upload is not restarted). A proxy between the client and s3rver
+// sees every request and fails the first try of part 2.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { openTarget } from "../src/backup/targets/open-target.js";
+import { S3Target } from "../src/backup/targets/s3-target.js";
 import { replicate } from "../src/replicate/replicate.js";
 import { restoreReplica } from "../src/replicate/restore/restore-replica.js";
-import { MultipartS3Target } from "../src/replicate/targets/multipart-s3-target.js";
-import { openReplicaTarget } from "../src/replicate/targets/open-replica-target.js";
 import { commitOne, ledgerOf, openAppDb, tempDir } from "./support/replica-fixtures.js";
 import { S3RVER_CREDENTIALS, startS3rver } from "./support/s3rver.js";
 
@@ -70,7 +70,7 @@ describe("replication to S3", () => {
       const insert = db.prepare("INSERT INTO ledger (id, amount, note) VALUES (?, 0, hex(randomblob(1500)))");
       for (let i = 0; i < 4500; i++) insert.run(1_000_000 + i);
     })();
-    const target = new MultipartS3Target({
+    const target = new S3Target({
       bucket: "replicas",
       prefix: "app",
       endpoint: proxyEndpoint,
@@ -98,14 +98,22 @@ describe("replication to S3", () => {
     db.close();
   });
 
-  it("openReplicaTarget gives S3 locations multipart uploads and keeps directories as they are", async () => {
-    const s3target = openReplicaTarget("s3://replicas/other", {
-      endpoint: s3.endpoint,
+  it("openTarget's S3 locations store a file above one part (16 MiB by default) as a multipart upload", async () => {
+    const target = openTarget("s3://replicas/other", {
+      endpoint: proxyEndpoint,
       env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" },
     });
-    assert.ok(s3target instanceof MultipartS3Target);
-    assert.equal(s3target.location, "s3://replicas/other");
-    await s3target.close?.();
-    assert.equal(openReplicaTarget(join(root, "dir")).location, join(root, "dir"));
+    assert.ok(target instanceof S3Target);
+    const file = join(root, "large.bin");
+    const bytes = Buffer.alloc(17 * 1024 * 1024, 7);
+    writeFileSync(file, bytes);
+    seen.length = 0;
+    await target.put("large.bin", { file });
+    assert.deepEqual(
+      seen.filter((s) => s !== "GET object"),
+      ["POST create", "PUT part 1", "PUT part 2", "POST complete"],
+    );
+    assert.ok(Buffer.from(await target.read("large.bin")).equals(bytes));
+    await target.close?.();
   });
 });

@@ -97,7 +97,7 @@ export { Supervisor, type SupervisorOptions } from "./process/supervisor.js";
 export { type AutoscaleStatus, RESOURCE_REQUESTS } from "./up/autoscaler.js";
 export { postgresVariable, sqliteVariable, urlVariable } from "./up/env-names.js";
 export { type FrontDoor, RunningSystem, type RunningSystemEvents } from "./up/running-system.js";
-export type { FailoverEvent, PostgresMemberView } from "./up/stores/postgres-store.js";
+export type { FailoverEvent, PostgresMemberView, RebuildEvent } from "./up/stores/postgres-store.js";
 export type { StoreView } from "./up/stores/stores.js";
 export {
   type PlannedCall,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmodSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import pg from "pg";
 import { RpoLedger } from "../src/measure/rpo-ledger.js";
@@ -62,11 +63,41 @@ async function drill(t: { after: (fn: () => Promise<void> | void) => void }, bin
   assert.equal(rpo.acknowledged, 50);
   assert.equal(rpo.lostWrites, 0, "synchronous replication: no acknowledged write lost");
   assert.deepEqual(run.registered(), ["postgres-primary"]);
+
+  // A standby again where the crashed primary was, on its port, in sync: a second crash loses nothing either.
+  const lostPort = pair.standby.server.port;
+  const rebuilt = await pair.rebuildStandby();
+  const method = existsSync(join(binaries.binDir, "pg_basebackup")) ? "pg_basebackup" : "stop-copy";
+  assert.equal(rebuilt?.method, method);
+  assert.equal(pair.standby.zone, "zone-a");
+  assert.equal(pair.standby.server.port, lostPort, "the rebuilt standby keeps the lost member's URL");
+  pids.push(pair.primary.server.pid as number, pair.standby.server.pid as number);
+  assert.deepEqual(run.registered().sort(), ["postgres-primary", "postgres-standby"]);
+  const state = await query(pair.primary.server.url(), "select sync_state from pg_stat_replication");
+  assert.deepEqual(
+    state.rows.map((r) => r.sync_state),
+    ["sync"],
+  );
+  for (let i = 50; i < 80; i++) {
+    await query(newPrimary, "insert into bookings values ($1)", [`b${i}`]);
+    ledger.acknowledge(`b${i}`, i);
+  }
+  await pair.crash("primary");
+  await pair.promote();
+  assert.equal(pair.primary.zone, "zone-a");
+  const third = pair.primary.server.url("orders");
+  // Promoted, the rebuilt standby commits without waiting for a standby of its own.
+  await query(third, "insert into bookings values ('after-second')");
+  const again = ledger.check((await query(third, "select id from bookings")).rows.map((r) => r.id as string));
+  assert.equal(again.acknowledged, 80);
+  assert.equal(again.lostWrites, 0, "the rebuilt standby was synchronous: no acknowledged write lost");
+  assert.equal((await pair.rebuildStandby())?.method, method);
+  pids.push(pair.standby.server.pid as number);
   return binaries;
 }
 
 describe("PostgresPair", () => {
-  it("with the system's PostgreSQL: sync standby, crash of the primary, promotion, RPO 0", async (t) => {
+  it("with the system's PostgreSQL: sync standby, crash of the primary, promotion, RPO 0, a standby made again", async (t) => {
     const binaries = await findPostgresBinaries({ prefer: "system" });
     assert.equal(binaries.source, "system");
     await drill(t, binaries);

@@ -177,4 +177,29 @@ describe("up: a reduced system (two guard services, two zones, a PostgreSQL pair
     assert.equal(primary?.zone, "zone-b");
     assert.deepEqual((await notes(primary?.directUrl ?? "")).sort(), ["after-failover", "first"]);
   });
+
+  it("after the failover the watch makes a standby again, so a second crash fails over back, losing nothing", async () => {
+    const rebuilt = await new Promise<{ zone: string; method: string; rebuildMs: number }>((resolve) => {
+      const off = system.on("rebuilt", (e) => {
+        off();
+        resolve(e);
+      });
+      if (system.database("notes-db").every((m) => m.up)) resolve({ zone: "zone-a", method: "done", rebuildMs: 0 });
+    });
+    assert.equal(rebuilt.zone, "zone-a");
+    assert.deepEqual(
+      system.database("notes-db").map((m) => [m.role, m.zone, m.up]),
+      [
+        ["primary", "zone-b", true],
+        ["standby", "zone-a", true],
+      ],
+    );
+    const failover = new Promise<{ toZone: string }>((resolve) => system.on("failover", resolve));
+    await system.crashDatabase("notes-db");
+    assert.equal((await failover).toZone, "zone-a");
+    const write = await fetch(`${system.frontDoor}/api/notes?id=after-second`, { method: "POST" });
+    assert.equal(write.status, 201);
+    const primary = system.database("notes-db")[0];
+    assert.deepEqual((await notes(primary?.directUrl ?? "")).sort(), ["after-failover", "after-second", "first"]);
+  });
 });

@@ -122,6 +122,10 @@ export class FailoverClient {
           hint: "a failover may be under way; the client retries while its policy allows",
         });
       }
+      // A checked-out client emits 'error' itself when its connection dies (the pool listens
+      // only to idle ones): without a listener, a server crash would crash the process. The
+      // statement in flight fails with the same error, handled below.
+      client.on("error", ignore);
       try {
         return await client.query<R>(text, values);
       } catch (error) {
@@ -141,7 +145,12 @@ export class FailoverClient {
           },
         );
       } finally {
+        // Each connection serves one statement: one kept idle could hang the next statement
+        // for good once its server is cut off (a partition neither answers nor resets), where
+        // a new connection fails within connectTimeoutMs. The pool listens to the client again
+        // from here on, while it closes, so ours can go.
         client.release(true);
+        client.off("error", ignore);
       }
     }, signal);
   }
@@ -169,7 +178,8 @@ export class FailoverClient {
         connectionTimeoutMillis: this.#connectTimeoutMs,
         idleTimeoutMillis: 10_000,
       });
-      // A pooled idle connection that dies (the server crashed) must not crash the process.
+      // An idle pooled connection that dies (the server crashed, or shut down: 57P01) is
+      // removed by the pool, which then emits 'error': it must not crash the process.
       pool.on("error", () => {});
       this.#pools.set(host, pool);
     }
@@ -233,6 +243,8 @@ export class FailoverClient {
     }
   }
 }
+
+function ignore(): void {}
 
 /**
  * True for the errors a failover retry should retry (ambiguous ones only when idempotent).

@@ -28,7 +28,7 @@ export interface ActiveFault {
  * the workload does not offer, callers that cannot be restarted.
  *
  * @example
- * notRunnable(system, scenario, workload); // "orders-db has no standby left: ..."
+ * notRunnable(system, scenario, workload); // "orders-db has no standby to fail over to ..."
  */
 export function notRunnable(system: DrillSystem, scenario: Scenario, workload: Workload): string | null {
   const zones = system.plan.zones;
@@ -51,7 +51,7 @@ export function notRunnable(system: DrillSystem, scenario: Scenario, workload: W
       const standby = members.find((m) => m.role === "standby");
       if (!members.find((m) => m.role === "primary")?.up) return `${scenario.target}'s primary is already down`;
       if (!standby?.up) {
-        return `${scenario.target} has no standby left to fail over to (an earlier scenario crashed a member; nines up does not rebuild one)`;
+        return `${scenario.target} has no standby to fail over to (an earlier scenario lost a member, and the new standby was not ready in time)`;
       }
       return null;
     }

@@ -55,8 +55,8 @@ const KNOWN = [
  * system (what `up()` returns), each measured from the client side and set
  * beside the plan's prediction and the spec's objective (docs/drill.md,
  * "nines drill"). Between scenarios it waits for the system to be whole
- * again. Scenarios that leave the system degraded for good (a database
- * member crashed stays down) run after those that need it whole.
+ * again (instances replaced, a database standby made again). Scenarios
+ * that leave the system degraded longest run after those that need it whole.
  *
  * @example
  * const system = await up(spec);
@@ -145,12 +145,20 @@ export function selectScenarios(scenarios: readonly Scenario[], only: readonly s
   return scenarios.filter((s) => only.includes(s.name) || only.includes(s.kind));
 }
 
-/** Waits until every instance outside the lost zones is ready (autohealing done), then a second for the balancers' checks. */
+/**
+ * Waits until every instance outside the lost zones is ready (autohealing
+ * done) and every PostgreSQL member runs (a standby made again after a
+ * crash), then a second for the balancers' checks.
+ */
 async function settle(system: DrillSystem, clock: Clock, timeoutMs: number): Promise<void> {
   const deadline = clock.now() + timeoutMs;
+  const databases = system.plan.stores.filter((s) => s.kind === "postgres").map((s) => s.name);
   const whole = () => {
     const lost = new Set(system.lostZones());
-    return system.instances().every((i) => lost.has(i.zone) || i.state === "ready");
+    return (
+      system.instances().every((i) => lost.has(i.zone) || i.state === "ready") &&
+      databases.every((store) => system.database(store).every((m) => lost.has(m.zone) || m.up))
+    );
   };
   while (!whole() && clock.now() < deadline) await clock.sleep(200);
   await clock.sleep(1000);

@@ -13,9 +13,9 @@ export type ScenarioKind =
 
 /**
  * Every scenario kind, in the order a drill runs them: those that leave
- * the system whole first; a database crash leaves no standby (nines up does
- * not rebuild one) and a zone or region loss crashes the database members
- * there, so they come last.
+ * the system whole first; a database crash leaves the store without a
+ * standby until `nines up` has made a new one (seconds), and a zone or
+ * region loss crashes the database members there, so they come last.
  */
 export const SCENARIO_KINDS: readonly ScenarioKind[] = [
   "instance-loss",

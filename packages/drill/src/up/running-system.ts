@@ -9,7 +9,7 @@ import type { RunDirectory } from "../process/run-directory.js";
 import type { InstanceInfo, SupervisorEvents } from "../process/service-run.js";
 import type { Supervisor } from "../process/supervisor.js";
 import { Autoscaler } from "./autoscaler.js";
-import type { FailoverEvent, PostgresMemberView } from "./stores/postgres-store.js";
+import type { FailoverEvent, PostgresMemberView, RebuildEvent } from "./stores/postgres-store.js";
 import type { Stores } from "./stores/stores.js";
 import type { SystemPlan } from "./system-plan.js";
 import { buildSnapshot, type SystemEvent, type SystemSnapshot } from "./system-snapshot.js";
@@ -22,9 +22,10 @@ export interface FrontDoor {
   url: string;
 }
 
-/** Everything a running system emits: the supervisor's instance events, failovers, autoscaling, balancer health. */
+/** Everything a running system emits: the supervisor's instance events, failovers and standbys made again, autoscaling, balancer health. */
 export interface RunningSystemEvents extends SupervisorEvents {
   failover: FailoverEvent;
+  rebuilt: RebuildEvent;
   scaled: { service: string; zone: string; from: number; to: number; at: number };
   health: LoadBalancerEvents["health"];
   ejected: LoadBalancerEvents["ejected"];
@@ -159,6 +160,10 @@ export class RunningSystem {
           system.#note(e.at, `${e.store} failed over from ${e.fromZone} to ${e.toZone} in ${e.promoteMs} ms`);
           system.#events.emit("failover", e);
         },
+        onRebuilt: (e) => {
+          system.#note(e.at, `${e.store} has a standby again in ${e.zone} (${e.method}, ${e.rebuildMs} ms)`);
+          system.#events.emit("rebuilt", e);
+        },
       });
     }
     return system;
@@ -224,7 +229,7 @@ export class RunningSystem {
     this.#note(this.#parts.clock.now(), `zone ${zone} lost`);
   }
 
-  /** Brings a lost zone back: network healed, instances started again; resolves when they are ready. Database members lost stay down. */
+  /** Brings a lost zone back: network healed, instances started again; resolves when they are ready. A database member lost there is made again by the watch (a new standby). */
   async restoreZone(zone: string): Promise<void> {
     this.healZone(zone);
     this.#note(this.#parts.clock.now(), `zone ${zone} restored`);

@@ -111,6 +111,7 @@ export function clicktravelSpec(): Spec {
         sla: 0.99999,
         location: "multi-region",
         backups: { intervalMs: 86_400_000, at: { kind: "multi-region" }, restoreMs: 3_600_000, tested: null },
+        deletion: { trashMs: 2_592_000_000, softMs: 2_592_000_000, restoreMs: 900_000 },
         userData: true,
         cost: 300,
       },

@@ -58,7 +58,7 @@ describe("simulateYear", () => {
   });
 
   it("refuses bad options, naming them", async () => {
-    await assert.rejects(simulateYear(single, { years: 0 }), /years must be an integer >= 1/);
+    await assert.rejects(simulateYear(single, { years: 0 }), /years must be an integer from 1 to 10000, got 0/);
     await assert.rejects(simulateYear(single, { recovery: "fast" as never }), /recovery must be "spec" or "instant"/);
     await assert.rejects(
       simulateYear(single, { outageMs: { zones: 5 } as never }),

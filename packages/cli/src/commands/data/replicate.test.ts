@@ -113,7 +113,9 @@ it("replicates for a while, restores the latest point and a point in time, and v
   );
   assert.equal(verify.status, 0, verify.err);
   assert.match(verify.out, /^verified backup \d{8}T\d{9}Z-[0-9a-f]{6}\.\d{10}: RTO/);
-  assert.match(verify.out, /last successful verification/);
+  // A replica's RPO is seconds: printed in a unit that shows them, not as "0.00 h".
+  assert.match(verify.out, /, RPO \d+(\.\d+)? (ms|s) \(newest-data\)/);
+  assert.match(verify.out, /last successful verification .* \(\d+(\.\d+)? (ms|s) ago\)/);
   db.close();
 });
 

@@ -3,7 +3,7 @@ import { systemClock } from "@nines/core";
 import {
   type BackupTarget,
   loadReplicaKey,
-  openReplicaTarget,
+  openTarget,
   replicaKeyId,
   replicate as startReplication,
 } from "@nines/data";
@@ -70,7 +70,7 @@ Options:
     const key = loadReplicaKey({ env: io.env, ...(keyFile && { keyFile: resolve(io.cwd, keyFile) }) });
     const endpoint = args.values.endpoint;
     const targets: BackupTarget[] = locations.map((location) =>
-      openReplicaTarget(location, { cwd: io.cwd, env: io.env, ...(endpoint && { endpoint }) }),
+      openTarget(location, { cwd: io.cwd, env: io.env, ...(endpoint && { endpoint }) }),
     );
     const stop = new AbortController();
     const onSignal = () => stop.abort();

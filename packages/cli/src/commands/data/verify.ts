@@ -7,6 +7,15 @@ import { progressPrinter } from "../../progress-printer.js";
 import { KEY_FILE_OPTION, verifyIfReplica } from "./replica-options.js";
 import { ENDPOINT_OPTION, withTargets } from "./targets.js";
 
+/** A duration in the largest unit that still shows its size: 840 ms, 12.3 s, 4.5 min, 3.2 h, 2.1 d. */
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
+}
+
 /**
  * `nines data verify`: proves the newest backup restores, or checks the age of the last proof.
  *
@@ -74,8 +83,8 @@ Options:
         output["recordedIn"] = recordedIn;
         if (!json) {
           io.stdout.write(
-            `${record.ok ? "verified" : "FAILED"} backup ${record.backupId}: RTO ${(record.rtoMs / 1000).toFixed(2)} s, ` +
-              `RPO ${(record.rpoMs / 3_600_000).toFixed(2)} h (${record.rpoBasis})\n  recorded in ${recordedIn.join(", ")}\n`,
+            `${record.ok ? "verified" : "FAILED"} backup ${record.backupId}: RTO ${duration(record.rtoMs)}, ` +
+              `RPO ${duration(record.rpoMs)} (${record.rpoBasis})\n  recorded in ${recordedIn.join(", ")}\n`,
           );
           if (record.ok) io.stdout.write(`  nines.yaml: backups: { tested: ${record.verifiedAt.slice(0, 10)} }\n`);
         }
@@ -96,7 +105,7 @@ Options:
         output["age"] = { lastVerifiedAt: last.verifiedAt, ageMs, maxAgeMs };
         if (!json) {
           io.stdout.write(
-            `last successful verification ${last.verifiedAt} (${(ageMs / 3_600_000).toFixed(1)} h ago), within ${args.values["max-age"]}\n`,
+            `last successful verification ${last.verifiedAt} (${duration(ageMs)} ago), within ${args.values["max-age"]}\n`,
           );
         }
       }

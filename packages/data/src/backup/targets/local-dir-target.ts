@@ -39,9 +39,11 @@ export interface LocalDirTargetOptions {
  * standing for another region). Writes go to a staging folder in the same
  * directory (with a lease naming the writing process), are fsynced, then
  * renamed into place and the directory fsynced, so a crash never leaves a
- * half-written backup under its real name, and the next backup or
- * retention removes what a killed one left. A file already on the same
- * filesystem is hard-linked instead of copied.
+ * half-written object under its real name; a whole backup (data and
+ * manifest) is staged the same way and renamed into place at once
+ * (`stageFolder`). The next backup, restore, verification or retention
+ * removes what a killed one left. A file already on the same filesystem is
+ * hard-linked instead of copied.
  *
  * @example
  * const target = new LocalDirTarget("/mnt/region-b/backups");

@@ -23,6 +23,12 @@ export interface S3TargetOptions {
   region?: string;
   /** Explicit credentials (or a function that fetches them); the SDK's standard chain (AWS_ACCESS_KEY_ID, profiles, ...) when omitted. */
   credentials?: S3Credentials | (() => Promise<S3Credentials>);
+  /** Bytes per part of a multipart upload (default 16 MiB, more for objects that would need over 9,000 parts; at least 5 MiB). */
+  partBytes?: number;
+  /** Parts of one upload sent at once (default 2: the memory an upload holds is about this many parts). */
+  queueSize?: number;
+  /** Attempts per request, the first included (the SDK's default, 3, when omitted): a failed part is sent again on its own. */
+  maxAttempts?: number;
 }
 
 /** Keys for an S3-compatible service. */
@@ -33,6 +39,7 @@ export interface S3Credentials {
 }
 
 type Sdk = typeof import("@aws-sdk/client-s3");
+type Storage = typeof import("@aws-sdk/lib-storage");
 
 /** The AWS SDK, loaded when a bucket is first used: it is an optional peer dependency of @nines/data. */
 async function loadSdk(): Promise<Sdk> {
@@ -42,11 +49,30 @@ async function loadSdk(): Promise<Sdk> {
     if ((cause as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND")
       throw failed("loading", "@aws-sdk/client-s3", cause);
     throw backupError("targetInvalid", "S3 targets need the package @aws-sdk/client-s3, which is not installed", {
-      hint: "npm install @aws-sdk/client-s3 (an optional peer dependency of @nines/data)",
+      hint: "npm install @aws-sdk/client-s3 @aws-sdk/lib-storage (optional peer dependencies of @nines/data)",
       cause,
     });
   }
 }
+
+/** The SDK's upload helper, loaded when a file is first stored: an optional peer dependency too. */
+async function loadStorage(): Promise<Storage> {
+  try {
+    return await import("@aws-sdk/lib-storage");
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND")
+      throw failed("loading", "@aws-sdk/lib-storage", cause);
+    throw backupError(
+      "targetInvalid",
+      "storing files in S3 needs the package @aws-sdk/lib-storage, which is not installed",
+      { hint: "npm install @aws-sdk/lib-storage (an optional peer dependency of @nines/data)", cause },
+    );
+  }
+}
+
+const MIB = 1024 * 1024;
+/** S3 allows 10,000 parts; staying below leaves room. */
+const MAX_PARTS = 9000;
 
 function failed(operation: string, where: string, cause: unknown) {
   return backupError("targetFailed", `${operation} ${where} failed: ${(cause as Error).message ?? String(cause)}`, {
@@ -62,12 +88,16 @@ function isMissing(error: unknown): boolean {
 
 /**
  * A backup target in an S3-compatible bucket through `@aws-sdk/client-s3`.
- * A single PutObject is atomic (readers see the old object or the new one),
- * which is all the backup layout needs; the manifest is written last so a
- * backup only exists once all its data is there (while a backup is being
- * stored, a lease object beside its data, renewed every minute, says its
- * writer is alive: see `openBackupWriter`). Objects are limited to
- * S3's 5 GB single-upload size.
+ * An object appears whole or not at all (readers see the old object or the
+ * new one), which is all the backup layout needs; the manifest is written
+ * last so a backup only exists once all its data is there (while a backup
+ * is being stored, a lease object beside its data, renewed every minute,
+ * says its writer is alive: see `openBackupWriter`). A few bytes go up in
+ * one PutObject; a file goes up with the SDK's own upload helper
+ * (`@aws-sdk/lib-storage` `Upload`): one PutObject up to one part, a
+ * multipart upload above (any size: S3's single PutObject stops at 5 GB),
+ * a failed part sent again on its own, a failed upload aborted so that no
+ * part is left behind.
  *
  * @example
  * const target = new S3Target({ bucket: "backups", prefix: "orders", endpoint: "http://127.0.0.1:9000" });
@@ -77,8 +107,11 @@ export class S3Target implements BackupTarget {
   readonly location: string;
   readonly #config: S3ClientConfig;
   #client: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
+  #storage: Promise<Storage> | undefined;
   readonly #bucket: string;
   readonly #prefix: string;
+  readonly #partBytes: number | undefined;
+  readonly #queueSize: number;
 
   constructor(options: S3TargetOptions) {
     requireOption(
@@ -92,11 +125,14 @@ export class S3Target implements BackupTarget {
     if (prefix) checkPrefix(prefix);
     this.#bucket = options.bucket;
     this.#prefix = prefix ? `${prefix}/` : "";
+    this.#partBytes = options.partBytes === undefined ? undefined : Math.max(5 * MIB, options.partBytes);
+    this.#queueSize = Math.max(1, options.queueSize ?? 2);
     this.location = `s3://${options.bucket}/${prefix}`;
     this.#config = {
       region: options.region ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1",
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.maxAttempts === undefined ? {} : { maxAttempts: Math.max(1, options.maxAttempts) }),
       // Checksums only where S3 requires them: streaming trailers are not understood by every S3-compatible server,
       // and nines checks its own SHA-256 of every backup anyway.
       requestChecksumCalculation: "WHEN_REQUIRED",
@@ -117,20 +153,26 @@ export class S3Target implements BackupTarget {
   async put(key: string, body: TargetBody): Promise<void> {
     const full = this.#key(key);
     const { sdk, client } = await this.#sdk();
-    try {
-      if ("bytes" in body) {
+    if ("bytes" in body) {
+      try {
         await client.send(new sdk.PutObjectCommand({ Bucket: this.#bucket, Key: full, Body: body.bytes }));
-      } else {
-        const size = (await stat(body.file)).size;
-        await client.send(
-          new sdk.PutObjectCommand({
-            Bucket: this.#bucket,
-            Key: full,
-            Body: createReadStream(body.file),
-            ContentLength: size,
-          }),
-        );
+      } catch (error) {
+        throw failed("writing", `s3://${this.#bucket}/${full}`, error);
       }
+      return;
+    }
+    this.#storage ??= loadStorage();
+    const storage = await this.#storage;
+    try {
+      const size = (await stat(body.file)).size;
+      const upload = new storage.Upload({
+        client,
+        params: { Bucket: this.#bucket, Key: full, Body: createReadStream(body.file), ContentLength: size },
+        partSize: this.#partBytes ?? Math.max(16 * MIB, Math.ceil(size / MAX_PARTS)),
+        queueSize: this.#queueSize,
+        leavePartsOnError: false,
+      });
+      await upload.done();
     } catch (error) {
       throw failed("writing", `s3://${this.#bucket}/${full}`, error);
     }

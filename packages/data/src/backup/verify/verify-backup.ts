@@ -90,7 +90,7 @@ const KNOWN = ["target", "copies", "id", "scratch", "clock", "onProgress"];
 export async function verifyBackup(options: VerifyBackupOptions): Promise<VerifyBackupResult> {
   requireKnownOptions("verifyBackup", options, KNOWN);
   const clock = options.clock ?? systemClock;
-  const catalog = await listBackups(options.target);
+  const catalog = await listBackups(options.target, { clock });
   const newestAny = [...catalog.backups.map((b) => b.id), ...catalog.unreadable.map((u) => u.id)].sort().at(-1);
   const id = options.id ?? newestAny;
   if (id === undefined) throw noBackups(options.target);

@@ -40,7 +40,7 @@ const SPILL_BYTES = 32 * 1024 * 1024;
  *
  * @example
  * builder.start(header, undefined, follower.position);
- * // ...follower.observe(builder.sink(clock))...
+ * // ... follower.observe({ cycle: ..., frames: (b, last) => builder.frames(b, last), commits: ... }) ...
  * const segments = builder.cut();
  */
 export class SegmentBuilder {
@@ -78,12 +78,12 @@ export class SegmentBuilder {
     this.#last = position;
   }
 
-  /** Frames read from the log, up to `last` (copied). */
-  frames(bytes: Uint8Array, last: WalPosition): void {
+  /** Frames read from the log, up to `last` (kept as given: the reader hands over buffers it does not reuse). */
+  frames(bytes: Buffer, last: WalPosition): void {
     if (this.#spill) {
       writeSync(this.#spill.fd, bytes);
     } else {
-      this.#frames.push(Buffer.from(bytes));
+      this.#frames.push(bytes);
       if (this.#bytes + bytes.length > SPILL_BYTES) this.#toSpill();
     }
     this.#bytes += bytes.length;

@@ -8,7 +8,7 @@ import {
   type WalChecksum,
   type WalHeader,
 } from "./wal-format.js";
-import { readFrames, scanWal, type WalCommit, type WalPosition } from "./wal-scan.js";
+import { HOLD_BYTES, readCommitted, readFrames, scanWal, type WalCommit, type WalPosition } from "./wal-scan.js";
 
 /** The newest frame of a page in the current cycle of the log, with the checksum stored in its header. */
 export interface IndexedFrame {
@@ -20,8 +20,8 @@ export interface IndexedFrame {
 export interface FollowerSink {
   /** A new cycle of the log starts; the frames that follow belong to it. */
   cycle(header: WalHeader, headerBytes: Buffer): void;
-  /** Committed frames (headers and pages, in order) up to `last`; the bytes are a view of a reused buffer. */
-  frames(bytes: Uint8Array, last: WalPosition): void;
+  /** Committed frames (headers and pages, in order) up to `last`; the bytes are the sink's to keep. */
+  frames(bytes: Buffer, last: WalPosition): void;
   /** The commits whose frames were just handed out. */
   commits(commits: WalCommit[]): void;
 }
@@ -37,17 +37,21 @@ export interface ResumeAt {
 /** What one look at the log found. */
 export type Observed =
   | { kind: "ok"; commits: number; exhausted: boolean }
-  /** The log cannot be followed from where the replica is: a new generation must start. */
-  | { kind: "broken"; reason: string };
+  /**
+   * The log cannot be followed from where the replica is: a new generation
+   * must start. `torn`: frames were handed out without their commit (the log
+   * changed while it was read), so what the sink holds must be dropped.
+   */
+  | { kind: "broken"; reason: string; torn?: boolean };
 
 /** Bytes scanned per look, so one tick never reads gigabytes (a replicator behind catches up over a few). */
 const DEFAULT_BUDGET = 256 * 1024 * 1024;
 
 /**
  * Follows a database's `-wal` file: which cycle of the log it is in (its
- * salts), the position after the last frame read (always a commit), the
- * newest frame of each page (for snapshots) and the progress of a scan
- * through a transaction not yet committed. Reads are synchronous and
+ * salts), the position after the last frame read (always a commit) and the
+ * progress of a scan through a large transaction not yet committed. Each
+ * frame is read once (see `readCommitted`). Reads are synchronous and
  * bounded. It never trusts a log that restarted while the replicator did
  * not hold a read transaction (`continuous: false`), nor one whose salt
  * does not follow the previous cycle's: those are broken lineages.
@@ -65,7 +69,7 @@ export class WalFollower {
   position: WalPosition = { frame: 0, checksum: [0, 0] };
   /** Database size in pages after the last commit read in this cycle (0: no commit in this cycle yet). */
   pages = 0;
-  /** Newest frame per page in this cycle, up to `position`. */
+  /** Newest frame per page in this cycle, up to `position` (what a snapshot reads from the log). */
   readonly index = new Map<number, IndexedFrame>();
   /** The last cycle ended (the log was emptied): the next header must follow it. */
   #ended = false;
@@ -94,7 +98,6 @@ export class WalFollower {
     const { header } = read;
     this.#adopt(read.header, read.bytes);
     const scan = scanWal(this.#fd as number, header, this.position);
-    const until = resume ? resume.frame : scan.committed.frame;
     if (resume) {
       if (resume.salt1 !== header.salt1 || resume.salt2 !== header.salt2) {
         return {
@@ -105,21 +108,15 @@ export class WalFollower {
       const commit = scan.commits.find((c) => c.frame === resume.frame);
       if (resume.frame > 0 && !commit)
         return { ok: false, reason: `the WAL no longer ends a transaction at frame ${resume.frame}` };
-      if (commit) this.pages = commit.pages;
-    } else {
-      this.pages = scan.commits.at(-1)?.pages ?? 0;
+      const checksum = commit ? commit.checksum : header.checksum;
+      if (checksum[0] !== resume.checksum[0] || checksum[1] !== resume.checksum[1]) {
+        return { ok: false, reason: `frame ${resume.frame} of the WAL is not the one the replica ends with` };
+      }
+      this.pages = commit?.pages ?? 0;
+      return this.#indexUpTo(header, { frame: resume.frame, checksum });
     }
-    let checksum: WalChecksum = header.checksum;
-    const complete = readFrames(this.#fd as number, header, this.position, until, (_bytes, n, page, sum) => {
-      this.index.set(page, { frame: n, checksum: sum });
-      checksum = sum;
-    });
-    if (!complete) return { ok: false, reason: "the WAL changed while it was read" };
-    if (resume && (checksum[0] !== resume.checksum[0] || checksum[1] !== resume.checksum[1])) {
-      return { ok: false, reason: `frame ${resume.frame} of the WAL is not the one the replica ends with` };
-    }
-    this.position = { frame: until, checksum };
-    return { ok: true };
+    this.pages = scan.commits.at(-1)?.pages ?? 0;
+    return this.#indexUpTo(header, scan.committed);
   }
 
   /**
@@ -168,33 +165,58 @@ export class WalFollower {
 
   #readNew(header: WalHeader, sink: FollowerSink, budget: number): Observed {
     const fd = this.#fd as number;
-    // A scan that stopped inside a transaction resumes where it stopped, if those frames are still there.
+    // A scan that stopped inside a large transaction resumes where it stopped, if those frames are still there.
     const tentative = this.#tentative;
-    const from = tentative && this.#stillThere(header, tentative) ? tentative : this.position;
-    const scan = scanWal(fd, header, from, budget);
-    const last = scan.commits.at(-1);
-    if (!last) {
-      this.#tentative = scan.valid.frame > this.position.frame ? scan.valid : undefined;
-      return { kind: "ok", commits: 0, exhausted: scan.exhausted };
-    }
-    this.#tentative = scan.valid.frame > scan.committed.frame ? scan.valid : undefined;
-    const complete = readFrames(
+    const scanFrom = tentative && this.#stillThere(header, tentative) ? tentative : this.position;
+    let handed = false;
+    const read = readCommitted(
       fd,
       header,
       this.position,
-      last.frame,
-      (_bytes, n, page, sum) => {
-        this.index.set(page, { frame: n, checksum: sum });
+      budget,
+      (frames, last) => {
+        handed = true;
+        this.#indexFrames(frames, last, header.pageSize);
+        sink.frames(frames, last);
       },
-      // The scan just checked these frames; a read transaction keeps them from changing.
-      scan.committed.checksum,
-      (bytes, lastRead) => sink.frames(bytes, lastRead),
+      scanFrom,
     );
-    if (!complete) return { kind: "broken", reason: "the WAL changed while it was read" };
-    sink.commits(scan.commits);
-    this.position = scan.committed;
+    if (read.changed) {
+      // The log changed under a read transaction, which cannot happen: never follow it.
+      return { kind: "broken", reason: "the WAL changed while it was read", ...(handed ? { torn: true } : {}) };
+    }
+    const last = read.commits.at(-1);
+    // Only a transaction too large to hold is resumed where the scan stopped; a short tail is simply read again.
+    const tail = (read.valid.frame - read.committed.frame) * (FRAME_HEADER_BYTES + header.pageSize);
+    this.#tentative = tail > HOLD_BYTES ? read.valid : undefined;
+    if (!last) return { kind: "ok", commits: 0, exhausted: read.exhausted };
+    sink.commits(read.commits);
+    this.position = read.committed;
     this.pages = last.pages;
-    return { kind: "ok", commits: scan.commits.length, exhausted: scan.exhausted };
+    return { kind: "ok", commits: read.commits.length, exhausted: read.exhausted };
+  }
+
+  /** Indexes the frames from the start of the cycle up to `to`, which becomes the position. */
+  #indexUpTo(header: WalHeader, to: WalPosition): { ok: true } | { ok: false; reason: string } {
+    const start = { frame: 0, checksum: header.checksum };
+    const complete =
+      to.frame === 0 ||
+      readFrames(this.#fd as number, header, start, to.frame, to.checksum, (frames, last) =>
+        this.#indexFrames(frames, last, header.pageSize),
+      );
+    if (!complete) return { ok: false, reason: "the WAL changed while it was read" };
+    this.position = to;
+    return { ok: true };
+  }
+
+  /** Records the pages of whole frames that end at `last` (the batch a reader just handed out). */
+  #indexFrames(frames: Buffer, last: WalPosition, pageSize: number): void {
+    const frameBytes = FRAME_HEADER_BYTES + pageSize;
+    const count = frames.length / frameBytes;
+    for (let i = 0; i < count; i++) {
+      const f = readFrameHeader(frames, i * frameBytes);
+      this.index.set(f.pageNumber, { frame: last.frame - count + 1 + i, checksum: f.checksum });
+    }
   }
 
   /** True when the frame at a scan's resume point is still the one scanned (no rollback rewrote it). */

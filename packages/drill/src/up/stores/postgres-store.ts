@@ -21,6 +21,18 @@ export interface PostgresMemberView {
   directUrl: string;
 }
 
+/** A standby the watch made again after one was lost. */
+export interface RebuildEvent {
+  store: string;
+  /** Where the new standby runs (where the lost member ran). */
+  zone: string;
+  /** `pg_basebackup` while the primary serves, or `stop-copy` (the primary stopped for the copy). */
+  method: "pg_basebackup" | "stop-copy";
+  /** From the start of the copy until the standby streamed (synchronously when the store's replica is). */
+  rebuildMs: number;
+  at: number;
+}
+
 /** A failover the watch performed. */
 export interface FailoverEvent {
   store: string;
@@ -41,7 +53,10 @@ type PostgresPlan = Extract<PlannedStore, { kind: "postgres" }>;
  * fault proxy in its zone, so that a zone's partition cuts the database
  * off too. A watch does what the platform's HA does: when the primary's
  * process is gone it promotes the standby, and when the standby is gone it
- * lets the primary commit alone (as Patroni's non-strict synchronous mode).
+ * lets the primary commit alone (as Patroni's non-strict synchronous mode)
+ * and makes a new standby where the lost one was, once that zone's network
+ * is not cut off (`PostgresPair.rebuildStandby`), so the store survives
+ * the next crash too.
  *
  * @example
  * const db = await PostgresStore.start({ run, plan, binaries, network });
@@ -53,15 +68,25 @@ export class PostgresStore {
   readonly name: string;
   readonly #pair: PostgresPair | undefined;
   #single: PostgresMember | undefined;
-  readonly #proxyUrls = new Map<LocalPostgres, string>();
+  /** Each member's URL through its zone's network, by zone (a rebuilt standby keeps its zone's). */
+  readonly #proxyUrls = new Map<string, string>();
   readonly #run: RunDirectory;
+  readonly #network: ZoneNetwork;
   readonly #clock: Clock;
-  #watch: AbortController | undefined;
+  #watch: { stop: AbortController; done: Promise<void> } | undefined;
   #relaxed = false;
 
-  private constructor(name: string, run: RunDirectory, clock: Clock, pair?: PostgresPair, single?: PostgresMember) {
+  private constructor(
+    name: string,
+    run: RunDirectory,
+    network: ZoneNetwork,
+    clock: Clock,
+    pair?: PostgresPair,
+    single?: PostgresMember,
+  ) {
     this.name = name;
     this.#run = run;
+    this.#network = network;
     this.#clock = clock;
     this.#pair = pair;
     this.#single = single;
@@ -89,7 +114,7 @@ export class PostgresStore {
         synchronous: plan.synchronous,
         clock,
       });
-      store = new PostgresStore(plan.name, run, clock, pair);
+      store = new PostgresStore(plan.name, run, network, clock, pair);
     } else {
       const root = run.file(folder);
       rmSync(root, { recursive: true, force: true });
@@ -101,7 +126,7 @@ export class PostgresStore {
       await server.start();
       run.register(`${folder}-primary`, server.pid as number);
       await query(server.url(), `create database "${plan.name.replaceAll('"', '""')}"`);
-      store = new PostgresStore(plan.name, run, clock, undefined, {
+      store = new PostgresStore(plan.name, run, network, clock, undefined, {
         role: "primary",
         zone: plan.primaryZone,
         server,
@@ -113,7 +138,7 @@ export class PostgresStore {
         zone: member.zone,
         port: member.server.port,
       });
-      store.#proxyUrls.set(member.server, `${proxy.replace("http://", "postgres://postgres@")}/${plan.name}`);
+      store.#proxyUrls.set(member.zone, `${proxy.replace("http://", "postgres://postgres@")}/${plan.name}`);
     }
     return store;
   }
@@ -124,7 +149,7 @@ export class PostgresStore {
       role: m.role,
       zone: m.zone,
       up: m.server.running,
-      url: this.#proxyUrls.get(m.server) as string,
+      url: this.#proxyUrls.get(m.zone) as string,
       directUrl: m.server.url(this.name),
     }));
   }
@@ -150,18 +175,26 @@ export class PostgresStore {
 
   /**
    * Starts the watch: every `intervalMs`, a primary whose process is gone
-   * is replaced by the standby (promotion), and a lost standby no longer
-   * holds the primary's commits.
+   * is replaced by the standby (promotion); a lost standby no longer holds
+   * the primary's commits, and is made again once its zone is reachable
+   * (after a failed attempt, `retryMs` later).
    */
-  watch(options: { intervalMs?: number; onFailover?: (event: FailoverEvent) => void } = {}): void {
+  watch(
+    options: {
+      intervalMs?: number;
+      retryMs?: number;
+      onFailover?: (event: FailoverEvent) => void;
+      onRebuilt?: (event: RebuildEvent) => void;
+    } = {},
+  ): void {
     if (this.#watch || !this.#pair) return;
-    const loop = new AbortController();
-    this.#watch = loop;
+    const stop = new AbortController();
     const pair = this.#pair;
-    void (async () => {
-      while (!loop.signal.aborted) {
-        await this.#clock.sleep(options.intervalMs ?? 200, loop.signal).catch(() => {});
-        if (loop.signal.aborted) return;
+    let retryAt = Number.NEGATIVE_INFINITY;
+    const loop = async () => {
+      while (!stop.signal.aborted) {
+        await this.#clock.sleep(options.intervalMs ?? 200, stop.signal).catch(() => {});
+        if (stop.signal.aborted) return;
         const { primary, standby } = pair;
         if (!primary.server.running && standby.server.running && standby.role === "standby") {
           const detectedAt = this.#clock.now();
@@ -170,23 +203,36 @@ export class PostgresStore {
           this.#relaxed = true;
           const event = { store: this.name, detectedAt, promoteMs, fromZone: primary.zone, toZone: standby.zone };
           options.onFailover?.({ ...event, at: this.#clock.now() });
-        } else if (primary.server.running && !standby.server.running && !this.#relaxed) {
-          this.#relaxed = await query(
-            primary.server.url(),
-            "alter system set synchronous_standby_names = ''",
-            "select pg_reload_conf()",
-          ).then(
-            () => true,
-            () => false,
-          );
+        } else if (primary.server.running && !standby.server.running) {
+          if (!this.#relaxed) {
+            this.#relaxed = await query(
+              primary.server.url(),
+              "alter system set synchronous_standby_names = ''",
+              "select pg_reload_conf()",
+            ).then(
+              () => true,
+              () => false,
+            );
+          }
+          if (this.#network.partitioned().includes(standby.zone) || this.#clock.now() < retryAt) continue;
+          const rebuilt = await pair.rebuildStandby().catch(() => null);
+          if (rebuilt === null) {
+            retryAt = this.#clock.now() + (options.retryMs ?? 5000);
+            continue;
+          }
+          this.#relaxed = false;
+          options.onRebuilt?.({ store: this.name, zone: standby.zone, ...rebuilt, at: this.#clock.now() });
         }
       }
-    })();
+    };
+    this.#watch = { stop, done: loop() };
   }
 
   /** Stops the watch and both servers (fast shutdown). */
   async stop(): Promise<void> {
-    this.#watch?.abort();
+    this.#watch?.stop.abort();
+    // A standby being made is started by then: wait for it, so that it is stopped below.
+    await this.#watch?.done;
     if (this.#pair) await this.#pair.stop();
     else if (this.#single?.server.running) {
       await this.#single.server.stop();

@@ -153,8 +153,16 @@ test("services: spare capacity, restart, standby, unrecoverable", () => {
   assert.deepEqual(region.findings, ["dr-unrecoverable"]);
   const cold = service({ standby: { kind: "cold", region: "r2", provisionMs: 300_000 } }, "region-outage", 600);
   assert.deepEqual([cold.mechanism, cold.rto.achieved], ["standby", 330]);
+  // A hot standby is a copy of the deployment in its region's zones (docs/planner-model.md, "Standbys"):
+  // r2 has one zone, so 2 instances there (200 < 300) must start more first; 3 per zone carry the load at once.
   const hot = service({ standby: { kind: "hot", region: "r2", provisionMs: 0 } }, "region-outage", 0);
-  assert.deepEqual([hot.mechanism, hot.rto.achieved, hot.met], ["standby", 0, true]);
+  assert.deepEqual([hot.mechanism, hot.rto.achieved, hot.met], ["standby", 30, false]);
+  const hotEnough = service(
+    { instances: 3, standby: { kind: "hot", region: "r2", provisionMs: 0 } },
+    "region-outage",
+    0,
+  );
+  assert.deepEqual([hotEnough.mechanism, hotEnough.rto.achieved, hotEnough.met], ["standby", 0, true]);
   // Neither autoheal nor autoscale: no restart
   const frozen = service(
     { health: { check: "/readyz", dependencies: true, autoheal: false }, autoscale: null },
