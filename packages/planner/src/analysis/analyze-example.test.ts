@@ -22,6 +22,6 @@ test("end to end: loadSpec -> analyze gives the figures and findings of the hand
   // The headline figures of the example, for the README and the reports.
   assert.equal(parsed.journeys[0]?.method, "exact");
   assert.ok(Math.abs(parsed.journeys[0]!.availability - 0.99714144) < 1e-8);
-  assert.equal(parsed.findings.filter((f) => f.severity === "error").length, 6);
+  assert.equal(parsed.findings.filter((f) => f.severity === "error").length, 5);
   assert.equal(parsed.costs.alternatives.find((a) => a.cheapest)?.name, "multi-region");
 });

@@ -68,12 +68,10 @@ test("ClickTravel: findings, sorted and deterministic", () => {
     result.findings.map((f) => `${f.severity} ${f.rule} ${f.subject}`),
     [
       "error availability-objective book-trip",
-      "error dr-rpo inventory-db",
       "error n-plus-2 analytics",
       "error n-plus-2 inventory",
       "error spof inventory",
       "error zone-loss-overload inventory",
-      "warning no-lazy-deletion inventory-db",
       "warning no-lazy-deletion orders-db",
       "warning restore-untested inventory-db",
       "warning shallow-health-check analytics",
@@ -85,8 +83,11 @@ test("ClickTravel: findings, sorted and deterministic", () => {
   );
   const overload = result.findings.find((f) => f.rule === "zone-loss-overload");
   assert.equal(overload?.ratio, 1.125);
-  const drRpo = result.findings.find((f) => f.rule === "dr-rpo");
-  assert.equal(drRpo?.scenario, "Programmer deleted all inventory accidentally");
+  // inventory-db deletes lazily: the accidental deletion is restored from the trash, RPO 0.
+  assert.equal(
+    result.findings.find((f) => f.rule === "dr-rpo"),
+    undefined,
+  );
   assert.deepEqual(analyze(clicktravelSpec(), { asOf: "2026-11-29" }), result);
 });
 
@@ -95,7 +96,7 @@ test("ClickTravel: DR table, costs, durability and scalability", () => {
   assert.deepEqual(
     result.disasters.map((d) => [d.subject, d.mechanism, d.rpo.achieved, d.rto.achieved, d.met]),
     [
-      ["inventory-db", "backups", 86_400, 3600, false],
+      ["inventory-db", "lazy-deletion", 0, 900, true],
       ["orders-db", "sync-replica", 0, 60, true],
       ["analytics-dw", "rebuild", 0, 86_400, true],
     ],
