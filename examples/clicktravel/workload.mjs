@@ -1,10 +1,12 @@
 // The drill workload of ClickTravel (docs/drill.md, "Workloads"): what
 // `nines drill examples/clicktravel/nines.yaml` drives the system with.
-// Four journeys of one request each, weighted so that inventory and orders
-// get the spec's loads (scaled): search (web, inventory), book (web,
+// Five journeys of one request each, weighted so that web, inventory and
+// orders get the spec's loads (scaled): search (web, inventory), book (web,
 // inventory, orders), cancel (web, orders, inventory: bookings are
 // cancelled as fast as they are made, so seats never run out), list my
-// bookings (web, orders). Bookings are the acknowledged writes checked in
+// bookings (web, orders), and the home page's popular destinations (web
+// alone) for the rest of web's load. Analytics gets its load from web's
+// own sampling (README "Analytics traffic"), not from the journeys. Bookings are the acknowledged writes checked in
 // orders-db after each scenario; the deletion and the query of death use
 // inventory's own API.
 
@@ -14,13 +16,16 @@ const USERS = 50;
 /** Bookings kept for the cancel journey (the oldest are dropped beyond it). */
 const POOL = 1000;
 
-/** The spec's loads of inventory and orders at the run's scale, and the journeys' shares. */
+/** The spec's loads of web, inventory and orders at the run's scale, and the journeys' shares. */
 function mix(plan) {
   const load = (name) => plan.services.find((s) => s.name === name)?.load ?? 0;
   const inventory = load("inventory");
   const orders = load("orders");
   const book = orders / 6;
-  return { search: Math.max(0, inventory - 2 * book), book, cancel: book, list: Math.max(0, orders - 2 * book) };
+  const search = Math.max(0, inventory - 2 * book);
+  const list = Math.max(0, orders - 2 * book);
+  const home = Math.max(0, load("web") - (search + 2 * book + list));
+  return { search, book, cancel: book, list, home };
 }
 
 const pick = (random, list) => list[Math.floor(random.next() * list.length)];
@@ -30,7 +35,7 @@ const workload = {
   name: "clicktravel",
   rate(plan) {
     const m = mix(plan);
-    return m.search + m.book + m.cancel + m.list;
+    return m.search + m.book + m.cancel + m.list + m.home;
   },
   journeys(context) {
     const m = mix(context.plan);
@@ -58,6 +63,8 @@ const workload = {
           const answer = await journey.request("book", {
             path: "/api/bookings",
             method: "POST",
+            // The booking is keyed by its request id: the front door may send it again when web dies with it.
+            headers: { "idempotency-key": requestId },
             body: { requestId, user, tripId: pick(journey.random, TRIPS), seats: 1 },
           });
           if (answer !== null && (answer.status === 200 || answer.status === 201)) {
@@ -85,6 +92,14 @@ const workload = {
         },
       },
       { name: "list", weight: m.list, run: list },
+      {
+        name: "home",
+        weight: m.home,
+        async run(journey) {
+          const answer = await journey.request("home", { path: "/api/popular" });
+          if (answer?.status === 200 && answer.headers["x-clicktravel-degraded"]) context.mark("degraded");
+        },
+      },
     ];
   },
   steps: {
@@ -92,6 +107,7 @@ const workload = {
     book: ["web", "inventory", "orders"],
     cancel: ["web", "orders", "inventory"],
     list: ["web", "orders"],
+    home: ["web"],
   },
   writes: { store: "orders-db", table: "bookings", column: "request_id", steps: ["book"] },
   deletion: [

@@ -25,6 +25,8 @@ interface Args {
     compression?: "deflate" | "brotli" | "none";
     /** Run the replicator in a process of its own (as `nines data replicate` does) rather than in this one. */
     process?: boolean;
+    /** In this process: in a worker thread (the library's default) or in this thread. */
+    thread?: "worker" | "caller";
   };
 }
 
@@ -41,6 +43,8 @@ const replicator =
         db: args.db,
         targets: [new LocalDirTarget(args.replicate.dir)],
         intervalMs: args.replicate.intervalMs,
+        ...(args.replicate.compression ? { compression: args.replicate.compression } : {}),
+        ...(args.replicate.thread ? { thread: args.replicate.thread } : {}),
       })
     : undefined;
 let writeLockMaxMs = 0;

@@ -2,16 +2,21 @@
 // object per line:
 //   {"scenario":"rpo","rpoP99Ms":n}          a writer at 1,000 tx/s for 60 s replicating every 1 s; the age of
 //                                            the newest transaction in restores taken at random instants
-//   {"scenario":"overhead","throughputRatio":n,"p99Ratio":n}  the writer with replication (in-process) against
-//                                            without: as-fast-as-it-can throughput, p99 commit latency at 1,000 tx/s
+//   {"scenario":"overhead","throughputRatio":n,"p99Ratio":n}  the writer with replication (the library in its
+//                                            process) against without: as-fast-as-it-can throughput (pairs of runs,
+//                                            median of the pairs' ratios), p99 commit latency at 1,000 tx/s
 //   {"scenario":"restore","speedRatio":n}    a point-in-time restore of a 1 GB database with its log, against
 //                                            copying the snapshot and letting SQLite replay the log
+//   {"scenario":"full-backup","vsSqlite3":n} createBackup against sqlite3 .backup (bench/backup.ts, same run)
+//   {"scenario":"full-restore","vsSqlite3":n} restoreBackup against sqlite3 .restore (bench/backup.ts, same run)
 //   {"scenario":"crash","kills":n,"torn":n,"gaps":n}  kill -9 of the replicator (100 times) and of the writer
 //                                            (100 times) at random points, each followed by a restore
-//   npm run bench:replicate -- --json [--quick] [--scenario rpo|overhead|restore|crash]... [--size MB]
-//                               [--compression deflate|brotli|none]   (the replica's; the library's default otherwise)
-//                               [--replicator in-process|process]     (rpo and overhead: where the replicator runs)
-// Details go to stderr with --json (stdout otherwise). --quick runs every scenario small (seconds, not minutes).
+//   npm run bench:replicate -- --json [--quick] [--scenario NAME]... [--size MB] [--seconds S] [--rounds N]
+//                               [--kills N] [--compression deflate|brotli|none]  (the replica's; the library's default otherwise)
+//                               [--replicator worker|caller|process]  (rpo and overhead: where the replicator runs;
+//                                                                      worker, the library's default)
+// Details go to stderr with --json (stdout otherwise). --quick runs every scenario small (seconds, not minutes);
+// --seconds, --size, --rounds and --kills shorten one dimension.
 // Benchmark glue: wall-clock timing through performance.now() and Date.now() is the point here.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -28,6 +33,7 @@ import type { ReplicaCompression } from "../src/replicate/codec/compression.js";
 import { replicate } from "../src/replicate/replicate.js";
 import { restoreReplica } from "../src/replicate/restore/restore-replica.js";
 import { runCrashRounds } from "../test/support/replica-crash.js";
+import { benchBackup } from "./backup.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,12 +41,20 @@ const { values } = parseArgs({
     quick: { type: "boolean" },
     scenario: { type: "string", multiple: true },
     size: { type: "string" },
+    seconds: { type: "string" },
+    rounds: { type: "string" },
+    kills: { type: "string" },
     compression: { type: "string" },
     replicator: { type: "string" },
   },
 });
 const quick = values.quick ?? false;
-const scenarios = values.scenario ?? ["rpo", "overhead", "restore", "crash"];
+const ALL = ["rpo", "overhead", "restore", "full-backup", "full-restore", "crash"];
+const scenarios = values.scenario ?? ALL;
+for (const name of scenarios) if (!ALL.includes(name)) throw new Error(`unknown scenario ${name} (${ALL.join(", ")})`);
+/** Seconds of each timed writer run, when given (otherwise 10 quick, 60 full; 5 and 20 as fast as it can). */
+const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+const rounds = Number(values.rounds ?? (quick ? 1 : 3));
 const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 const emit = (object: Record<string, unknown>) => {
   if (values.json) process.stdout.write(`${JSON.stringify(object)}\n`);
@@ -48,8 +62,20 @@ const emit = (object: Record<string, unknown>) => {
 };
 /** The replica's compression in every scenario (the library's default when not given). */
 const compression = values.compression as ReplicaCompression | undefined;
-const inProcess = (values.replicator ?? "in-process") !== "process";
-const withCompression = { ...(compression ? { compression } : {}), ...(inProcess ? {} : { process: true }) };
+const where = values.replicator ?? "worker";
+if (!["worker", "caller", "process"].includes(where))
+  throw new Error(`--replicator ${where}: worker, caller or process`);
+const inProcess = where !== "process";
+const withCompression = {
+  ...(compression ? { compression } : {}),
+  ...(inProcess ? { thread: where as "worker" | "caller" } : { process: true }),
+};
+const describeWhere =
+  where === "process"
+    ? "in a process of its own"
+    : where === "caller"
+      ? "in the writer's thread"
+      : "in a worker thread";
 const WRITER = fileURLToPath(new URL("replicate-writer.ts", import.meta.url));
 const MB = 1024 * 1024;
 
@@ -69,7 +95,13 @@ async function runWriter(
     db: string;
     rate: number;
     seconds: number;
-    replicate?: { dir: string; intervalMs: number; compression?: ReplicaCompression; process?: boolean };
+    replicate?: {
+      dir: string;
+      intervalMs: number;
+      compression?: ReplicaCompression;
+      process?: boolean;
+      thread?: "worker" | "caller";
+    };
   },
   whileRunning: () => Promise<void> = async () => undefined,
 ): Promise<WriterResult> {
@@ -96,25 +128,29 @@ function folder(name: string): string {
   return mkdtempSync(join(tmpdir(), `nines-bench-${name}-`));
 }
 
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+}
+
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** RPO under load; returns the paced writer's result with replication, reused by the overhead scenario. */
-async function rpo(): Promise<WriterResult> {
+/** RPO under load. */
+async function rpo(): Promise<void> {
   const dir = folder("rpo");
   try {
-    const seconds = quick ? 10 : 60;
+    const runSeconds = seconds ?? (quick ? 10 : 60);
     const random = new SeededRandom(12);
     const samples: number[] = [];
     const replicaDir = join(dir, "replica");
     const db = join(dir, "app.db");
     const result = await runWriter(
-      { db, rate: 1000, seconds, replicate: { dir: replicaDir, intervalMs: 1000 } },
+      { db, rate: 1000, seconds: runSeconds, replicate: { dir: replicaDir, intervalMs: 1000, ...withCompression } },
       async () => {
-        const until = Date.now() + seconds * 1000 - 1500;
+        const until = Date.now() + runSeconds * 1000 - 1500;
         // Steady state first: the first segment is at most one interval away.
         await sleep(2000);
         let i = 0;
@@ -134,44 +170,52 @@ async function rpo(): Promise<WriterResult> {
     );
     samples.sort((a, b) => a - b);
     say(
-      `rpo: ${samples.length} restores at random instants over ${seconds} s at ${result.throughput.toFixed(0)} tx/s: ` +
+      `rpo: ${samples.length} restores at random instants over ${runSeconds} s (replicator ${describeWhere}) at ${result.throughput.toFixed(0)} tx/s: ` +
         `p50 ${percentile(samples, 0.5).toFixed(0)} ms, p99 ${percentile(samples, 0.99).toFixed(0)} ms, ` +
         `max ${samples.at(-1)?.toFixed(0)} ms; writer p99 ${result.p99Ms.toFixed(2)} ms, longest write lock ${result.writeLockMaxMs.toFixed(2)} ms`,
     );
     emit({ scenario: "rpo", rpoP99Ms: Math.round(percentile(samples, 0.99)) });
-    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function overhead(pacedWith: WriterResult | undefined): Promise<void> {
+async function overhead(): Promise<void> {
   const dir = folder("overhead");
   try {
-    const flatSeconds = quick ? 5 : 20;
-    const pacedSeconds = quick ? 10 : 60;
-    const flatWithout = await runWriter({ db: join(dir, "a.db"), rate: 0, seconds: flatSeconds });
-    const flatWith = await runWriter({
-      db: join(dir, "b.db"),
-      rate: 0,
-      seconds: flatSeconds,
-      replicate: { dir: join(dir, "rb"), intervalMs: 1000, ...withCompression },
-    });
+    const flatSeconds = seconds ?? (quick ? 5 : 20);
+    const pacedSeconds = seconds ?? (quick ? 10 : 60);
+    // Pairs of runs, without then with, so that a machine getting busier or quieter moves both sides of a ratio.
+    const ratios: number[] = [];
+    const flat: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const without = await runWriter({ db: join(dir, `a${round}.db`), rate: 0, seconds: flatSeconds });
+      const withIt = await runWriter({
+        db: join(dir, `b${round}.db`),
+        rate: 0,
+        seconds: flatSeconds,
+        replicate: { dir: join(dir, `rb${round}`), intervalMs: 1000, ...withCompression },
+      });
+      ratios.push(withIt.throughput / without.throughput);
+      flat.push(`${withIt.throughput.toFixed(0)} vs ${without.throughput.toFixed(0)}`);
+    }
     const pacedWithout = await runWriter({ db: join(dir, "c.db"), rate: 1000, seconds: pacedSeconds });
-    const paced =
-      pacedWith ??
-      (await runWriter({
-        db: join(dir, "d.db"),
-        rate: 1000,
-        seconds: pacedSeconds,
-        replicate: { dir: join(dir, "rd"), intervalMs: 1000, ...withCompression },
-      }));
-    const throughputRatio = flatWith.throughput / flatWithout.throughput;
+    // Its own run: the rpo scenario's writer shares the machine with the restores it measures.
+    const paced = await runWriter({
+      db: join(dir, "d.db"),
+      rate: 1000,
+      seconds: pacedSeconds,
+      replicate: { dir: join(dir, "rd"), intervalMs: 1000, ...withCompression },
+    });
+    const throughputRatio = median(ratios);
     const p99Ratio = paced.p99Ms / pacedWithout.p99Ms;
     say(
-      `overhead (replicator ${inProcess ? "in the writer's process" : "in a process of its own"}): throughput ${flatWith.throughput.toFixed(0)} vs ${flatWithout.throughput.toFixed(0)} tx/s without; ` +
+      `overhead (replicator ${describeWhere}; both writers: WAL, synchronous NORMAL, SQLite's auto-checkpoint at 1,000 ` +
+        `frames, one 100-byte row per transaction): as fast as it can, ${flat.join(", ")} tx/s with vs without ` +
+        `(${flatSeconds} s each, ratios ${ratios.map((r) => r.toFixed(2)).join(", ")}); ` +
         `p99 commit at 1,000 tx/s ${paced.p99Ms.toFixed(2)} vs ${pacedWithout.p99Ms.toFixed(2)} ms without ` +
-        `(p50 ${paced.p50Ms.toFixed(2)} vs ${pacedWithout.p50Ms.toFixed(2)} ms)`,
+        `(p50 ${paced.p50Ms.toFixed(2)} vs ${pacedWithout.p50Ms.toFixed(2)} ms, max ${paced.maxMs.toFixed(1)} vs ` +
+        `${pacedWithout.maxMs.toFixed(1)} ms; longest write lock of a log restart ${paced.writeLockMaxMs.toFixed(2)} ms)`,
     );
     emit({ scenario: "overhead", throughputRatio: +throughputRatio.toFixed(3), p99Ratio: +p99Ratio.toFixed(3) });
   } finally {
@@ -248,7 +292,6 @@ async function restoreSpeed(): Promise<void> {
     await replicator.stop({ timeoutMs: 600_000 });
     app.close();
 
-    const rounds = quick ? 1 : 3;
     const base: number[] = [];
     const ours: number[] = [];
     /** Where our restore's time went in the last round: snapshot, replay of the segments, checks. */
@@ -289,7 +332,6 @@ async function restoreSpeed(): Promise<void> {
       ours.push(performance.now() - started);
       rmSync(ourDb, { force: true });
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
     const speedRatio = median(base) / median(ours);
     say(
       `restore: ${sizeMb} MB database, ${walMb.toFixed(0)} MB of log (${transactions} transactions), ` +
@@ -305,7 +347,7 @@ async function restoreSpeed(): Promise<void> {
 }
 
 async function crash(): Promise<void> {
-  const rounds = quick ? 5 : 100;
+  const killsEach = Number(values.kills ?? (quick ? 5 : 100));
   let kills = 0;
   let torn = 0;
   let gaps = 0;
@@ -314,7 +356,7 @@ async function crash(): Promise<void> {
     try {
       const result = await runCrashRounds({
         kind,
-        rounds,
+        rounds: killsEach,
         seed: kind === "writer" ? 7 : 3,
         intervalMs: 1000,
         dir,
@@ -337,8 +379,16 @@ async function crash(): Promise<void> {
   emit({ scenario: "crash", kills, torn, gaps });
 }
 
-let paced: WriterResult | undefined;
-if (scenarios.includes("rpo")) paced = await rpo();
-if (scenarios.includes("overhead")) await overhead(paced);
+/** Full backups and restores: the backup benchmark's two lines, in the same run. */
+async function full(): Promise<void> {
+  const sizeMb = Number(values.size ?? (quick ? 64 : 1024));
+  const { scenarios: lines } = await benchBackup({ sizeMb, rounds, log: say });
+  for (const line of lines)
+    if (scenarios.includes(line.scenario)) emit({ ...line, vsSqlite3: +line.vsSqlite3.toFixed(3) });
+}
+
+if (scenarios.includes("rpo")) await rpo();
+if (scenarios.includes("overhead")) await overhead();
 if (scenarios.includes("restore")) await restoreSpeed();
+if (scenarios.includes("full-backup") || scenarios.includes("full-restore")) await full();
 if (scenarios.includes("crash")) await crash();

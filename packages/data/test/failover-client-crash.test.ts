@@ -10,6 +10,7 @@ import { LocalPostgres } from "../src/postgres/local-postgres.js";
 import { postgresBinariesOrSkip } from "./support/server-binaries.js";
 
 const CHILD = new URL("./support/failover-crash-child.ts", import.meta.url).pathname;
+const RACE_CHILD = new URL("./support/failover-race-child.ts", import.meta.url).pathname;
 
 async function sql(url: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -98,5 +99,27 @@ describe("FailoverClient when the primary's server is SIGKILLed", postgresBinari
     } finally {
       await check.end();
     }
+  });
+});
+
+describe("FailoverClient when a connection ends in the same breath as it opens", () => {
+  it("survives a FATAL read with the ready-for-query that hands the client out (no unhandled 'error')", async () => {
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", RACE_CHILD], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    assert.equal(code, 0, `the client process died (exit ${code}): ${stderr}`);
+    const { outcomes } = JSON.parse(stdout.trim().split("\n").at(-1) as string) as { outcomes: string[] };
+    // Each statement fails (its connection was gone before it ran): as an error, never a crash.
+    assert.equal(outcomes.length, 5);
+    assert.ok(!outcomes.includes("ok"), JSON.stringify(outcomes));
   });
 });

@@ -1,7 +1,7 @@
 // Continuous replication end to end on real files: every committed
 // transaction reaches each target and restores, to the latest point or to
 // any point in time (the last commit at or before it), through snapshots,
-// log restarts, truncations, VACUUM and a transaction too large for memory.
+// log restarts, VACUUM and a transaction too large for memory.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -85,7 +85,7 @@ describe("replicate and restoreReplica", () => {
     }
   });
 
-  it("follows the log through restarts and truncations it makes itself, VACUUM and a large transaction", async () => {
+  it("follows the log through restarts it makes itself, VACUUM and a large transaction", async () => {
     const dir = folder("replica-cycles");
     const file = join(dir, "app.db");
     const db = openAppDb(file);

@@ -8,9 +8,10 @@ import { LoadBalancer, type LoadBalancerOptions } from "../src/balancer/load-bal
  * What a test instance answers: `ok` serves; `shed` refuses as the guard
  * does (503 with `x-nines-rejected`); `fail` answers 500 (the instance, or
  * a dependency every instance shares, is broken); `flaky` fails every
- * other request (a dependency that fails half the time).
+ * other request (a dependency that fails half the time); `die` resets the
+ * connection once the request arrived (an instance killed mid-request).
  */
-export type Behaviour = "ok" | "shed" | "fail" | "flaky";
+export type Behaviour = "ok" | "shed" | "fail" | "flaky" | "die";
 
 /** A real HTTP server on loopback standing for one instance of a service. */
 export interface Instance {
@@ -46,6 +47,7 @@ export async function instance(t: After, id: string, zone: string, behaviour: Be
       return res.end();
     }
     self.received++;
+    if (self.behaviour === "die") return req.socket.destroy();
     if (self.behaviour === "shed") {
       res.writeHead(503, { "retry-after": "2", "x-nines-rejected": "shed" });
       return res.end('{"error":"NINES_GUARD_REJECTED"}');
@@ -85,8 +87,8 @@ export function balancer(t: After, instances: Instance[], options: Partial<LoadB
 }
 
 /** One request through the balancer. */
-export async function call(url: string, method = "GET", body?: string) {
-  const response = await request(url, { method: method as "GET", body: body ?? null, headersTimeout: 5000 });
+export async function call(url: string, method = "GET", body?: string, headers: Record<string, string> = {}) {
+  const response = await request(url, { method: method as "GET", body: body ?? null, headers, headersTimeout: 5000 });
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, body: text, json: () => JSON.parse(text) };
 }

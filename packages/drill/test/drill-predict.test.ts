@@ -97,6 +97,17 @@ describe("drill predictions on ClickTravel, against the planner", () => {
     assert.equal(named("retry-storm-inventory-naive").callers, "naive");
   });
 
+  it("says how many retries in plain words: 1 retry gives, 2 retries give", () => {
+    assert.match(predictScenario(spec, plan, named("dependency-errors-inventory")).basis, / 2 retries within .* give /);
+    const once = structuredClone(spec);
+    const call = once.services.find((x) => x.name === "web")?.calls.find((c) => c.target === "inventory");
+    assert.ok(call);
+    call.retries = 1;
+    const basis = predictScenario(once, plan, named("dependency-errors-inventory")).basis;
+    assert.match(basis, / 1 retry within .* gives /);
+    assert.doesNotMatch(basis, /retries|give /);
+  });
+
   it("selects by name or kind, and names the choices for an unknown one", () => {
     assert.deepEqual(
       selectScenarios(scenarios, ["zone-loss", "db-crash-orders-db"]).map((s) => s.name),

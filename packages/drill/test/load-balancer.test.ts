@@ -87,6 +87,25 @@ describe("LoadBalancer", () => {
     assert.equal((await call(url)).json().id, "a0");
   });
 
+  it("sends a request whose instance died mid-way to another only when repeating it is harmless", async (t) => {
+    const a0 = await instance(t, "a0", "a", "die");
+    const b0 = await instance(t, "b0", "b");
+    // No ejection: every request below meets the dying instance first.
+    const lb = balancer(t, [a0, b0], { outlier: { failureThreshold: 1000 } });
+    const { url } = await lb.listen({ zone: "a" });
+    const plain = await call(url, "POST", "booking");
+    assert.equal(plain.status, 502, "a write that may have arrived is not sent twice");
+    assert.equal(plain.json().error, DRILL_ERRORS.upstreamFailed);
+    const keyed = await call(url, "POST", "booking", { "idempotency-key": "book-42" });
+    assert.equal(keyed.status, 200);
+    assert.equal(keyed.json().id, "b0", "a keyed write is repeated elsewhere");
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      assert.equal((await call(url, method)).json().id, "b0", `${method} is idempotent`);
+    }
+    assert.equal(a0.received, 5);
+    assert.equal(lb.snapshot().retries, 4);
+  });
+
   it("answers 503 naming the service when no instance is left", async (t) => {
     const a0 = await instance(t, "a0", "a");
     const lb = balancer(t, [a0]);

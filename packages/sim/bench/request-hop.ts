@@ -8,9 +8,7 @@
 // `pipeline` (plus the client policies: the full hop).
 import { SeededRandom } from "@nines/core";
 import { circuitBreaker, retry, retryBudget, timeout, wrap } from "@nines/resilience";
-import { SimClock } from "../src/engine/sim-clock.js";
-import { SimInstance } from "../src/model/instance.js";
-import { exponential } from "../src/random/distributions.js";
+import { exponential, SimClock, SimInstance } from "@nines/sim";
 
 export type HopVariant = "engine" | "promise" | "admission" | "pipeline";
 

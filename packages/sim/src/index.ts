@@ -37,6 +37,7 @@ export {
   type SimulationResult,
   simulate,
 } from "./run/simulate.js";
+export type { SimWorkload, WorkloadRequest } from "./run/workload.js";
 export type { OutageMs } from "./year/failure-domains.js";
 export { DOWNTIME_CAUSES, type DowntimeCause } from "./year/journey-tally.js";
 export {

@@ -41,6 +41,15 @@ export interface DependencyOptions {
   random?: Random;
 }
 
+/**
+ * The header that marks a write as safe to send again (IETF httpapi draft
+ * "The Idempotency-Key HTTP Header Field").
+ *
+ * @example
+ * await orders.request("POST", "/bookings", { body, idempotencyKey: body.requestId }); // sends idempotency-key
+ */
+export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+
 /** The default overall limit of one call to a dependency, retries included. */
 export const CALL_DEADLINE_MS = 2000;
 
@@ -74,11 +83,14 @@ export class Dependency {
   /**
    * Sends one request (retried as the policy says: every ClickTravel call
    * is idempotent, writes carry a client request id) and reads its JSON.
+   * `idempotencyKey` goes out as `Idempotency-Key`, so that a load balancer
+   * may also send a write again to another instance when the first died
+   * with it (`nines up`'s do).
    */
   async request<T = unknown>(
     method: string,
     path: string,
-    options: { body?: unknown; signal?: AbortSignal } = {},
+    options: { body?: unknown; signal?: AbortSignal; idempotencyKey?: string } = {},
   ): Promise<DependencyAnswer<T>> {
     const url = `${this.baseUrl}${path}`;
     try {
@@ -86,6 +98,7 @@ export class Dependency {
         const headers: Record<string, string> = { accept: "application/json" };
         if (Number.isFinite(context.deadlineAt)) headers[DEADLINE_HEADER] = String(Math.floor(context.deadlineAt));
         if (options.body !== undefined) headers["content-type"] = "application/json";
+        if (options.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = options.idempotencyKey;
         const response = await this.#fetch(context, url, {
           method,
           headers,

@@ -38,7 +38,8 @@ export interface ServiceDefinition {
   /**
    * How many requests per worker slot the admission control lets in at
    * most (default 2): a request waiting on I/O holds no slot, so a service
-   * that calls others (web) needs more in flight than it has slots.
+   * that calls others (web) or a database server (orders) needs more in
+   * flight than it has slots.
    */
   inflightPerSlot?: number;
   clock?: Clock;

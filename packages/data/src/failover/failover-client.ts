@@ -122,10 +122,6 @@ export class FailoverClient {
           hint: "a failover may be under way; the client retries while its policy allows",
         });
       }
-      // A checked-out client emits 'error' itself when its connection dies (the pool listens
-      // only to idle ones): without a listener, a server crash would crash the process. The
-      // statement in flight fails with the same error, handled below.
-      client.on("error", ignore);
       try {
         return await client.query<R>(text, values);
       } catch (error) {
@@ -147,10 +143,8 @@ export class FailoverClient {
       } finally {
         // Each connection serves one statement: one kept idle could hang the next statement
         // for good once its server is cut off (a partition neither answers nor resets), where
-        // a new connection fails within connectTimeoutMs. The pool listens to the client again
-        // from here on, while it closes, so ours can go.
+        // a new connection fails within connectTimeoutMs.
         client.release(true);
-        client.off("error", ignore);
       }
     }, signal);
   }
@@ -180,7 +174,12 @@ export class FailoverClient {
       });
       // An idle pooled connection that dies (the server crashed, or shut down: 57P01) is
       // removed by the pool, which then emits 'error': it must not crash the process.
-      pool.on("error", () => {});
+      pool.on("error", ignore);
+      // A checked-out client emits 'error' itself when its connection dies (the pool listens
+      // only to idle ones), and may do so before query() has it: the server's FATAL can come
+      // in the same read as the ready-for-query that hands the client out. So every client
+      // listens from its first moment; the statement on it fails with the same error.
+      pool.on("connect", (client) => client.on("error", ignore));
       this.#pools.set(host, pool);
     }
     return pool;

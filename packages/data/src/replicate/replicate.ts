@@ -12,9 +12,13 @@ import { Replicator } from "./replicator/replicator.js";
  * The replicator holds a read transaction so the application's checkpoints
  * never overwrite a frame it has not read, and checkpoints the log itself
  * (a writer waits at most for the few frames committed since its last
- * look: the `checkpoint` event's `writeLockMs`). It resolves once the
- * lineage is settled (continued or a new generation started); the first
- * snapshot is written in the background (`sync()` waits for it).
+ * look: the `checkpoint` event's `writeLockMs`). Its work runs in a worker
+ * thread (`thread: "worker"`, the default; `"caller"`, or an injected
+ * `clock` or `random`, keeps it in the calling thread), so the
+ * application's thread only relays calls, events and target operations.
+ * It resolves once the lineage is settled (continued or a new generation
+ * started); the first snapshot is written in the background (`sync()`
+ * waits for it).
  *
  * @example
  * const replicator = await replicate({ db: "app.db", targets: [openTarget("s3://replicas/app")] });

@@ -27,21 +27,26 @@ export function openAppDb(file: string): Database.Database {
 
 /**
  * One transaction: the next ledger row (its id is the transaction's number,
- * `noteBytes` of text to make pages) and the totals. Returns the id.
+ * `noteBytes` of text to make pages) and the totals. Returns the id. It
+ * reads before it writes, so it starts with BEGIN IMMEDIATE: a deferred one
+ * would get SQLITE_BUSY, without waiting, whenever another connection (the
+ * replicator restarting the log) holds the write lock as it upgrades.
  */
 export function commitOne(db: Database.Database, noteBytes = 40): number {
-  return db.transaction(() => {
-    const { rows } = db.prepare("SELECT rows FROM totals WHERE id = 1").get() as { rows: number };
-    const id = rows + 1;
-    const amount = (id * 7919) % 1000;
-    db.prepare("INSERT INTO ledger (id, amount, note) VALUES (?, ?, ?)").run(
-      id,
-      amount,
-      `n${id}`.padEnd(noteBytes, "."),
-    );
-    db.prepare("UPDATE totals SET rows = rows + 1, sum = sum + ? WHERE id = 1").run(amount);
-    return id;
-  })();
+  return db
+    .transaction(() => {
+      const { rows } = db.prepare("SELECT rows FROM totals WHERE id = 1").get() as { rows: number };
+      const id = rows + 1;
+      const amount = (id * 7919) % 1000;
+      db.prepare("INSERT INTO ledger (id, amount, note) VALUES (?, ?, ?)").run(
+        id,
+        amount,
+        `n${id}`.padEnd(noteBytes, "."),
+      );
+      db.prepare("UPDATE totals SET rows = rows + 1, sum = sum + ? WHERE id = 1").run(amount);
+      return id;
+    })
+    .immediate();
 }
 
 /** What a copy of the database holds, for comparisons. */

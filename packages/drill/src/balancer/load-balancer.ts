@@ -62,7 +62,11 @@ export interface LoadBalancerSnapshot {
   backends: BackendSnapshot[];
 }
 
-const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
+/** The methods HTTP defines as idempotent (RFC 9110, 9.2.2): repeating one has the effect of sending it once. */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+
+/** The header by which a client says that a write is keyed, so that sending it again repeats nothing (IETF httpapi draft). */
+const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
 
 /**
  * An HTTP load balancer for one service's instances (undici pools),
@@ -77,7 +81,9 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
  * refusing one is not ejected, and when every instance refuses the client
  * gets the 503 with its Retry-After. A failed connection is retried
  * elsewhere; a request that may have reached an instance is retried only
- * when idempotent (GET, HEAD, OPTIONS).
+ * when idempotent: an idempotent method (GET, HEAD, OPTIONS, TRACE, PUT,
+ * DELETE) or a request with an `Idempotency-Key` header (a keyed write),
+ * so that an instance killed mid-request costs its callers nothing.
  *
  * @example
  * const lb = new LoadBalancer({ service: "inventory", backends: [
@@ -237,6 +243,7 @@ export class LoadBalancer {
     const abort = new AbortController();
     res.once("close", () => abort.abort());
     const method = req.method ?? "GET";
+    const idempotent = IDEMPOTENT.has(method) || req.headers[IDEMPOTENCY_KEY_HEADER] !== undefined;
     const candidates = [...this.#backends.values()].map(({ backend }) => backend);
     const eligible = candidates.map((b) => ({
       b,
@@ -298,7 +305,7 @@ export class LoadBalancer {
         backend.errors++;
         const kind = classifyUpstreamError(error);
         this.#failure(backend, kind);
-        if (kind === "connect" || IDEMPOTENT.has(method)) continue;
+        if (kind === "connect" || idempotent) continue;
         const status = kind === "timeout" ? 504 : 502;
         finish(status);
         return sendJson(res, status, {

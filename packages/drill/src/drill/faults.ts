@@ -77,7 +77,7 @@ export function notRunnable(system: DrillSystem, scenario: Scenario, workload: W
  * Injects a scenario's fault and returns how to end it.
  *
  * @example
- * const fault = await startFault(system, scenario, workload, context, clock);
+ * const fault = await startFault(system, scenario, workload, context, { clock });
  * await clock.sleep(scenario.timeline.faultMs);
  * await fault.end();
  */
@@ -86,8 +86,9 @@ export async function startFault(
   scenario: Scenario,
   workload: Workload,
   context: WorkloadContext,
-  clock: Clock,
+  options: { clock: Clock },
 ): Promise<ActiveFault> {
+  const { clock } = options;
   const base: ActiveFault = { end: async () => {}, deletion: () => null, restoredAt: () => null, sent: () => 0 };
   switch (scenario.kind) {
     case "instance-loss":
@@ -123,17 +124,20 @@ export async function startFault(
       };
     }
     case "deletion":
-      return await startDeletion(
-        workload.deletion?.find((d) => d.store === scenario.target) as DeletionHook,
-        context,
+      return await startDeletion(workload.deletion?.find((d) => d.store === scenario.target) as DeletionHook, context, {
         clock,
-      );
+      });
     case "query-of-death":
-      return startPoison(system, workload, clock);
+      return startPoison(system, workload, { clock });
   }
 }
 
-async function startDeletion(hook: DeletionHook, context: WorkloadContext, clock: Clock): Promise<ActiveFault> {
+async function startDeletion(
+  hook: DeletionHook,
+  context: WorkloadContext,
+  options: { clock: Clock },
+): Promise<ActiveFault> {
+  const { clock } = options;
   const before = await hook.count(context);
   const deleted = await hook.delete(context);
   let outcome: ReturnType<ActiveFault["deletion"]> = null;
@@ -153,7 +157,8 @@ async function startDeletion(hook: DeletionHook, context: WorkloadContext, clock
 }
 
 /** Sends the query of death at the front door once a second until the fault ends (a user retrying the page). */
-function startPoison(system: DrillSystem, workload: Workload, clock: Clock): ActiveFault {
+function startPoison(system: DrillSystem, workload: Workload, options: { clock: Clock }): ActiveFault {
+  const { clock } = options;
   const poison = workload.queryOfDeath as NonNullable<Workload["queryOfDeath"]>;
   const stop = new AbortController();
   const agent = new Agent({ connections: 8 });

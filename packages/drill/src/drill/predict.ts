@@ -244,9 +244,9 @@ function dependencyFault(spec: Spec, scenario: Scenario): Prediction {
     const sent = budget === null ? wanted : Math.min(budget, wanted);
     successRatio = Math.min(1 - ratio ** attempts, (1 - ratio) * (1 + sent));
     basis =
-      `each attempt fails with probability ${ratio}; ${call.retries} retries` +
+      `each attempt fails with probability ${ratio}; ${call.retries} ${call.retries === 1 ? "retry" : "retries"}` +
       (budget === null ? "" : ` within a budget of ${budget} of the requests`) +
-      ` give ${Number(successRatio.toFixed(3))} of the requests that need ${scenario.target} (the breaker is not in the plan)`;
+      ` ${call.retries === 1 ? "gives" : "give"} ${Number(successRatio.toFixed(3))} of the requests that need ${scenario.target} (the breaker is not in the plan)`;
   } else if (fault.kind === "blackhole" || fault.kind === "reset") {
     successRatio = 0;
     basis = `no attempt reaches ${scenario.target}: requests that need it fail`;

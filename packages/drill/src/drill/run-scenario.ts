@@ -56,7 +56,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
     system.on("ready", (e) => events.push({ type: "ready", instance: e.instance, at: e.at })),
     system.on("failover", (e) => failovers.push({ at: e.at, promoteMs: e.promoteMs })),
   ];
-  const sampler = new SystemSampler(system, clock);
+  const sampler = new SystemSampler(system, { clock });
   const { warmupMs, faultMs, observeMs } = scenario.timeline;
   const log = new RequestLog();
   const stop = new AbortController();
@@ -81,7 +81,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
     await clock.sleep(warmupMs, stop.signal).catch(() => {});
     const faultAt = clock.now();
     if (!stop.signal.aborted) progress("fault", scenario.title);
-    const fault = stop.signal.aborted ? null : await startFault(system, scenario, workload, context, clock);
+    const fault = stop.signal.aborted ? null : await startFault(system, scenario, workload, context, { clock });
     // The overloaded services' own latency of what they admit, once the fault has settled.
     const overloaded = predicted.overload.map((o) => o.service);
     await clock.sleep(Math.min(SETTLE_MS, faultMs), stop.signal).catch(() => {});

@@ -16,7 +16,7 @@ export interface SystemSample {
  * request counter (the dependency's side of a retry storm's amplification).
  *
  * @example
- * const sampler = new SystemSampler(system, clock);
+ * const sampler = new SystemSampler(system, { clock });
  * sampler.start();
  * // ... the scenario ...
  * const samples = await sampler.stop();
@@ -29,10 +29,10 @@ export class SystemSampler {
   #loop: Promise<void> | undefined;
   readonly #stop = new AbortController();
 
-  constructor(system: DrillSystem, clock: Clock, intervalMs = 1000) {
+  constructor(system: DrillSystem, options: { clock: Clock; intervalMs?: number }) {
     this.#system = system;
-    this.#clock = clock;
-    this.#intervalMs = intervalMs;
+    this.#clock = options.clock;
+    this.#intervalMs = options.intervalMs ?? 1000;
   }
 
   start(): void {

@@ -31,6 +31,12 @@ export interface SimSystemOptions {
   storm: ReadonlySet<string>;
   /** Told of every call site made (`true`) and dropped with its instance (`false`): recorders watch breakers. */
   onSite?: (site: CallSite, added: boolean) => void;
+  /**
+   * Kinds of user request at the `entries`: for kind i the entry makes
+   * `calls[i]`'s services in order (see `SimWorkload`); none: the spec's
+   * calls by probability.
+   */
+  requests?: { entries: ReadonlySet<string>; calls: readonly (readonly string[])[] } | undefined;
 }
 
 /** What callers did to one service or store: executions and attempts (retries included). */
@@ -64,6 +70,8 @@ export interface SimNode extends BalancerNode {
   ready(): boolean;
   /** Makes the instance's calls for one request (made once: a closure per request would cost a hop's time). */
   downstream: (() => Promise<void>) | undefined;
+  /** At an entry with kinds of request: the calls for each kind, by its index. */
+  kinds: (() => Promise<void>)[] | undefined;
 }
 
 /** How a service reaches its callees: every target by name, and each call's probability. */
@@ -157,7 +165,12 @@ export class SimService implements Target {
   }
 
   call(zone: string | null, deadlineAt: number): Promise<void> {
-    return this.#route(zone, deadlineAt, undefined, undefined);
+    return this.#route(zone, deadlineAt, undefined, undefined, -1);
+  }
+
+  /** One user request of kind `kind` (an index into the workload's requests) at this entry. */
+  callKind(zone: string | null, deadlineAt: number, kind: number): Promise<void> {
+    return this.#route(zone, deadlineAt, undefined, undefined, kind);
   }
 
   /**
@@ -166,13 +179,20 @@ export class SimService implements Target {
    * guard's 503) makes it try the next, and the client gets the last
    * refusal once every instance in rotation has refused.
    */
-  #route(zone: string | null, deadlineAt: number, tried: SimNode[] | undefined, refusal: unknown): Promise<void> {
+  #route(
+    zone: string | null,
+    deadlineAt: number,
+    tried: SimNode[] | undefined,
+    refusal: unknown,
+    kind: number,
+  ): Promise<void> {
     const node = this.balancer.pick(zone, tried);
     // The balancer has nothing (more) in rotation: the last refusal, or its own 503.
     if (node === undefined) return Promise.reject(refusal ?? statusError(this.name, 503));
     const elsewhere = (error: unknown) =>
-      this.#route(zone, deadlineAt, tried === undefined ? [node] : [...tried, node], error);
-    return node.instance.handle(deadlineAt, "normal", node.downstream, elsewhere);
+      this.#route(zone, deadlineAt, tried === undefined ? [node] : [...tried, node], error, kind);
+    const downstream = kind < 0 || node.kinds === undefined ? node.downstream : node.kinds[kind];
+    return node.instance.handle(deadlineAt, "normal", downstream, elsewhere);
   }
 
   #node(zone: string, startupMs: number): SimNode {
@@ -196,6 +216,7 @@ export class SimService implements Target {
       sites: [],
       ready: stores.length === 0 ? () => instance.up : () => instance.up && stores.every((store) => store.up),
       downstream: undefined,
+      kinds: undefined,
     };
     for (const call of this.spec.calls) {
       const site = this.#site(call, zone);
@@ -203,6 +224,13 @@ export class SimService implements Target {
       options.onSite?.(site, true);
     }
     if (node.sites.length > 0) node.downstream = () => this.#downstream(node);
+    const requests = options.requests;
+    if (requests?.entries.has(this.name)) {
+      node.kinds = requests.calls.map((calls) => {
+        const sites = calls.map((target) => node.sites.find((site) => site.call.target === target) as CallSite);
+        return () => this.#inOrder(node, sites);
+      });
+    }
     return node;
   }
 
@@ -237,6 +265,20 @@ export class SimService implements Target {
         return target.call(zone, context.deadlineAt);
       },
     };
+  }
+
+  /** One kind of request: the entry's optional calls by probability, then `sites` one after the other. */
+  async #inOrder(node: SimNode, sites: readonly CallSite[]): Promise<void> {
+    const random = this.#options.random;
+    for (const site of node.sites) {
+      if (!site.call.optional || (site.probability < 1 && random.next() >= site.probability)) continue;
+      site.target.stats.calls++;
+      site.pipeline.execute(site.operation).then(undefined, ignore);
+    }
+    for (const site of sites) {
+      site.target.stats.calls++;
+      await site.pipeline.execute(site.operation);
+    }
   }
 
   #downstream(node: SimNode): Promise<void> {

@@ -14,6 +14,7 @@ import { applyScenario, type RunMark } from "./faults.js";
 import { JourneyRecorder, type JourneySeries, roundMs } from "./journey-series.js";
 import { checkScenario, type Scenario } from "./scenario.js";
 import { ServiceRecorder, type ServiceSeries } from "./service-series.js";
+import { type SimWorkload, workloadPicker } from "./workload.js";
 
 /** How service times are drawn around an instance's mean (`workers / capacity`). */
 export type ServiceTimeModel = "exponential" | "constant" | { kind: "lognormal"; cv: number };
@@ -63,6 +64,8 @@ export interface SimulateOptions {
   stepMs?: number;
   /** Called once per step: `{ phase: "simulate", done, total, unit: "s" }` in simulated seconds. */
   onProgress?: OnProgress;
+  /** The users' requests as a drill workload sends them, instead of the spec's load and calls at the entries. */
+  workload?: SimWorkload;
 }
 
 /** One journey's verdict over the run. */
@@ -99,6 +102,8 @@ export interface SimulationResult {
     points: number;
     journeys: Record<string, JourneySeries>;
     services: Record<string, ServiceSeries>;
+    /** With a workload only: per kind of request, by name, over every journey (the drill's per-step figures). */
+    requests?: Record<string, JourneySeries>;
   };
   /** Where the scenario's faults start and end. */
   marks: RunMark[];
@@ -126,6 +131,7 @@ const KNOWN_OPTIONS = [
   "autoscale",
   "stepMs",
   "onProgress",
+  "workload",
 ];
 
 /**
@@ -186,6 +192,8 @@ export async function simulate(
   const startHour = options.startHour ?? 0;
   requireOption(startHour >= 0 && startHour < 24, "simulate", "startHour", startHour, "in [0, 24)");
   checkScenario(spec, scenario);
+  const workload = options.workload;
+  const pickKind = workload === undefined ? undefined : workloadPicker(spec, workload);
 
   const clock = new SimClock();
   const random = new SeededRandom(seed);
@@ -201,6 +209,13 @@ export async function simulate(
     health: options.health ?? {},
     callDeadlineMs,
     storm: new Set(scenario.kind === "retry-storm" ? [scenario.target] : []),
+    requests:
+      workload === undefined
+        ? undefined
+        : {
+            entries: new Set(spec.journeys.map((journey) => journey.entry)),
+            calls: workload.requests.map((request) => request.calls),
+          },
     onSite: (site, added) => {
       if (site.policy.breaker !== undefined) services.get(site.call.target)?.watchBreaker(site.policy.breaker, added);
     },
@@ -223,6 +238,7 @@ export async function simulate(
   const { marks, traffic } = applyScenario(scenario, { system, platform, clock, random, durationMs });
 
   const journeys = new Map<string, JourneyRecorder>();
+  const kinds = workload?.requests.map(() => new JourneyRecorder()) ?? [];
   const edge = timeout({ timeoutMs: edgeTimeoutMs, clock, errorStacks: false });
   const daily = curve === "daily";
   const factorAt = daily
@@ -243,7 +259,7 @@ export async function simulate(
     startArrivals({
       clock,
       random,
-      ratePerMs: entry.spec.load / sharing / 1000,
+      ratePerMs: (workload?.ratePerSecond ?? entry.spec.load) / sharing / 1000,
       endMs: durationMs,
       factorAt,
       peak: traffic.peak,
@@ -251,10 +267,32 @@ export async function simulate(
       onArrival: () => {
         recorder.offer();
         const startedAt = clock.now();
-        edge.execute(operation).then(
-          () => recorder.succeed(clock.now() - startedAt),
-          () => recorder.fail(),
-        );
+        if (pickKind === undefined) {
+          edge.execute(operation).then(
+            () => recorder.succeed(clock.now() - startedAt),
+            () => recorder.fail(),
+          );
+          return;
+        }
+        const kind = pickKind(random);
+        const byKind = kinds[kind] as JourneyRecorder;
+        byKind.offer();
+        edge
+          .execute((context) => {
+            stats.calls++;
+            stats.attempts++;
+            return entry.callKind(null, context.deadlineAt, kind);
+          })
+          .then(
+            () => {
+              recorder.succeed(clock.now() - startedAt);
+              byKind.succeed(clock.now() - startedAt);
+            },
+            () => {
+              recorder.fail();
+              byKind.fail();
+            },
+          );
       },
     });
   }
@@ -263,6 +301,7 @@ export async function simulate(
   for (let point = 1; point <= points; point++) {
     clock.scheduleSync(point * stepMs, () => {
       for (const recorder of journeys.values()) recorder.closeStep();
+      for (const recorder of kinds) recorder.closeStep();
       for (const recorder of services.values()) recorder.closeStep();
     });
     if (options.onProgress !== undefined) {
@@ -309,6 +348,11 @@ export async function simulate(
       points,
       journeys: Object.fromEntries([...journeys].map(([name, recorder]) => [name, recorder.series])),
       services: Object.fromEntries([...services].map(([name, recorder]) => [name, recorder.series])),
+      ...(workload !== undefined && {
+        requests: Object.fromEntries(
+          workload.requests.map((request, i) => [request.name, (kinds[i] as JourneyRecorder).series]),
+        ),
+      }),
     },
     marks,
     timeline: platform.events.map((event) => ({ atMs: event.at, what: event.what })),

@@ -3,6 +3,25 @@ import { neededInstances, type Service, type Spec, type Store } from "@nines/pla
 import type { SimClock } from "../engine/sim-clock.js";
 import type { DowntimeCause, JourneyTally, Part } from "./journey-tally.js";
 
+/**
+ * The zones a service's instances run in, `instances` in each, as the plan
+ * counts them: the written ones, then a hot standby's (a copy of the
+ * written deployment in as many of its region's first zones, not the
+ * service's own, as the service is written in; docs/planner-model.md,
+ * "Standbys"). A cold standby adds none: it must be provisioned first.
+ *
+ * @example
+ * serviceZonesOf(spec, web); // ["r1-a", "r1-b", "r2-a", "r2-b"] with a hot standby in r2
+ */
+function serviceZonesOf(spec: Spec, service: Service): string[] {
+  const own = [...new Set(service.zones)];
+  const standby = service.standby;
+  if (standby === null || standby.kind !== "hot") return own;
+  const region = spec.platform.regions.find((r) => r.name === standby.region);
+  const taken = new Set(own);
+  return [...own, ...(region?.zones ?? []).filter((zone) => !taken.has(zone)).slice(0, own.length)];
+}
+
 /** How long one outage of each kind of failure domain lasts on average (exponential), in ms. */
 export interface OutageMs {
   /** A service instance or a store node (default 1 h). */
@@ -129,7 +148,8 @@ class ManagedState extends PartState {
  * components), and every journey component as a function of them, with
  * the plan's rules: a service is up when at least k of its instances are
  * up in up zones, a placed store when one of its nodes is, a managed
- * component with its own figure. With recovery times, a load balancer
+ * component with its own figure; a service's hot standby runs more of its
+ * instances, in its region, as the plan counts them. With recovery times, a load balancer
  * keeps sending to a dead instance for the detection delay (a request fails
  * when all its attempts hit dead instances), an instance that comes back
  * (its process, or its zone) takes `startupMs` before it serves, and a
@@ -169,7 +189,7 @@ export class FailureDomains {
     }
     for (const service of spec.services) {
       const state = new ServiceState(service, neededInstances(service), attempts.get(service.name) ?? 1);
-      for (const zone of service.zones) {
+      for (const zone of serviceZonesOf(spec, service)) {
         const zoneState = this.#zones.get(zone) as ZoneState;
         zoneState.services.add(state);
         for (let i = 0; i < service.instances; i++) {

@@ -3,7 +3,7 @@
 // stopped with SIGTERM.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -22,6 +22,15 @@ function appDb(name: string): Database.Database {
   return db;
 }
 
+function hasSnapshot(): boolean {
+  const generations = join(dir, "replica", "generations");
+  if (!existsSync(generations)) return false;
+  return readdirSync(generations).some((g) => {
+    const snapshots = join(generations, g, "snapshots");
+    return existsSync(snapshots) && readdirSync(snapshots).some((name) => name.endsWith(".snapshot"));
+  });
+}
+
 function count(name: string): number {
   const db = new Database(join(dir, name), { readonly: true });
   try {
@@ -36,10 +45,12 @@ it("replicates for a while, restores the latest point and a point in time, and v
   for (let i = 0; i < 10; i++) db.prepare("INSERT INTO notes (body) VALUES (?)").run(`early ${i}`);
   writeFileSync(join(dir, "replica.key"), `${"ab".repeat(32)}\n`);
   let middle = "";
-  const writes = setTimeout(() => {
+  // The late writes once the first snapshot is stored (the replicator's worker thread takes a moment to start).
+  const writes = setInterval(() => {
+    if (middle !== "" || !hasSnapshot()) return;
     middle = new Date().toISOString();
     for (let i = 0; i < 5; i++) db.prepare("INSERT INTO notes (body) VALUES (?)").run(`late ${i}`);
-  }, 700);
+  }, 20);
   const run = await runMain(
     [
       "data",
@@ -57,8 +68,9 @@ it("replicates for a while, restores the latest point and a point in time, and v
     ],
     { cwd: dir },
   );
-  clearTimeout(writes);
+  clearInterval(writes);
   assert.equal(run.status, 0, run.err);
+  assert.notEqual(middle, "", "the late writes happened while it replicated");
   assert.match(
     run.out,
     /^replicating .*app\.db to .*replica \(generation \d{8}T\d{9}Z-[0-9a-f]{6}, key [0-9a-f]{16}\)/,

@@ -25,11 +25,28 @@ export class ByteReader {
   /** Exactly `n` bytes, or fewer when the stream ended before. */
   async take(n: number): Promise<Buffer> {
     await this.#fill(n);
-    const all = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
-    const taken = all.subarray(0, Math.min(n, all.length));
-    const rest = all.subarray(taken.length);
-    this.#pending = rest.length > 0 ? [rest] : [];
-    this.#pendingBytes = rest.length;
+    const want = Math.min(n, this.#pendingBytes);
+    const first = this.#pending[0];
+    if (first && first.length >= want) {
+      // Within one buffer of the stream: a view, no copy.
+      const rest = first.subarray(want);
+      if (rest.length > 0) this.#pending[0] = rest;
+      else this.#pending.shift();
+      this.#pendingBytes -= want;
+      return first.subarray(0, want);
+    }
+    // Across buffers: copy only the bytes taken; the rest stays a view of the last buffer.
+    const taken = Buffer.allocUnsafeSlow(want);
+    let at = 0;
+    while (at < want) {
+      const part = this.#pending[0] as Buffer;
+      const use = Math.min(part.length, want - at);
+      part.copy(taken, at, 0, use);
+      at += use;
+      if (use < part.length) this.#pending[0] = part.subarray(use);
+      else this.#pending.shift();
+    }
+    this.#pendingBytes -= want;
     return taken;
   }
 

@@ -106,18 +106,29 @@ export async function openObject<M>(
         const body = await reader.take(storedBytes + TAG_BYTES);
         if (body.length < storedBytes + TAG_BYTES) throw corrupt(name, "is truncated (it ends inside a chunk)");
         const final = plainBytes === 0 && storedBytes === 0;
-        const opened = seal.open(index, final, plainBytes, body.subarray(0, storedBytes), body.subarray(storedBytes));
-        if (opened === undefined) {
-          throw corrupt(name, final ? "has an end record that fails its check" : `fails the check of chunk ${index}`);
-        }
+        const at = index++;
+        // Checked (and decrypted) on the thread pool, then decompressed there: several chunks at once.
+        const opening = seal
+          .open(at, final, plainBytes, body.subarray(0, storedBytes), body.subarray(storedBytes))
+          .then((opened) => {
+            if (opened === undefined) {
+              throw corrupt(name, final ? "has an end record that fails its check" : `fails the check of chunk ${at}`);
+            }
+            return opened;
+          });
         if (final) {
+          // Chunks before it are handed out (and their failures reported) first.
+          opening.catch(() => undefined);
+          while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Buffer>);
+          await opening;
           if (!(await reader.atEnd())) throw corrupt(name, "has bytes after its end record");
           break;
         }
-        const at = index++;
-        const plain = decompressChunk(header.compression, opened, plainBytes).catch((error: unknown) => {
-          throw corrupt(name, `has a chunk ${at} that does not decompress: ${(error as Error).message}`);
-        });
+        const plain = opening.then((opened) =>
+          decompressChunk(header.compression, opened, plainBytes).catch((error: unknown) => {
+            throw corrupt(name, `has a chunk ${at} that does not decompress: ${(error as Error).message}`);
+          }),
+        );
         // Awaited in order below; marked handled now so an early failure is not reported as unhandled meanwhile.
         plain.catch(() => undefined);
         inFlight.push(plain);

@@ -1,4 +1,4 @@
-import { compressChunk, type ReplicaCompression } from "./compression.js";
+import { compressChunk, compressChunkSync, type ReplicaCompression } from "./compression.js";
 import { CHUNK_BYTES, type ObjectHeader, ObjectSeal } from "./object-format.js";
 
 /** What to encode: the header's fields (the encryption field comes from the key), and where the bytes go. */
@@ -16,6 +16,12 @@ export interface EncodeObjectOptions<M> {
   write: (bytes: Buffer) => void | Promise<void>;
   /** Chunks compressed at once on the thread pool. */
   parallel?: number;
+  /**
+   * Compress in the calling thread, one chunk at a time, letting its event
+   * loop run between chunks (a replicator in a worker thread), rather than
+   * on the thread pool.
+   */
+  inline?: boolean;
 }
 
 /** Sizes of an encoded object. */
@@ -83,7 +89,11 @@ export async function encodeObject<M>(options: EncodeObjectOptions<M>): Promise<
     for await (const plain of rechunk(options.source, CHUNK_BYTES)) {
       const at = index++;
       plainBytes += plain.length;
-      const record = compressChunk(options.compression, plain).then((stored) => seal.record(at, stored, plain.length));
+      const record = options.inline
+        ? new Promise<Buffer>((done) =>
+            setImmediate(done, seal.record(at, compressChunkSync(options.compression, plain), plain.length)),
+          )
+        : compressChunk(options.compression, plain).then((stored) => seal.record(at, stored, plain.length));
       // Awaited in order below; marked handled now so an early failure is not reported as unhandled meanwhile.
       record.catch(() => undefined);
       inFlight.push(record);

@@ -7,9 +7,15 @@ import { COMPRESSIONS } from "./compression.js";
 import { openObject } from "./decode-object.js";
 import { encodeObject } from "./encode-object.js";
 
-async function encode(payload: Buffer, key?: Buffer, compression: (typeof COMPRESSIONS)[number] = "deflate") {
+async function encode(
+  payload: Buffer,
+  key?: Buffer,
+  compression: (typeof COMPRESSIONS)[number] = "deflate",
+  inline = false,
+) {
   const parts: Buffer[] = [];
   await encodeObject({
+    inline,
     kind: "segment",
     generation: "20261129T071500000Z-3fa2c1",
     seq: 7,
@@ -44,6 +50,14 @@ describe("replica object format", () => {
       });
     }
   }
+
+  it("compresses in the calling thread (a worker's way) to the same payload", async () => {
+    for (const compression of COMPRESSIONS) {
+      const key = randomBytes(32);
+      const payload = Buffer.concat([Buffer.alloc(2_500_000, 5), randomBytes(200_000)]);
+      assert.ok((await decode(await encode(payload, key, compression, true), key)).equals(payload), compression);
+    }
+  });
 
   it("refuses every changed byte, every cut, and chunks in another order", async () => {
     for (const key of [undefined, randomBytes(32)]) {

@@ -90,6 +90,11 @@ export class ReplicaTargets {
     await Promise.all(this.#states.flatMap((s) => [s.segments.idle(), s.snapshots.idle()]));
   }
 
+  /** Bytes of segments waiting in the most behind target (they share their bodies, so the largest backlog counts). */
+  get backlogBytes(): number {
+    return Math.max(0, ...this.#states.map((s) => s.segments.backlogBytes));
+  }
+
   /** The targets with objects still waiting to be stored. */
   behind(): string[] {
     return this.#states.filter((s) => s.segments.pending + s.snapshots.pending > 0).map((s) => s.target.location);

@@ -30,9 +30,18 @@ export interface ReplicateOptions {
   compression?: ReplicaCompression;
   /** Client-side AES-256-GCM with this 32-byte key (see `loadReplicaKey`); the key is never written anywhere. */
   encryption?: { key: Uint8Array };
+  /** Injected time; a clock other than the system's keeps the replicator in the caller's thread. */
   clock?: Clock;
-  /** For generation ids. */
+  /** For generation ids; like `clock`, keeps the replicator in the caller's thread. */
   random?: Random;
+  /**
+   * Where the replicator's work (reading the log, checkpoints, snapshots,
+   * compression, encryption) runs: `worker` (default: a worker thread, so
+   * the application's thread only serves the targets) or `caller` (the
+   * thread that called `replicate`; the default when `clock` or `random`
+   * is given, as they cannot cross threads).
+   */
+  thread?: "worker" | "caller";
 }
 
 /** The options with their defaults filled in and checked. */
@@ -61,9 +70,29 @@ const KNOWN = [
   "encryption",
   "clock",
   "random",
+  "thread",
 ];
 
 const HOUR = 3_600_000;
+
+/** True when a clock or random other than the system's is given: they cannot cross into a worker thread. */
+function injectsTimeOrChance(options: ReplicateOptions): boolean {
+  return (
+    (options.clock !== undefined && options.clock !== systemClock) ||
+    (options.random !== undefined && options.random !== systemRandom)
+  );
+}
+
+/**
+ * Where the replicator runs: `options.thread`, or by default a worker
+ * thread unless a clock or random of the caller's is injected.
+ *
+ * @example
+ * replicatorThread({ db: "app.db", targets }); // "worker"
+ */
+export function replicatorThread(options: ReplicateOptions): "worker" | "caller" {
+  return options.thread ?? (injectsTimeOrChance(options) ? "caller" : "worker");
+}
 
 /** Fills in defaults and refuses bad values with `NINES_OPTION_INVALID` naming the option. */
 export function resolveReplicateOptions(options: ReplicateOptions): ResolvedReplicateOptions {
@@ -92,6 +121,20 @@ export function resolveReplicateOptions(options: ReplicateOptions): ResolvedRepl
   requireOption(retentionWindowMs > 0, "replicate", "retention.windowMs", retentionWindowMs, "> 0");
   const retentionIntervalMs = retention.intervalMs ?? HOUR;
   requireOption(retentionIntervalMs > 0, "replicate", "retention.intervalMs", retentionIntervalMs, "> 0");
+  requireOption(
+    options.thread === undefined || options.thread === "worker" || options.thread === "caller",
+    "replicate",
+    "thread",
+    options.thread,
+    "worker or caller",
+  );
+  requireOption(
+    options.thread !== "worker" || !injectsTimeOrChance(options),
+    "replicate",
+    "thread",
+    options.thread,
+    "caller when a clock or random is given (they cannot cross threads)",
+  );
   const compression = options.compression ?? "deflate";
   requireOption(COMPRESSIONS.includes(compression), "replicate", "compression", compression, COMPRESSIONS.join(", "));
   const key = options.encryption?.key;

@@ -36,11 +36,10 @@ export interface ReplicatorEvents {
   /**
    * The replicator checkpointed the log: `passive` (copies frames into the
    * database, blocking no one), `restart` (under the write lock for
-   * `writeLockMs`: the longest any writer waited because of replication),
-   * `truncate` (empties the log file).
+   * `writeLockMs`: the longest any writer waited because of replication).
    */
   checkpoint: {
-    mode: "passive" | "restart" | "truncate";
+    mode: "passive" | "restart";
     busy: boolean;
     log: number;
     checkpointed: number;

@@ -29,8 +29,8 @@ export interface PendingSegment {
   bytes: number;
 }
 
-/** In-memory frames above this go to a spill file. */
-const SPILL_BYTES = 32 * 1024 * 1024;
+/** In-memory frames above this go to a spill file (one transaction larger than a segment's usual size). */
+const SPILL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Collects committed frames as the follower reads them and cuts them into
@@ -52,6 +52,8 @@ export class SegmentBuilder {
   #frames: Buffer[] = [];
   #bytes = 0;
   #spill: { file: string; fd: number } | undefined;
+  /** Send new frames to a spill file at once (segments already wait for compression: memory stays bounded). */
+  spillAll = false;
 
   /** `spillPath` gives a fresh file path for a transaction too large to hold in memory. */
   constructor(spillPath: () => string) {
@@ -84,7 +86,7 @@ export class SegmentBuilder {
       writeSync(this.#spill.fd, bytes);
     } else {
       this.#frames.push(bytes);
-      if (this.#bytes + bytes.length > SPILL_BYTES) this.#toSpill();
+      if (this.spillAll || this.#bytes + bytes.length > SPILL_BYTES) this.#toSpill();
     }
     this.#bytes += bytes.length;
     this.#last = last;

@@ -185,12 +185,16 @@ export async function restoreReplica(options: RestoreReplicaOptions): Promise<Re
         if (applied.lastCommitAt !== undefined) restoredAt = applied.lastCommitAt;
       }
       await handle.truncate(pages * pageSize);
-      await handle.sync();
-    } finally {
+    } catch (error) {
       await handle.close();
+      throw error;
     }
+    // The one fsync runs on the thread pool while integrity_check reads the same pages from the page cache.
+    const synced = handle.sync().finally(() => handle.close());
+    synced.catch(() => undefined);
     options.onProgress?.(noteProgress("check", "integrity_check and row counts"));
     const check = await dialect.backup.check(file);
+    await synced;
     if (check.problems.length > 0) {
       throw replicaError(
         "corrupt",
