@@ -35,7 +35,7 @@ describe("inventory at 1.125x its capacity", () => {
       const offered = capacity * OVERLOAD;
       const sent = await openLoop({
         url: `${inventory.url}/trips?to=Rome`,
-        ratePerSecond: offered,
+        rate: offered,
         durationMs: WARMUP_MS + measuredMs,
       });
       await inventory.stop();

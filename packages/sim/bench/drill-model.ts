@@ -51,7 +51,7 @@ export function drillModel(
   const context = { plan, frontDoor: "", instanceUrl: () => "", acknowledge: noop, ambiguous: noop, mark: noop };
   const journeys = module.journeys(context as never);
   const workload: SimWorkload = {
-    ratePerSecond: module.rate(plan),
+    rate: module.rate(plan),
     requests: journeys
       .filter((j) => j.weight > 0)
       .map((j) => ({

@@ -28,16 +28,16 @@ export interface OverloadResult {
 }
 
 /**
- * Sends GET requests at `ratePerSecond` with Poisson arrivals (open loop:
+ * Sends GET requests at `rate` with Poisson arrivals (open loop:
  * an arrival never waits for an earlier answer), each carrying its
  * deadline in `x-request-deadline`, for `durationMs`; records every one.
  *
  * @example
- * const sent = await openLoop({ url: `${inventory.url}/trips?to=Rome`, ratePerSecond: 45, durationMs: 10_000 });
+ * const sent = await openLoop({ url: `${inventory.url}/trips?to=Rome`, rate: 45, durationMs: 10_000 });
  */
 export async function openLoop(options: {
   url: string;
-  ratePerSecond: number;
+  rate: number;
   durationMs: number;
   deadlineMs?: number;
   seed?: number;
@@ -54,7 +54,7 @@ export async function openLoop(options: {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       pending.push(send(options.url, agent, Math.round(performance.now() - start), deadlineMs));
       // Exponential gaps: a Poisson process of the given rate.
-      next += (-Math.log(1 - random.next()) * 1000) / options.ratePerSecond;
+      next += (-Math.log(1 - random.next()) * 1000) / options.rate;
     }
     return await Promise.all(pending);
   } finally {

@@ -212,6 +212,8 @@ export class PostgresPair {
     this.standby = { role: "standby", zone: old.zone, server };
     this.#run.register(`${this.name}-standby`, server.pid as number);
     if (this.#synchronous) {
+      // Synchronous only once the copy streams: set before, every commit would wait out its catch-up.
+      await this.#waitForSync(timeoutMs, "async");
       await withClient(primary.url(), async (client) => {
         await client.query(`alter system set synchronous_standby_names = '${STANDBY_NAME}'`);
         await client.query("alter system set synchronous_commit = on");
@@ -235,11 +237,13 @@ export class PostgresPair {
     const deadlineAt = this.#clock.now() + timeoutMs;
     for (;;) {
       const state = await withClient(this.primary.server.url(), async (client) => {
-        const result = await client.query<{ sync_state: string }>(
-          "select sync_state from pg_stat_replication where application_name = $1",
+        const result = await client.query<{ sync_state: string; state: string }>(
+          "select sync_state, state from pg_stat_replication where application_name = $1",
           [STANDBY_NAME],
         );
-        return result.rows[0]?.sync_state;
+        const row = result.rows[0];
+        // A standby still catching up reports its sync_state already: only a streaming one counts.
+        return row?.state === "streaming" ? row.sync_state : undefined;
       }).catch(() => undefined);
       if (state === expected) return;
       if (this.#clock.now() > deadlineAt) {

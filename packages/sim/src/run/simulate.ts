@@ -259,7 +259,7 @@ export async function simulate(
     startArrivals({
       clock,
       random,
-      ratePerMs: (workload?.ratePerSecond ?? entry.spec.load) / sharing / 1000,
+      ratePerMs: (workload?.rate ?? entry.spec.load) / sharing / 1000,
       endMs: durationMs,
       factorAt,
       peak: traffic.peak,

@@ -10,7 +10,7 @@ const clicktravel = loadSpec(fileURLToPath(new URL("../../../../examples/clicktr
 const sum = (values: readonly number[] = []) => values.reduce((a, b) => a + b, 0);
 
 const workload: SimWorkload = {
-  ratePerSecond: 400,
+  rate: 400,
   requests: [
     { name: "search", weight: 3, calls: ["inventory"] },
     { name: "book", weight: 1, calls: ["inventory", "orders"] },
@@ -52,7 +52,7 @@ describe("simulate with a workload", () => {
   });
 
   it("refuses a call the entry does not make, naming the request and the entry's calls", async () => {
-    const wrong: SimWorkload = { ratePerSecond: 10, requests: [{ name: "pay", weight: 1, calls: ["payments"] }] };
+    const wrong: SimWorkload = { rate: 10, requests: [{ name: "pay", weight: 1, calls: ["payments"] }] };
     await assert.rejects(
       simulate(clicktravel, { kind: "steady" }, { durationMs: 1000, workload: wrong }),
       (error: unknown) =>
@@ -61,8 +61,8 @@ describe("simulate with a workload", () => {
         /orders, inventory/.test(error.message),
     );
     await assert.rejects(
-      simulate(clicktravel, { kind: "steady" }, { durationMs: 1000, workload: { ...workload, ratePerSecond: 0 } }),
-      /workload\.ratePerSecond/,
+      simulate(clicktravel, { kind: "steady" }, { durationMs: 1000, workload: { ...workload, rate: 0 } }),
+      /workload\.rate/,
     );
   });
 });

@@ -19,21 +19,21 @@ export interface WorkloadRequest {
  * The requests users send, when they are not the spec's average: what a
  * `nines drill` workload module says (its journeys' weights and the
  * services each step needs, docs/drill.md "Workloads"). Every journey's
- * entry gets `ratePerSecond` requests (shared among the journeys entering
+ * entry gets `rate` requests (shared among the journeys entering
  * there), each of a kind drawn by weight, for which the entry makes that
  * kind's calls in order instead of the spec's calls with their
  * probabilities; the entry's optional calls and every other service's
  * calls are made as without a workload.
  *
  * @example
- * const workload: SimWorkload = { ratePerSecond: 65, requests: [
+ * const workload: SimWorkload = { rate: 65, requests: [
  *   { name: "search", weight: 35, calls: ["inventory"] },
  *   { name: "book", weight: 5, calls: ["inventory", "orders"] },
  * ] };
  */
 export interface SimWorkload {
   /** User requests per second at each entry. */
-  ratePerSecond: number;
+  rate: number;
   requests: WorkloadRequest[];
 }
 
@@ -45,8 +45,8 @@ export interface SimWorkload {
  * const pick = workloadPicker(spec, workload); // pick(random) is 0 for 35 in 40 of the requests above
  */
 export function workloadPicker(spec: Spec, workload: SimWorkload): (random: Random) => number {
-  const { ratePerSecond, requests } = workload;
-  requireOption(ratePerSecond > 0, "simulate", "workload.ratePerSecond", ratePerSecond, "> 0");
+  const { rate, requests } = workload;
+  requireOption(rate > 0, "simulate", "workload.rate", rate, "> 0");
   requireOption(Array.isArray(requests) && requests.length > 0, "simulate", "workload.requests", requests, "a list");
   for (const journey of spec.journeys) {
     const entry = spec.services.find((s) => s.name === journey.entry);

@@ -51,7 +51,7 @@ describe("must show (5): simulation and drill agree", () => {
   it("the drill's zone loss at its scale holds the drill's figures and the plan's prediction", async () => {
     const { model, result, figures } = await zoneLoss({});
     // The drill workload at scale 20: web's 100 requests/s, 45 of them need inventory and 30 orders.
-    assert.equal(model.workload.ratePerSecond, 100);
+    assert.equal(model.workload.rate, 100);
     const kinds = result.series.requests ?? {};
     const offered = (names: string[]) =>
       names.reduce((sum, name) => sum + (kinds[name]?.offered.reduce((a, b) => a + b, 0) ?? 0), 0);
