@@ -227,6 +227,8 @@ describe("AdmissionController", () => {
     const a = track(admission.admit());
     const b = track(admission.admit());
     const c = track(admission.admit());
+    assert.deepEqual(admission.snapshot(), { inflight: 0, queueLength: 3, limit: 2 });
+    await turn();
     assert.deepEqual(admission.snapshot(), { inflight: 2, queueLength: 1, limit: 2 });
     await clock.advance(5);
     a.ticket?.release(ok);
@@ -236,19 +238,22 @@ describe("AdmissionController", () => {
     assert.deepEqual(admission.snapshot(), { inflight: 0, queueLength: 0, limit: 2 });
   });
 
-  it("admits at once, with no promise and no deferred start, while a slot is free and nobody waits", () => {
-    const { admission } = setup({ limit: 2 });
-    const first = admission.admit();
-    const second = admission.admit({ priority: "sheddable" });
-    assert.ok(!(first instanceof Promise) && first.admitted, "a free slot: the ticket itself");
-    assert.ok(!(second instanceof Promise) && second.admitted);
-    assert.equal(admission.inflight, 2);
-    const third = admission.admit();
-    assert.ok(third instanceof Promise, "no slot left: it waits");
+  it("grants through the starter's next turn even with a slot free, so requests that arrive together are ordered and cut", async () => {
+    const { admission, turn } = setup({ limit: 2 });
+    const first = track(admission.admit());
+    const second = track(admission.admit());
+    const third = track(admission.admit());
+    assert.equal(admission.inflight, 0, "nothing runs before the starter's turn");
+    assert.equal(admission.queued, 3);
+    await turn();
+    assert.ok(first.ticket && second.ticket, "two slots: the first two run");
+    assert.equal(third.ticket, undefined, "no slot left: it waits");
     assert.equal(admission.queued, 1);
-    first.release(ok);
-    // A slot is free but a request waits: a newcomer queues behind it rather than jumping ahead.
-    assert.ok(admission.admit() instanceof Promise);
+    first.ticket.release(ok);
+    const fourth = track(admission.admit());
+    await turn();
+    assert.ok(third.ticket, "the request that waited takes the freed slot");
+    assert.equal(fourth.ticket, undefined, "a newcomer does not jump ahead of it");
   });
 
   it("regression: maxQueue 0 admits on a free slot (it used to refuse every request, even on an idle controller)", async () => {
@@ -256,21 +261,24 @@ describe("AdmissionController", () => {
     const a = track(admission.admit());
     const b = track(admission.admit());
     const c = track(admission.admit());
-    assert.ok(a.ticket && b.ticket, `a ${a.reason}, b ${b.reason}`);
     assert.equal(c.reason, "shed/queue-full", "no slot and no room to wait");
-    a.ticket.release(ok);
     await turn();
-    assert.ok(track(admission.admit()).ticket, "the released slot is taken at once");
+    assert.ok(a.ticket && b.ticket, `a ${a.reason}, b ${b.reason}`);
+    a.ticket.release(ok);
+    const d = track(admission.admit());
+    await turn();
+    assert.ok(d.ticket, "the released slot is taken");
   });
 
-  it("regression: requests admitted at once do not count against maxQueue", async () => {
+  it("regression: requests that will take a free slot do not count against maxQueue", async () => {
     const { admission, turn } = setup({ limit: 2, maxQueue: 1 });
     // Before: a and b sat in the queue until the starter ran, so b was refused as queue-full with a slot free.
     const [a, b, c, d] = [1, 2, 3, 4].map(() => track(admission.admit()));
+    assert.equal(d?.reason, "shed/queue-full");
+    await turn();
     assert.ok(a?.ticket && b?.ticket, `b ${b?.reason}`);
     assert.equal(c?.ticket, undefined);
     assert.equal(c?.reason, undefined, "c waits for a slot");
-    assert.equal(d?.reason, "shed/queue-full");
     b.ticket.release(ok);
     await turn();
     assert.ok(c?.ticket);

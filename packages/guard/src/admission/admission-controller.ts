@@ -203,10 +203,9 @@ export class AdmissionController implements AdmissionGate {
   }
 
   /**
-   * Admits a request now or after a wait, or refuses it. A request that
-   * finds a free slot and nobody waiting is admitted at once: the ticket is
-   * returned, with no promise and no deferred start. A refusal decided
-   * at arrival is returned at once too, with no promise, queue entry, listener
+   * Admits a request after the starter's next turn (at once in virtual
+   * time, a `setImmediate` in real time), or refuses it. A refusal decided
+   * at arrival is returned at once, with no promise, queue entry, listener
    * or timer, so shedding under overload costs almost nothing: the client
    * has gone (`signal` aborted), the deadline has passed, the process is
    * under pressure, the queue is full of requests at least as important, or
@@ -223,9 +222,14 @@ export class AdmissionController implements AdmissionGate {
     if (this.#draining) return this.#rejection(priority, undefined);
     const refused = this.#refusal(priority, deadlineAt, signal, now);
     if (refused !== undefined) return this.#rejection(priority, refused);
-    // A free slot and nobody ahead: nothing to wait for, so `maxQueue` (even 0) does not apply.
-    if (this.#inflight < this.#limit.limit && this.#queued === 0) return this.#ticket(priority, 0);
-    if (this.#queued >= this.#maxQueue && !this.#evictBelow(priority)) return this.#rejection(priority, "queue-full");
+    // Every admission goes through the starter's next turn, even with a slot free: the requests that
+    // arrived together are then seen, ordered and cut by CoDel here, rather than waiting in socket
+    // buffers behind a handler that runs at once (granting at once let a CPU-bound server shed nothing).
+    // Those that will take a free slot at that turn do not count against `maxQueue` (even 0).
+    const free = Math.max(0, this.#limit.limit - this.#inflight);
+    if (this.#queued >= this.#maxQueue + free && !this.#evictBelow(priority)) {
+      return this.#rejection(priority, "queue-full");
+    }
     return new Promise<Admission>((resolve) => {
       const entry: Entry = { live: true, enqueuedAt: now, priority, deadlineAt, resolve, signal, onAbort: undefined };
       if (signal) {
