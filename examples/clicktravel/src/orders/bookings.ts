@@ -30,6 +30,9 @@ export interface BookingRequest {
 
 const COLUMNS = "id, request_id, user_id, trip_id, seats, price, status, created_at";
 
+/** The advisory lock key that serialises schema creation between instances. */
+const PREPARE_LOCK = 0x0c71c4;
+
 /**
  * Bookings in PostgreSQL, reached through a `FailoverClient` (primary and
  * synchronous standby). Booking is idempotent: the client's request id is
@@ -50,11 +53,17 @@ export class Bookings {
     this.#db = db;
   }
 
-  /** Creates the table when missing (several instances may race to do it). */
+  /**
+   * Creates the table and its index when missing. Several instances start
+   * at once and would race (`create ... if not exists` is not safe against
+   * a concurrent twin): one statement, a transaction holding an advisory
+   * lock, makes them take turns.
+   */
   async prepare(): Promise<void> {
-    try {
-      await this.#db.query(
-        `create table if not exists bookings (
+    await this.#db.query(
+      `do $$ begin
+         perform pg_advisory_xact_lock(${PREPARE_LOCK});
+         create table if not exists bookings (
            id text primary key,
            request_id text not null unique,
            user_id text not null,
@@ -64,14 +73,10 @@ export class Bookings {
            status text not null default 'confirmed',
            created_at timestamptz not null default now(),
            cancelled_at timestamptz
-         )`,
-      );
-      await this.#db.query("create index if not exists bookings_user on bookings (user_id, created_at)");
-    } catch (error) {
-      // 23505/42P07: another instance created it at the same moment.
-      const code = (error as { code?: string }).code;
-      if (code !== "23505" && code !== "42P07") throw error;
-    }
+         );
+         create index if not exists bookings_user on bookings (user_id, created_at);
+       end $$`,
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Clock, Events } from "@nines/core";
 import { DRILL_ERRORS, DrillError } from "../errors.js";
 import { probeHttp } from "./http-probe.js";
@@ -107,9 +108,10 @@ export class InstanceSlot {
       const exitedEarly = !child.running;
       this.#reason ??= "start-failed";
       await child.kill();
+      const tail = lastLines(log, 5);
       throw new DrillError(
         DRILL_ERRORS.instanceStart,
-        `${this.id} ${exitedEarly ? "exited while starting" : `was not ready on ${this.#readinessPath()} in ${this.#startTimeoutMs()} ms`}`,
+        `${this.id} ${exitedEarly ? "exited while starting" : `was not ready on ${this.#readinessPath()} in ${this.#startTimeoutMs()} ms`}${tail ? `; its log ends: ${tail}` : ""}`,
         { hint: `read its log: ${log}`, details: { instance: this.id, log } },
       );
     }
@@ -211,5 +213,19 @@ export class InstanceSlot {
       // A failed replacement exits, and its exit schedules the next try.
       this.start().catch(() => {});
     });
+  }
+}
+
+/** The last `count` non-empty lines of a log file, joined with " | " (empty when it cannot be read). */
+function lastLines(file: string, count: number): string {
+  try {
+    const text = readFileSync(file, "utf8").slice(-4096);
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .slice(-count)
+      .join(" | ");
+  } catch {
+    return "";
   }
 }
