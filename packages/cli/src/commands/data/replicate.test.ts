@@ -49,6 +49,9 @@ it("replicates for a while, restores the latest point and a point in time, and v
   const writes = setInterval(() => {
     if (middle !== "" || !hasSnapshot()) return;
     middle = new Date().toISOString();
+    // Commit times have millisecond resolution: a write in the same millisecond as `middle` is "at" it.
+    const after = Date.parse(middle) + 2;
+    while (Date.now() < after) {}
     for (let i = 0; i < 5; i++) db.prepare("INSERT INTO notes (body) VALUES (?)").run(`late ${i}`);
   }, 20);
   const run = await runMain(
