@@ -13,6 +13,7 @@ export {
   type DownDomains,
 } from "./analysis/availability/with-down.js";
 export { costAlternatives, hasCosts, monthlyCost, variantSpec } from "./analysis/costs/variants.js";
+export { type CountedStandby, type CountedZones, countedZones } from "./analysis/topology/counted-zones.js";
 export { PLANNER_ERRORS, PlannerError, type PlannerErrorCode } from "./errors.js";
 export { type DrillEvidence, latestDrill, parseEvidence, withEvidence } from "./evidence/evidence.js";
 export { checkManifests, type ManifestProblem } from "./k8s/check-manifests.js";

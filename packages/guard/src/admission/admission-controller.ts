@@ -287,11 +287,14 @@ export class AdmissionController implements AdmissionGate {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    this.#defer(() => {
-      this.#scheduled = false;
-      this.#start();
-    });
+    this.#defer(this.#deferredStart);
   }
+
+  /** Built once: a closure per scheduling would cost an allocation per admission. */
+  readonly #deferredStart = (): void => {
+    this.#scheduled = false;
+    this.#start();
+  };
 
   #start(): void {
     const began = this.#clock.now();

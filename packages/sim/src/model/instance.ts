@@ -3,6 +3,7 @@ import {
   type Admission,
   AdmissionController,
   type AdmissionOptions,
+  type AdmissionRejection,
   type AdmissionTicket,
   type RequestOutcome,
   type RequestPriority,
@@ -92,6 +93,20 @@ const KNOWN_OPTIONS = [
   "tally",
   "startupMs",
 ];
+const RESOLVED = Promise.resolve();
+
+/**
+ * The guard's "next turn" in virtual time: at the same instant, once the
+ * continuations already queued have run (the requests one event released
+ * together are in its queue by then, as those read from the sockets in one
+ * turn are in real time). A reaction on a settled promise, not an event of
+ * its own: a hop then costs one event less (`queueMicrotask` would make an
+ * async resource per call).
+ */
+function afterContinuations(run: () => void): void {
+  void RESOLVED.then(run);
+}
+
 const SERVED: RequestOutcome = { kind: "success", status: 200, latencyMs: 0 };
 const FAILED: RequestOutcome = { kind: "server_error", status: 503, latencyMs: 0 };
 const noop = (): void => {};
@@ -258,12 +273,18 @@ export class SimInstance {
     }
     process.inflight++;
     const controller = process.admission;
-    if (controller === undefined) return this.#serve(process, undefined, then, deadlineAt);
+    if (controller === undefined) {
+      return new Promise<void>((resolve, reject) => this.#serve(process, undefined, then, deadlineAt, resolve, reject));
+    }
     const admission = controller.admit({ priority, deadlineAt });
     if (admission instanceof Promise) {
-      return admission.then((given) => this.#answer(process, given, then, deadlineAt, elsewhere));
+      // One promise for the whole answer: returning #answer's promise from a `then` would cost an adoption per hop.
+      return new Promise<void>((resolve, reject) => {
+        admission.then((given) => this.#answer(process, given, then, deadlineAt, elsewhere, resolve, reject), reject);
+      });
     }
-    return this.#answer(process, admission, then, deadlineAt, elsewhere);
+    if (!admission.admitted) return this.#refused(process, admission, elsewhere);
+    return new Promise<void>((resolve, reject) => this.#serve(process, admission, then, deadlineAt, resolve, reject));
   }
 
   #newProcess(): Process {
@@ -279,7 +300,11 @@ export class SimInstance {
     const admission =
       options === false
         ? undefined
-        : new AdmissionController({ ...options, clock, defer: (run) => clock.schedule(0, run) });
+        : new AdmissionController({
+            ...options,
+            clock,
+            defer: afterContinuations,
+          });
     return { server, admission, inflight: 0, alive: true, hang: false };
   }
 
@@ -289,8 +314,19 @@ export class SimInstance {
     then: (() => Promise<void>) | undefined,
     deadlineAt: number,
     elsewhere: ((refusal: unknown) => Promise<void>) | undefined,
+    resolve: () => void,
+    reject: (error: unknown) => void,
+  ): void {
+    if (admission.admitted) this.#serve(process, admission, then, deadlineAt, resolve, reject);
+    else this.#refused(process, admission, elsewhere).then(resolve, reject);
+  }
+
+  /** The guard refused: the client gets its 503, or the balancer tries `elsewhere`. */
+  #refused(
+    process: Process,
+    admission: AdmissionRejection,
+    elsewhere: ((refusal: unknown) => Promise<void>) | undefined,
   ): Promise<void> {
-    if (admission.admitted) return this.#serve(process, admission, then, deadlineAt);
     process.inflight--;
     this.handled++;
     if (!process.alive) return this.#lost(process);
@@ -307,18 +343,18 @@ export class SimInstance {
     ticket: AdmissionTicket | undefined,
     then: (() => Promise<void>) | undefined,
     deadlineAt: number,
-  ): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      process.server.submit(() => {
-        if (then === undefined) {
-          this.#end(process, ticket, SERVED, deadlineAt, resolve, reject);
-          return;
-        }
-        then().then(
-          () => this.#end(process, ticket, SERVED, deadlineAt, resolve, reject),
-          () => this.#end(process, ticket, FAILED, deadlineAt, resolve, reject),
-        );
-      });
+    resolve: () => void,
+    reject: (error: unknown) => void,
+  ): void {
+    process.server.submit(() => {
+      if (then === undefined) {
+        this.#end(process, ticket, SERVED, deadlineAt, resolve, reject);
+        return;
+      }
+      then().then(
+        () => this.#end(process, ticket, SERVED, deadlineAt, resolve, reject),
+        () => this.#end(process, ticket, FAILED, deadlineAt, resolve, reject),
+      );
     });
   }
 

@@ -1,12 +1,13 @@
 import type { Random } from "@nines/core";
 import type { Call, Service } from "@nines/planner";
-import { type CallPolicy, callPolicy, type Pipeline, timeout, wrap } from "@nines/resilience";
+import { type CallPolicy, callPolicy, timeout, wrap } from "@nines/resilience";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { Distribution } from "../random/distributions.js";
 import { Balancer, type BalancerHealthOptions, type BalancerNode } from "./balancer.js";
 import { type InstanceTally, type ServiceFault, SimInstance } from "./instance.js";
 import { type InstanceModel, instanceModel, type SimAdmission } from "./instance-model.js";
 import type { SimStore } from "./sim-store.js";
+import { StoreTarget } from "./store-target.js";
 import { statusError } from "./wire-errors.js";
 
 /** How the spec's parts become simulated ones. */
@@ -59,9 +60,8 @@ export interface CallSite {
   readonly probability: number;
   /** The spec's policies for this call, as `callPolicy` of `@nines/resilience` builds them. */
   readonly policy: CallPolicy;
-  /** The call's overall deadline around the policies. */
-  readonly pipeline: Pipeline;
-  readonly operation: (context: { readonly deadlineAt: number }) => Promise<void>;
+  /** Makes the call: the policies inside its overall deadline (`callDeadlineMs`). */
+  readonly execute: () => Promise<void>;
 }
 
 /** An instance of a service with the zone it runs in and its call sites. */
@@ -249,22 +249,47 @@ export class SimService implements Target {
       name: `${this.name}->${call.target}`,
       errorStacks: false,
     });
-    const pipeline = wrap(
-      timeout({ timeoutMs: options.callDeadlineMs, clock: options.clock, errorStacks: false }),
-      policy.pipeline,
-    );
     const stats = target.stats;
+    const operation = (context: { readonly deadlineAt: number }): Promise<void> => {
+      stats.attempts++;
+      return target.call(zone, context.deadlineAt);
+    };
     return {
       call,
       target,
       probability: wiring.probabilities.get(`${this.name}->${call.target}`) ?? 1,
       policy,
-      pipeline,
-      operation: (context) => {
-        stats.attempts++;
-        return target.call(zone, context.deadlineAt);
-      },
+      execute: this.#deadlined(policy, target, operation),
     };
+  }
+
+  /**
+   * The call inside its overall deadline, as ClickTravel's services wrap
+   * every dependency (`timeout(callDeadlineMs)` around the policies), with
+   * the wrapper left out where it could never fire first (each left-out
+   * stage is a promise race a hop saved): a call with no policy to a store,
+   * which answers at a time known when it is asked and gives up at the
+   * deadline itself, and a call with no retry whose own timeout is shorter.
+   */
+  #deadlined(
+    policy: CallPolicy,
+    target: Target,
+    operation: (context: { readonly deadlineAt: number }) => Promise<void>,
+  ): () => Promise<void> {
+    const { clock, callDeadlineMs } = this.#options;
+    if (policy.pipeline.stages.length === 0 && target instanceof StoreTarget) {
+      const stats = target.stats;
+      return () => {
+        stats.attempts++;
+        return target.store.call(clock.now() + callDeadlineMs, callDeadlineMs);
+      };
+    }
+    const bounded =
+      policy.retry === undefined && policy.timeout !== undefined && policy.timeout.timeoutMs <= callDeadlineMs;
+    const pipeline = bounded
+      ? policy.pipeline
+      : wrap(timeout({ timeoutMs: callDeadlineMs, clock, errorStacks: false }), policy.pipeline);
+    return () => pipeline.execute(operation);
   }
 
   /** One kind of request: the entry's optional calls by probability, then `sites` one after the other. */
@@ -273,11 +298,11 @@ export class SimService implements Target {
     for (const site of node.sites) {
       if (!site.call.optional || (site.probability < 1 && random.next() >= site.probability)) continue;
       site.target.stats.calls++;
-      site.pipeline.execute(site.operation).then(undefined, ignore);
+      site.execute().then(undefined, ignore);
     }
     for (const site of sites) {
       site.target.stats.calls++;
-      await site.pipeline.execute(site.operation);
+      await site.execute();
     }
   }
 
@@ -287,7 +312,7 @@ export class SimService implements Target {
     for (const site of node.sites) {
       if (site.probability < 1 && random.next() >= site.probability) continue;
       site.target.stats.calls++;
-      const call = site.pipeline.execute(site.operation);
+      const call = site.execute();
       if (site.call.optional) {
         call.then(undefined, ignore);
       } else {

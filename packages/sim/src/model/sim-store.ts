@@ -2,7 +2,7 @@ import type { Random } from "@nines/core";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { Distribution } from "../random/distributions.js";
 import type { ServiceFault } from "./instance.js";
-import { networkFailure, statusError } from "./wire-errors.js";
+import { networkFailure, statusError, timeoutError } from "./wire-errors.js";
 
 /**
  * A store of the spec as its callers see it: a latency per call and
@@ -42,14 +42,22 @@ export class SimStore {
     this.#up = true;
   }
 
-  /** One call: resolves after the store's latency, or rejects at once while it is down. */
-  call(): Promise<void> {
+  /**
+   * One call: resolves after the store's latency, or rejects at once while
+   * it is down. With a deadline, a call that would answer after it fails at
+   * it instead, with the error a caller's `timeout({ timeoutMs })` gives
+   * (the answer's time is known when the call is made, so no race is needed).
+   */
+  call(deadlineAt = Number.POSITIVE_INFINITY, timeoutMs = 0): Promise<void> {
     if (!this.#up) return Promise.reject(networkFailure(this.name, "refused"));
     const fault = this.fault;
     const latency = this.#latency.sample(this.#random) * fault.slowdown;
-    if (fault.errorRate > 0 && this.#random.next() < fault.errorRate) {
-      return this.#clock.sleep(latency).then(() => Promise.reject(statusError(this.name, 500)));
+    const failed = fault.errorRate > 0 && this.#random.next() < fault.errorRate;
+    const left = deadlineAt - this.#clock.now();
+    if (latency > left) {
+      return this.#clock.sleep(left).then(() => Promise.reject(timeoutError(this.name, left, timeoutMs)));
     }
+    if (failed) return this.#clock.sleep(latency).then(() => Promise.reject(statusError(this.name, 500)));
     return this.#clock.sleep(latency);
   }
 }

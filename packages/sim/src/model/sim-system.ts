@@ -1,22 +1,7 @@
 import type { Spec } from "@nines/planner";
 import { SimService, type SimSystemOptions, type Target, type TargetStats } from "./sim-service.js";
 import { SimStore } from "./sim-store.js";
-
-/** A store as a call target. */
-class StoreTarget implements Target {
-  readonly name: string;
-  readonly store: SimStore;
-  readonly stats: TargetStats = { calls: 0, attempts: 0 };
-
-  constructor(store: SimStore) {
-    this.name = store.name;
-    this.store = store;
-  }
-
-  call(): Promise<void> {
-    return this.store.call();
-  }
-}
+import { StoreTarget } from "./store-target.js";
 
 /**
  * The whole simulated system of a spec: its services and stores, wired.

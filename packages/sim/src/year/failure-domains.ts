@@ -1,26 +1,14 @@
 import type { Random } from "@nines/core";
-import { neededInstances, type Service, type Spec, type Store } from "@nines/planner";
+import {
+  type CountedStandby,
+  countedZones,
+  neededInstances,
+  type Service,
+  type Spec,
+  type Store,
+} from "@nines/planner";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { DowntimeCause, JourneyTally, Part } from "./journey-tally.js";
-
-/**
- * The zones a service's instances run in, `instances` in each, as the plan
- * counts them: the written ones, then a hot standby's (a copy of the
- * written deployment in as many of its region's first zones, not the
- * service's own, as the service is written in; docs/planner-model.md,
- * "Standbys"). A cold standby adds none: it must be provisioned first.
- *
- * @example
- * serviceZonesOf(spec, web); // ["r1-a", "r1-b", "r2-a", "r2-b"] with a hot standby in r2
- */
-function serviceZonesOf(spec: Spec, service: Service): string[] {
-  const own = [...new Set(service.zones)];
-  const standby = service.standby;
-  if (standby === null || standby.kind !== "hot") return own;
-  const region = spec.platform.regions.find((r) => r.name === standby.region);
-  const taken = new Set(own);
-  return [...own, ...(region?.zones ?? []).filter((zone) => !taken.has(zone)).slice(0, own.length)];
-}
 
 /** How long one outage of each kind of failure domain lasts on average (exponential), in ms. */
 export interface OutageMs {
@@ -130,8 +118,19 @@ class StoreState extends PartState {
   managed: Flip | undefined;
   /** A managed store's zones (primary, replica): only for failover windows. */
   readonly zones: ZoneState[] = [];
-  constructor(readonly spec: Store) {
+  /** The node that is its hot standby, when one counts (the last of `nodes`). */
+  standby: InstanceState | undefined = undefined;
+  constructor(
+    readonly spec: Store,
+    readonly counted: CountedStandby | undefined,
+  ) {
     super();
+  }
+
+  /** How long moving to the node (or zone) at `index` of the serving list takes. */
+  switchMs(index: number, servingCount: number): number {
+    if (this.counted !== undefined && index === servingCount - 1) return this.counted.switchMs;
+    return this.spec.replica?.failoverMs ?? 0;
   }
 }
 
@@ -187,9 +186,10 @@ export class FailureDomains {
       for (const call of service.calls)
         attempts.set(call.target, Math.max(attempts.get(call.target) ?? 1, call.retries + 1));
     }
+    const counted = countedZones(spec);
     for (const service of spec.services) {
       const state = new ServiceState(service, neededInstances(service), attempts.get(service.name) ?? 1);
-      for (const zone of serviceZonesOf(spec, service)) {
+      for (const zone of counted.services.get(service.name) ?? []) {
         const zoneState = this.#zones.get(zone) as ZoneState;
         zoneState.services.add(state);
         for (let i = 0; i < service.instances; i++) {
@@ -205,19 +205,24 @@ export class FailureDomains {
       this.#parts.set(service.name, state);
     }
     for (const store of spec.stores) {
-      const state = new StoreState(store);
+      const standby = counted.storeStandbys.get(store.name);
+      const state = new StoreState(store, standby);
       const zones = [store.zone, store.replica?.zone].filter((z): z is string => typeof z === "string");
+      const addNode = (zone: string): InstanceState => {
+        const zoneState = this.#zones.get(zone) as ZoneState;
+        const node = new InstanceState(new Flip(availability.instance, outageMs.instance, random), zoneState, state);
+        state.nodes.push(node);
+        zoneState.instances.push(node);
+        return node;
+      };
       if (store.managed) {
         state.managed = new Flip(store.sla ?? 1, outageMs.managed, random);
         for (const zone of zones) state.zones.push(this.#zones.get(zone) as ZoneState);
       } else {
-        for (const zone of zones) {
-          const zoneState = this.#zones.get(zone) as ZoneState;
-          const node = new InstanceState(new Flip(availability.instance, outageMs.instance, random), zoneState, state);
-          state.nodes.push(node);
-          zoneState.instances.push(node);
-        }
+        for (const zone of zones) addNode(zone);
       }
+      // A hot standby that counts is one more node of the store, placed or managed, as in the plan.
+      if (standby !== undefined) state.standby = addNode(standby.zone);
       for (const zone of state.zones) zone.stores.add(state);
       for (const node of state.nodes) node.zone.stores.add(state);
       this.#parts.set(store.name, state);
@@ -350,14 +355,17 @@ export class FailureDomains {
   }
 
   #store(store: StoreState): [number, DowntimeCause | null] {
-    if (store.managed !== undefined) {
-      if (!store.managed.up) return [0, "managed-outage"];
-      // A managed store fails over between its zones (a zonal primary with a replica): down while it does.
-      if (!this.#options.recoveryTimes || store.zones.length < 2) return [1, null];
-      return this.#failover(
-        store,
-        store.zones.map((zone) => zone.effective),
-      );
+    const managed = store.managed;
+    if (managed !== undefined) {
+      // A managed store fails over between its zones (a zonal primary with a replica), and to its hot standby.
+      const up = managed.up;
+      const recoveryTimes = this.#options.recoveryTimes;
+      // Without recovery times the plan's model: the managed figure alone (its zones move nothing).
+      const own = !recoveryTimes || store.zones.length < 2 ? [up] : store.zones.map((zone) => up && zone.effective);
+      const serving = store.standby === undefined ? own : [...own, store.standby.serving];
+      if (!recoveryTimes) return serving.some(Boolean) ? [1, null] : [0, "managed-outage"];
+      const [fraction, cause] = this.#failover(store, serving);
+      return fraction === 0 && cause === null ? [0, "managed-outage"] : [fraction, cause];
     }
     const serving = store.nodes.map((node) => node.serving);
     if (!this.#options.recoveryTimes) {
@@ -382,7 +390,7 @@ export class FailureDomains {
     }
     store.target = other;
     const failover = ++store.failovers;
-    const failoverMs = store.spec.replica?.failoverMs ?? 0;
+    const failoverMs = store.switchMs(other, serving.length);
     this.#options.clock.scheduleSync(failoverMs, () => {
       if (store.failovers !== failover || store.target !== other) return;
       store.active = other;
