@@ -41,6 +41,14 @@ export {
 export { type HttpStatusAnswer, httpStatusError, REJECTED_HEADER } from "./http-status-error.js";
 export { type EvictionReason, KeyedPolicies, type KeyedPoliciesOptions, keyedPolicies } from "./keyed.js";
 export { type NetworkErrorKind, type NetworkErrorOptions, networkErrorOfKind } from "./network-error.js";
+export { OutlierRecord } from "./outlier-record.js";
+export {
+  type EjectReason,
+  type OutlierOptions,
+  type OutlierOutcome,
+  type OutlierPeer,
+  OutlierRules,
+} from "./outlier-rules.js";
 export { Pipeline, wrap } from "./pipeline.js";
 export type {
   ExecuteOptions,

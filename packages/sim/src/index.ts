@@ -13,7 +13,7 @@ export {
   SimInstance,
   type SimInstanceOptions,
 } from "./model/instance.js";
-export type { OutlierOptions, SimOutcome } from "./model/outlier-ejection.js";
+export type { SimOutcome } from "./model/outlier-ejection.js";
 export { erlangC, type MmcFigures, mmc } from "./queueing/erlang-c.js";
 export { type RunMmcOptions, type RunMmcResult, runMmc } from "./queueing/run-mmc.js";
 export { type JobDone, Server, type ServerOptions, type ServerStats } from "./queueing/server.js";

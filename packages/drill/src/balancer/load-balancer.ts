@@ -27,7 +27,7 @@ export interface LoadBalancerOptions {
   service: string;
   backends: readonly BackendSpec[];
   healthCheck?: HealthCheckOptions;
-  outlier?: Omit<OutlierOptions, "clock">;
+  outlier?: OutlierOptions;
   /** Longest wait for an instance's answer (headers, then between body chunks); default 10000 ms. */
   timeoutMs?: number;
   /** Longest wait to connect to an instance; default 1000 ms. */

@@ -1,7 +1,8 @@
 import { type Random, requireKnownOptions, requireOption, type Timer } from "@nines/core";
+import { type OutlierOptions, type OutlierPeer, OutlierRecord, OutlierRules } from "@nines/resilience";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { SimInstance } from "./instance.js";
-import { type OutlierOptions, type OutlierPeer, OutlierRecord, OutlierRules } from "./outlier-ejection.js";
+import { outlierOutcome } from "./outlier-ejection.js";
 
 /** Options of the balancer's health checks and outlier ejection, as `nines up`'s balancer takes them. */
 export interface BalancerHealthOptions {
@@ -50,7 +51,7 @@ const UNREAD_WINDOW_MS = 10_000;
  * checks in a row (its readiness fails while it is down, starting, or its
  * checked dependencies are down), so a crash is noticed after a detection
  * delay; it comes back after `successThreshold` passed checks. Outlier
- * ejection follows `nines up`'s rules ({@link OutlierRules}): failures to
+ * ejection follows `nines up`'s rules (`OutlierRules` of `@nines/resilience`, the same code): failures to
  * reach an instance in a row, or a failure rate far above its peers', and
  * never a guard's refusal. Instances can be added
  * (autoscaling, out of rotation until a check passes) and removed.
@@ -129,7 +130,8 @@ export class Balancer<T extends BalancerNode> {
     const outlier = this.#outlier;
     if (outlier !== undefined) {
       node.instance.onOutcome = (outcome) => {
-        if (outlier.eject(backend, outcome, this.#backends, clock.now())) this.#takeOut(backend, outlier);
+        const now = clock.now();
+        if (outlier.record(backend, outlierOutcome(outcome), this.#backends, now) !== null) this.#takeOut(backend, now);
       };
     }
   }
@@ -174,14 +176,13 @@ export class Balancer<T extends BalancerNode> {
 
   #setHealthy(backend: Backend<T>, healthy: boolean): void {
     backend.healthy = healthy;
-    backend.eligible = healthy && !backend.record.ejected;
+    backend.eligible = healthy && !backend.record.isEjected(this.#clock.now());
   }
 
   /** Takes an ejected backend out of rotation until its ejection ends. */
-  #takeOut(backend: Backend<T>, outlier: OutlierRules): void {
+  #takeOut(backend: Backend<T>, now: number): void {
     backend.eligible = false;
-    this.#clock.scheduleSync(outlier.ejectionMs(backend.record), () => {
-      outlier.restore(backend.record);
+    this.#clock.scheduleSync(backend.record.ejectionEndsAt - now, () => {
       backend.eligible = backend.healthy;
     });
   }

@@ -1,18 +1,13 @@
-// The cases of OutlierDetector's tests in @nines/drill: the simulator ejects what `nines up` ejects.
+// The rules `nines up`'s balancer (OutlierDetector of @nines/drill) and the simulator's balancer both use.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isNinesError, OPTION_INVALID } from "@nines/core";
-import {
-  type OutlierOptions,
-  type OutlierPeer,
-  OutlierRecord,
-  OutlierRules,
-  type SimOutcome,
-} from "./outlier-ejection.js";
+import { OutlierRecord } from "./outlier-record.js";
+import { type OutlierOptions, type OutlierOutcome, type OutlierPeer, OutlierRules } from "./outlier-rules.js";
 
 interface Peer extends OutlierPeer {
   healthy: boolean;
-  /** When its ejection ends (the balancer's timer), or null. */
+  /** When its ejection ends, or null. */
   until: number | null;
 }
 
@@ -26,10 +21,11 @@ function service(ids: string[], options: OutlierOptions = {}) {
   let now = 0;
   const peer = (id: string) => peers.get(id) as Peer;
   /** Records one outcome; true when it ejected the instance. */
-  const record = (id: string, outcome: SimOutcome): boolean => {
+  const record = (id: string, outcome: OutlierOutcome): boolean => {
     const p = peer(id);
-    if (!rules.eject(p, outcome, all, now)) return false;
-    p.until = now + rules.ejectionMs(p.record);
+    if (rules.record(p, outcome, all, now) === null) return false;
+    p.until = p.record.ejectionEndsAt;
+    assert.equal(p.until, now + rules.ejectionMs(p.record));
     return true;
   };
   return {
@@ -42,15 +38,10 @@ function service(ids: string[], options: OutlierOptions = {}) {
       for (let i = 0; i < n; i++) if (record(id, i < failed ? "answer" : "success")) ejections++;
       return ejections;
     },
-    /** Moves time on, ending the ejections that are due. */
+    /** Moves time on. */
     advance(ms: number): void {
       now += ms;
-      for (const p of all) {
-        if (p.until !== null && p.until <= now) {
-          rules.restore(p.record);
-          p.until = null;
-        }
-      }
+      for (const p of all) if (p.until !== null && p.until <= now) p.until = null;
     },
     get now() {
       return now;
@@ -61,15 +52,24 @@ function service(ids: string[], options: OutlierOptions = {}) {
 describe("OutlierRules", () => {
   it("ejects after failureThreshold failures to reach it in a row; an answer in between ends the run", () => {
     const s = service(["a", "b"], { failureThreshold: 3, baseEjectionMs: 1000 });
-    s.record("a", "connect");
-    s.record("a", "reset");
+    s.record("a", "unreachable");
+    s.record("a", "unreachable");
     s.record("a", "refusal");
-    assert.equal(s.record("a", "connect"), false);
-    s.record("a", "reset");
-    assert.equal(s.record("a", "connect"), true);
+    assert.equal(s.record("a", "unreachable"), false);
+    s.record("a", "unreachable");
+    assert.equal(s.record("a", "unreachable"), true);
     assert.equal(s.peer("a").until, 1000);
+    assert.equal(s.peer("a").record.isEjected(999), true);
     s.advance(1000);
-    assert.equal(s.peer("a").record.ejected, false);
+    assert.equal(s.peer("a").record.isEjected(s.now), false);
+  });
+
+  it("counts another failure in the rate only: it neither adds to nor ends a run of failures to reach it", () => {
+    const s = service(["a", "b"], { failureThreshold: 2 });
+    s.record("a", "unreachable");
+    assert.equal(s.record("a", "other"), false);
+    assert.equal(s.peer("a").record.unreachable, 1);
+    assert.equal(s.record("a", "unreachable"), true);
   });
 
   it("never ejects on 5xx answers in a row", () => {
@@ -128,41 +128,41 @@ describe("OutlierRules", () => {
 
   it("holds maxEjectedRatio, rounded down", () => {
     const s = service(["a", "b", "c", "d", "e", "f", "g", "h"], { failureThreshold: 1, maxEjectedRatio: 0.25 });
-    assert.equal(s.record("a", "connect"), true);
-    assert.equal(s.record("b", "connect"), true);
-    assert.equal(s.record("c", "connect"), false);
-    assert.equal(s.peer("c").record.ejected, false);
+    assert.equal(s.record("a", "unreachable"), true);
+    assert.equal(s.record("b", "unreachable"), true);
+    assert.equal(s.record("c", "unreachable"), false);
+    assert.equal(s.peer("c").record.isEjected(s.now), false);
   });
 
   it("where the cap rounds to none, ejects one only while every other instance is sound", () => {
     const healthy = service(["a", "b", "c"], { failureThreshold: 1 });
-    assert.equal(healthy.record("a", "connect"), true);
-    assert.equal(healthy.record("b", "connect"), false, "a is out: the rest is not all sound");
+    assert.equal(healthy.record("a", "unreachable"), true);
+    assert.equal(healthy.record("b", "unreachable"), false, "a is out: the rest is not all sound");
 
     const unchecked = service(["a", "b", "c"], { failureThreshold: 1 });
     unchecked.peer("c").healthy = false;
-    assert.equal(unchecked.record("a", "connect"), false, "c fails its checks");
+    assert.equal(unchecked.record("a", "unreachable"), false, "c fails its checks");
 
     const failing = service(["a", "b", "c"], { failureThreshold: 1 });
     failing.answers("c", 4, 2);
-    assert.equal(failing.record("a", "connect"), false, "c fails half of its requests");
+    assert.equal(failing.record("a", "unreachable"), false, "c fails half of its requests");
 
     const alone = service(["a"], { failureThreshold: 1, maxEjectedRatio: 1 });
-    assert.equal(alone.record("a", "connect"), false, "a single instance is never ejected");
+    assert.equal(alone.record("a", "unreachable"), false, "a single instance is never ejected");
   });
 
   it("ejects for longer each time an instance keeps failing, up to maxEjectionMs, and from the base after a quiet time", () => {
     const s = service(["a", "b"], { failureThreshold: 1, baseEjectionMs: 1000, maxEjectionMs: 2500 });
     const lengths: number[] = [];
     for (let i = 0; i < 4; i++) {
-      s.record("a", "connect");
+      s.record("a", "unreachable");
       const until = s.peer("a").until as number;
       lengths.push(until - s.now);
       s.advance(until - s.now);
     }
     assert.deepEqual(lengths, [1000, 2000, 2500, 2500]);
     s.advance(10_000);
-    s.record("a", "connect");
+    s.record("a", "unreachable");
     assert.equal((s.peer("a").until as number) - s.now, 1000);
   });
 
