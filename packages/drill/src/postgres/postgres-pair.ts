@@ -4,6 +4,7 @@ import { type Clock, systemClock } from "@nines/core";
 import { LocalPostgres } from "@nines/data";
 import pg from "pg";
 import { DRILL_ERRORS, DrillError } from "../errors.js";
+import { freePort } from "../process/free-port.js";
 import type { RunDirectory } from "../process/run-directory.js";
 import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries.js";
 
@@ -96,8 +97,10 @@ export class PostgresPair {
     // The server runs as the `postgres` user when we are root: it must reach its data directory.
     chmodSync(run.path, 0o755);
     chmodSync(root, 0o755);
+    // Ports below the kernel's ephemeral range, as instances get: a rebuilt standby reuses its port.
     const primary = await LocalPostgres.init({
       dir: join(root, "primary"),
+      port: await freePort(),
       binDir: binaries.binDir,
       clock,
       settings: { wal_level: "replica", max_wal_senders: "10", hot_standby: "on", wal_keep_size: "64MB" },
@@ -118,7 +121,12 @@ export class PostgresPair {
     chmodSync(standbyDir, 0o700);
     rmSync(join(standbyDir, "postmaster.pid"), { force: true });
     writeFileSync(join(standbyDir, "standby.signal"), "");
-    const standby = await LocalPostgres.fromDirectory({ dir: standbyDir, binDir: binaries.binDir, clock });
+    const standby = await LocalPostgres.fromDirectory({
+      dir: standbyDir,
+      port: await freePort(),
+      binDir: binaries.binDir,
+      clock,
+    });
     standby.configure({
       primary_conninfo: `'host=127.0.0.1 port=${primary.port} user=postgres application_name=${STANDBY_NAME}'`,
     });

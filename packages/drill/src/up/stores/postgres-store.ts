@@ -6,6 +6,7 @@ import pg from "pg";
 import type { ZoneNetwork } from "../../fault/zone-network.js";
 import type { PostgresBinaries } from "../../postgres/postgres-binaries.js";
 import { type PostgresMember, PostgresPair } from "../../postgres/postgres-pair.js";
+import { freePort } from "../../process/free-port.js";
 import type { RunDirectory } from "../../process/run-directory.js";
 import type { PlannedStore } from "../system-plan.js";
 
@@ -122,7 +123,8 @@ export class PostgresStore {
       // The server runs as the `postgres` user when we are root: it must reach its data directory.
       chmodSync(run.path, 0o755);
       chmodSync(root, 0o755);
-      const server = await LocalPostgres.init({ dir: join(root, "primary"), binDir: binaries.binDir, clock });
+      const port = await freePort(); // below the ephemeral range, as the instances' ports
+      const server = await LocalPostgres.init({ dir: join(root, "primary"), port, binDir: binaries.binDir, clock });
       await server.start();
       run.register(`${folder}-primary`, server.pid as number);
       await query(server.url(), `create database "${plan.name.replaceAll('"', '""')}"`);
