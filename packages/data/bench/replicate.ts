@@ -4,7 +4,10 @@
 //                                            the newest transaction in restores taken at random instants
 //   {"scenario":"overhead","throughputRatio":n,"p99Ratio":n}  the writer with replication (the library in its
 //                                            process) against without: as-fast-as-it-can throughput (pairs of runs,
-//                                            median of the pairs' ratios), p99 commit latency at 1,000 tx/s
+//                                            median of the pairs' ratios), p99 commit latency at 1,000 tx/s; the
+//                                            writer without keeps SQLite's defaults, the one with replication turns
+//                                            SQLite's auto-checkpoint off as docs/replicate.md recommends (the
+//                                            replicator checkpoints); --writer-config default keeps it on both
 //   {"scenario":"restore","speedRatio":n}    a point-in-time restore of a 1 GB database with its log, against
 //                                            copying the snapshot and letting SQLite replay the log
 //   {"scenario":"full-backup","vsSqlite3":n} createBackup against sqlite3 .backup (bench/backup.ts, same run)
@@ -13,12 +16,17 @@
 //                                            (100 times) at random points, each followed by a restore
 //   npm run bench:replicate -- --json [--quick] [--scenario NAME]... [--size MB] [--seconds S] [--rounds N]
 //                               [--kills N] [--compression deflate|brotli|none]  (the replica's; the library's default otherwise)
+//                               [--check integrity|quick]  (restore: SQLite's check of the restored database;
+//                                                           integrity, the library's default)
 //                               [--replicator worker|caller|process]  (rpo and overhead: where the replicator runs;
 //                                                                      worker, the library's default)
+//                               [--writer-config recommended|default]  (rpo and overhead: the replicated writer's
+//                                                                      connection as docs/replicate.md recommends,
+//                                                                      or SQLite's defaults as without replication)
 // Details go to stderr with --json (stdout otherwise). --quick runs every scenario small (seconds, not minutes);
 // --seconds, --size, --rounds and --kills shorten one dimension.
 // Benchmark glue: wall-clock timing through performance.now() and Date.now() is the point here.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,6 +54,8 @@ const { values } = parseArgs({
     kills: { type: "string" },
     compression: { type: "string" },
     replicator: { type: "string" },
+    "writer-config": { type: "string" },
+    check: { type: "string" },
   },
 });
 const quick = values.quick ?? false;
@@ -66,6 +76,18 @@ const where = values.replicator ?? "worker";
 if (!["worker", "caller", "process"].includes(where))
   throw new Error(`--replicator ${where}: worker, caller or process`);
 const inProcess = where !== "process";
+const writerConfig = values["writer-config"] ?? "recommended";
+if (!["recommended", "default"].includes(writerConfig))
+  throw new Error(`--writer-config ${writerConfig}: recommended or default`);
+/**
+ * The replicated writer's connection settings: docs/replicate.md recommends
+ * turning SQLite's auto-checkpoint off beside a replicator, which checkpoints
+ * the log itself; the writer without replication keeps SQLite's default.
+ */
+const replicatedWriter = writerConfig === "recommended" ? { autocheckpoint: 0 } : {};
+/** The restore scenario's check of the restored database (restoreReplica's `check`). */
+const check = (values.check ?? "integrity") as "integrity" | "quick";
+if (!["integrity", "quick"].includes(check)) throw new Error(`--check ${check}: integrity or quick`);
 const withCompression = {
   ...(compression ? { compression } : {}),
   ...(inProcess ? { thread: where as "worker" | "caller" } : { process: true }),
@@ -87,6 +109,9 @@ interface WriterResult {
   p99Ms: number;
   maxMs: number;
   writeLockMaxMs: number;
+  writeLockTotalMs: number;
+  restarts: number;
+  largestLogBytes: number;
 }
 
 /** Runs the writer child; `whileRunning` runs once it is ready. */
@@ -95,6 +120,7 @@ async function runWriter(
     db: string;
     rate: number;
     seconds: number;
+    autocheckpoint?: number;
     replicate?: {
       dir: string;
       intervalMs: number;
@@ -148,7 +174,13 @@ async function rpo(): Promise<void> {
     const replicaDir = join(dir, "replica");
     const db = join(dir, "app.db");
     const result = await runWriter(
-      { db, rate: 1000, seconds: runSeconds, replicate: { dir: replicaDir, intervalMs: 1000, ...withCompression } },
+      {
+        db,
+        rate: 1000,
+        seconds: runSeconds,
+        ...replicatedWriter,
+        replicate: { dir: replicaDir, intervalMs: 1000, ...withCompression },
+      },
       async () => {
         const until = Date.now() + runSeconds * 1000 - 1500;
         // Steady state first: the first segment is at most one interval away.
@@ -180,6 +212,14 @@ async function rpo(): Promise<void> {
   }
 }
 
+/** Removes a run's files (the database, its log, its replica) and waits for the disk, so the next run starts on a quiet one. */
+function forget(dir: string, names: string[]): void {
+  for (const name of names) {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dir, `${name}${suffix}`), { recursive: true, force: true });
+  }
+  spawnSync("sync");
+}
+
 async function overhead(): Promise<void> {
   const dir = folder("overhead");
   try {
@@ -188,34 +228,66 @@ async function overhead(): Promise<void> {
     // Pairs of runs, without then with, so that a machine getting busier or quieter moves both sides of a ratio.
     const ratios: number[] = [];
     const flat: string[] = [];
+    /** What the replicator did to the log in each run with it, and the largest log of each pair. */
+    const logs: string[] = [];
+    // The paced pairs first, on a quiet disk (a writer at full speed leaves gigabytes of log to write back); a
+    // p99 of a fraction of a millisecond moves with the machine, so pairs, as for the throughput.
+    const p99Ratios: number[] = [];
+    const pacedPairs: { with: WriterResult; without: WriterResult }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const pacedWithout = await runWriter({ db: join(dir, "c.db"), rate: 1000, seconds: pacedSeconds });
+      forget(dir, ["c.db"]);
+      // Its own run: the rpo scenario's writer shares the machine with the restores it measures.
+      const paced = await runWriter({
+        db: join(dir, "d.db"),
+        rate: 1000,
+        seconds: pacedSeconds,
+        ...replicatedWriter,
+        replicate: { dir: join(dir, "rd"), intervalMs: 1000, ...withCompression },
+      });
+      forget(dir, ["d.db", "rd"]);
+      p99Ratios.push(paced.p99Ms / pacedWithout.p99Ms);
+      pacedPairs.push({ with: paced, without: pacedWithout });
+    }
     for (let round = 0; round < rounds; round++) {
       const without = await runWriter({ db: join(dir, `a${round}.db`), rate: 0, seconds: flatSeconds });
+      forget(dir, [`a${round}.db`]);
       const withIt = await runWriter({
         db: join(dir, `b${round}.db`),
         rate: 0,
         seconds: flatSeconds,
+        ...replicatedWriter,
         replicate: { dir: join(dir, `rb${round}`), intervalMs: 1000, ...withCompression },
       });
+      forget(dir, [`b${round}.db`, `rb${round}`]);
       ratios.push(withIt.throughput / without.throughput);
       flat.push(`${withIt.throughput.toFixed(0)} vs ${without.throughput.toFixed(0)}`);
+      logs.push(
+        `${withIt.restarts} log restarts, write lock ${withIt.writeLockTotalMs.toFixed(0)} ms in all (longest ` +
+          `${withIt.writeLockMaxMs.toFixed(1)}), log up to ${(withIt.largestLogBytes / MB).toFixed(0)} MB vs ` +
+          `${(without.largestLogBytes / MB).toFixed(0)} MB`,
+      );
     }
-    const pacedWithout = await runWriter({ db: join(dir, "c.db"), rate: 1000, seconds: pacedSeconds });
-    // Its own run: the rpo scenario's writer shares the machine with the restores it measures.
-    const paced = await runWriter({
-      db: join(dir, "d.db"),
-      rate: 1000,
-      seconds: pacedSeconds,
-      replicate: { dir: join(dir, "rd"), intervalMs: 1000, ...withCompression },
-    });
     const throughputRatio = median(ratios);
-    const p99Ratio = paced.p99Ms / pacedWithout.p99Ms;
+    const p99Ratio = median(p99Ratios);
     say(
-      `overhead (replicator ${describeWhere}; both writers: WAL, synchronous NORMAL, SQLite's auto-checkpoint at 1,000 ` +
-        `frames, one 100-byte row per transaction): as fast as it can, ${flat.join(", ")} tx/s with vs without ` +
-        `(${flatSeconds} s each, ratios ${ratios.map((r) => r.toFixed(2)).join(", ")}); ` +
-        `p99 commit at 1,000 tx/s ${paced.p99Ms.toFixed(2)} vs ${pacedWithout.p99Ms.toFixed(2)} ms without ` +
-        `(p50 ${paced.p50Ms.toFixed(2)} vs ${pacedWithout.p50Ms.toFixed(2)} ms, max ${paced.maxMs.toFixed(1)} vs ` +
-        `${pacedWithout.maxMs.toFixed(1)} ms; longest write lock of a log restart ${paced.writeLockMaxMs.toFixed(2)} ms)`,
+      `overhead (replicator ${describeWhere}; both writers: WAL, synchronous NORMAL, a busy timeout, one 100-byte ` +
+        `row per transaction; SQLite's auto-checkpoint at 1,000 frames ${
+          writerConfig === "recommended"
+            ? "without replication, off with it (as docs/replicate.md recommends: the replicator checkpoints)"
+            : "on both (--writer-config default)"
+        }): as fast as it can, ${flat.join(", ")} tx/s with vs without ` +
+        `(${flatSeconds} s each, ratios ${ratios.map((r) => r.toFixed(2)).join(", ")}; ${logs.join("; ")}); ` +
+        `p99 commit at 1,000 tx/s ${pacedPairs
+          .map(
+            (pair) =>
+              `${pair.with.p99Ms.toFixed(2)} vs ${pair.without.p99Ms.toFixed(2)} ms (p50 ${pair.with.p50Ms.toFixed(2)} ` +
+              `vs ${pair.without.p50Ms.toFixed(2)}, max ${pair.with.maxMs.toFixed(1)} vs ${pair.without.maxMs.toFixed(1)}; ` +
+              `${pair.with.restarts} log restarts, the longest write lock ${pair.with.writeLockMaxMs.toFixed(2)} ms)`,
+          )
+          .join(
+            ", ",
+          )} with vs without (${pacedSeconds} s each, ratios ${p99Ratios.map((r) => r.toFixed(2)).join(", ")})`,
     );
     emit({ scenario: "overhead", throughputRatio: +throughputRatio.toFixed(3), p99Ratio: +p99Ratio.toFixed(3) });
   } finally {
@@ -291,13 +363,17 @@ async function restoreSpeed(): Promise<void> {
     const lastAt = Date.now();
     await replicator.stop({ timeoutMs: 600_000 });
     app.close();
+    // The setup wrote gigabytes; written to disk now, they would otherwise be written back (and throttle
+    // every writer past the kernel's dirty limit) during the first rounds of both sides.
+    spawnSync("sync");
 
     const base: number[] = [];
-    /** The baseline's result checked as ours is (`integrity_check`), timed apart: what a checked copy would cost. */
+    /** The baseline's result checked as ours is (the same pragma), timed apart: what a checked copy would cost. */
     const baseCheck: number[] = [];
     const ours: number[] = [];
-    /** Where our restore's time went in the last round: snapshot, replay of the segments, checks. */
-    const phases = { snapshot: 0, replay: 0, check: 0 };
+    /** Where our restore's time went, per round: the snapshot, the segments' replay, SQLite's check and row counts, then the rest of the fsync and the rename. */
+    const phases = { snapshot: [] as number[], replay: [] as number[], check: [] as number[], sync: [] as number[] };
+    const pragma = check === "quick" ? "quick_check" : "integrity_check";
     for (let round = 0; round < rounds; round++) {
       const baseDb = join(dir, `base-${round}.db`);
       let started = performance.now();
@@ -310,45 +386,48 @@ async function restoreSpeed(): Promise<void> {
       base.push(performance.now() - started);
       started = performance.now();
       const checked = new Database(baseDb, { readonly: true });
-      checked.pragma("integrity_check");
+      checked.pragma(pragma);
       checked.close();
       baseCheck.push(performance.now() - started);
       rmSync(baseDb, { force: true });
 
       const ourDb = join(dir, `ours-${round}.db`);
       started = performance.now();
-      let phase: keyof typeof phases = "snapshot";
+      const spent = { snapshot: 0, replay: 0, check: 0, sync: 0 };
+      let phase: keyof typeof spent = "snapshot";
       let phaseStarted = started;
-      const enter = (next: keyof typeof phases) => {
+      const enter = (next: keyof typeof spent) => {
         const now = performance.now();
-        phases[phase] += now - phaseStarted;
+        spent[phase] += now - phaseStarted;
         phase = next;
         phaseStarted = now;
       };
-      for (const key of Object.keys(phases) as (keyof typeof phases)[]) phases[key] = 0;
       await restoreReplica({
         from: new LocalDirTarget(replicaDir),
         to: ourDb,
         at: new Date(lastAt),
+        check,
+        // Time goes to the phase of the latest report: from a local folder the segments are read first and the
+        // snapshot is written after them (with their pages laid over it).
         onProgress: (p) => {
-          if (p.phase === "replay" && phase === "snapshot") enter("replay");
-          if (p.phase === "check") enter("check");
+          const next = p.phase === "download" ? "snapshot" : p.phase;
+          if (next !== phase && next in spent) enter(next as keyof typeof spent);
         },
       });
-      enter("check");
+      enter("sync");
+      for (const key of Object.keys(spent) as (keyof typeof spent)[]) phases[key].push(spent[key]);
       ours.push(performance.now() - started);
       rmSync(ourDb, { force: true });
     }
     const speedRatio = median(base) / median(ours);
+    const inSeconds = (xs: number[]) => `${(median(xs) / 1000).toFixed(2)} s`;
     say(
       `restore: ${sizeMb} MB database, ${walMb.toFixed(0)} MB of log (${transactions} transactions), ` +
-        `compression ${values.compression ?? "deflate"}, point in time: ` +
-        `nines ${(median(ours) / 1000).toFixed(2)} s (snapshot ${(phases.snapshot / 1000).toFixed(2)} s, replay ` +
-        `${(phases.replay / 1000).toFixed(2)} s, integrity_check and row counts ${(phases.check / 1000).toFixed(2)} s) ` +
-        `vs copy + SQLite replay ${(median(base) / 1000).toFixed(2)} s (integrity_check of its result alone: ` +
-        `${(median(baseCheck) / 1000).toFixed(2)} s; against copy + replay + that check, ${(
-          (median(base) + median(baseCheck)) / median(ours)
-        ).toFixed(2)})`,
+        `compression ${values.compression ?? "deflate"}, check ${pragma}, point in time (medians of ${rounds}): ` +
+        `nines ${inSeconds(ours)} (snapshot ${inSeconds(phases.snapshot)}, replay ${inSeconds(phases.replay)}, ` +
+        `${pragma} and row counts ${inSeconds(phases.check)}, rest of the fsync and rename ${inSeconds(phases.sync)}) ` +
+        `vs copy + SQLite replay ${inSeconds(base)} (${pragma} of its result alone: ${inSeconds(baseCheck)}; ` +
+        `against copy + replay + that check, ${((median(base) + median(baseCheck)) / median(ours)).toFixed(2)})`,
     );
     emit({ scenario: "restore", speedRatio: +speedRatio.toFixed(3) });
   } finally {

@@ -119,6 +119,7 @@ export { replicate } from "./replicate/replicate.js";
 export type { ReplicaRetention, ReplicateOptions } from "./replicate/replicator/replicate-options.js";
 export { Replicator } from "./replicate/replicator/replicator.js";
 export type { ReplicatorEvents } from "./replicate/replicator/replicator-events.js";
+export type { RestoreCheck } from "./replicate/restore/check-restored.js";
 export {
   type RestoreReplicaOptions,
   type RestoreReplicaResult,

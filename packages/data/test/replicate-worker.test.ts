@@ -1,6 +1,6 @@
 // The replicator in a worker thread (the default): what crosses between the
 // threads (calls, events, errors with their codes, target operations, which
-// stay in the caller's thread), a clean stop, a worker that dies, segments
+// stay in the caller's thread but for a plain local folder), a clean stop, a worker that dies, segments
 // cut by size for a fast writer, and a fast writer that never breaks the
 // lineage while the worker restarts the log beside it.
 import assert from "node:assert/strict";
@@ -93,6 +93,26 @@ describe("the replicator's worker thread", () => {
       (e) => isNinesError(e, OPTION_INVALID) && /thread/.test((e as Error).message),
     );
     db.close();
+  });
+
+  it("writes a plain local folder from the worker: objects are stored while the application's thread is busy", async () => {
+    const dir = folder("replica-local-in-worker");
+    const file = join(dir, "app.db");
+    const db = openAppDb(file);
+    const replicaDir = join(dir, "replica");
+    const replicator = await replicate({ db: file, targets: [new LocalDirTarget(replicaDir)], intervalMs: 20 });
+    try {
+      await replicator.sync();
+      const objects = () => readdirSync(replicaDir, { recursive: true }).filter((f) => String(f).endsWith(".segment"));
+      const before = objects().length;
+      commitOne(db);
+      // This thread does not take a turn for 1.5 s: a target served from here could store nothing meanwhile.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+      assert.ok(objects().length > before, `${objects().length} segments, ${before} before the commit`);
+    } finally {
+      await replicator.stop();
+      db.close();
+    }
   });
 
   it("brings errors back with their family and code, and events with their fields", async () => {
@@ -285,6 +305,59 @@ describe("the replicator's worker thread", () => {
     const to = join(dir, "restored.db");
     await restoreReplica({ from: target, to });
     assert.equal(ledgerOf(to).rows, 353);
+    db.close();
+  });
+
+  it("keeps up with a writer as fast as it can go with SQLite's auto-checkpoint off (as recommended), then restarts the log", {
+    timeout: 60_000,
+  }, async () => {
+    // The configuration docs/replicate.md recommends: the replicator alone checkpoints. A writer faster than the
+    // replicator can read is not held back for long (at most 4 MiB are read under the write lock), so the log may
+    // grow while it runs; once it slows down the replicator restarts the log, and the lineage and every
+    // transaction survive.
+    const dir = folder("replica-autocheckpoint-off");
+    const file = join(dir, "app.db");
+    const db = openAppDb(file);
+    db.pragma("wal_autocheckpoint = 0");
+    const insert = db.prepare("INSERT INTO ledger (amount, note) VALUES (?, randomblob(100))");
+    const target = new LocalDirTarget(join(dir, "replica"));
+    const replicator = await replicate({ db: file, targets: [target], intervalMs: 200 });
+    const generations: ReplicatorEvents["generation"][] = [];
+    let restarts = 0;
+    replicator.on("generation", (e) => generations.push(e));
+    replicator.on("checkpoint", (e) => {
+      if (e.mode === "restart" && !e.busy && e.checkpointed === e.log) restarts++;
+    });
+    let committed = 0;
+    try {
+      await replicator.sync();
+      const until = performance.now() + 4000;
+      while (performance.now() < until) {
+        insert.run(committed);
+        if (++committed % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      const duringBurst = restarts;
+      // The writer slows to a transaction every 10 ms: the replicator catches up and restarts the log.
+      for (let i = 0; i < 500 && restarts === duringBurst; i++) {
+        insert.run(committed++);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await replicator.sync();
+      assert.ok(restarts > duringBurst, `${restarts} restarts, ${duringBurst} during the burst`);
+      assert.deepEqual(
+        generations.map((g) => g.reason),
+        [],
+        "no new generation",
+      );
+    } finally {
+      await replicator.stop();
+    }
+    const to = join(dir, "restored.db");
+    await restoreReplica({ from: target, to });
+    const restored = new Database(to, { readonly: true });
+    const { n } = restored.prepare("SELECT COUNT(*) AS n FROM ledger").get() as { n: number };
+    restored.close();
+    assert.equal(n, committed);
     db.close();
   });
 

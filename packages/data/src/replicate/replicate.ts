@@ -11,11 +11,14 @@ import { Replicator } from "./replicator/replicator.js";
  * retention keeps every point of the last `retention.windowMs` restorable.
  * The replicator holds a read transaction so the application's checkpoints
  * never overwrite a frame it has not read, and checkpoints the log itself
- * (a writer waits at most for the few frames committed since its last
- * look: the `checkpoint` event's `writeLockMs`). Its work runs in a worker
- * thread (`thread: "worker"`, the default; `"caller"`, or an injected
- * `clock` or `random`, keeps it in the calling thread), so the
- * application's thread only relays calls, events and target operations.
+ * (a writer waits only while it restarts the log: the `checkpoint` event's
+ * `writeLockMs`); the application should turn its own auto-checkpoint off
+ * meanwhile (`PRAGMA wal_autocheckpoint = 0`, see docs/replicate.md), or
+ * each of its commits runs a checkpoint once the log holds 1,000 frames.
+ * Its work runs in a worker thread (`thread: "worker"`, the default;
+ * `"caller"`, or an injected `clock` or `random`, keeps it in the calling
+ * thread), so the application's thread only relays calls, events and
+ * target operations.
  * It resolves once the lineage is settled (continued or a new generation
  * started); the first snapshot is written in the background (`sync()`
  * waits for it).

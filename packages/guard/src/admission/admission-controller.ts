@@ -111,6 +111,8 @@ export class AdmissionController implements AdmissionGate {
   readonly #queues = new Map<RequestPriority, RequestQueue<Entry>>(
     PRIORITIES.map((p) => [p, new RequestQueue<Entry>()]),
   );
+  /** The same queues, highest priority first: walked on every start without an iterator. */
+  readonly #ordered = PRIORITIES.map((p) => this.#queues.get(p) as RequestQueue<Entry>);
   #inflight = 0;
   /** Requests waiting, all priorities: kept as a count because every admit reads it. */
   #queued = 0;
@@ -334,7 +336,10 @@ export class AdmissionController implements AdmissionGate {
    */
   #shedStale(now: number): void {
     let budget = 256;
-    for (const queue of this.#queues.values()) {
+    const ordered = this.#ordered;
+    for (let i = 0; i < ordered.length; i++) {
+      const queue = ordered[i] as RequestQueue<Entry>;
+      if (queue.size === 0) continue;
       for (let oldest = queue.peekOldest(); oldest && budget > 0; oldest = queue.peekOldest(), budget--) {
         const waited = now - oldest.enqueuedAt;
         const expired = oldest.deadlineAt <= now;
@@ -348,8 +353,9 @@ export class AdmissionController implements AdmissionGate {
 
   /** Highest priority first; within it, newest first once a queue has formed, else oldest first. */
   #next(): Entry | undefined {
-    for (const priority of PRIORITIES) {
-      const queue = this.#queues.get(priority) as RequestQueue<Entry>;
+    const ordered = this.#ordered;
+    for (let i = 0; i < ordered.length; i++) {
+      const queue = ordered[i] as RequestQueue<Entry>;
       if (queue.size === 0) continue;
       const oldest = queue.peekOldest();
       const now = this.#clock.now();

@@ -120,6 +120,20 @@ it("replicates for a while, restores the latest point and a point in time, and v
   assert.equal(badAt.status, 2);
   assert.match(badAt.err, /--at must be latest or a time/);
 
+  const quick = await runMain(
+    ["data", "restore", "--from", "replica", "--to", "quick.db", "--key-file", "replica.key", "--check", "quick"],
+    { cwd: dir },
+  );
+  assert.equal(quick.status, 0, quick.err);
+  assert.match(quick.out, /restored .*quick\.db as of .* quick_check ok, notes 15/);
+  const badCheck = await runMain(
+    ["data", "restore", "--from", "replica", "--to", "y.db", "--key-file", "replica.key", "--check", "full"],
+    { cwd: dir },
+  );
+  assert.equal(badCheck.status, 2);
+  assert.match(badCheck.err, /--check must be integrity or quick, got 'full'/);
+  assert.equal(existsSync(join(dir, "y.db")), false);
+
   const verify = await runMain(
     ["data", "verify", "--from", "replica", "--key-file", "replica.key", "--max-age", "1d"],
     {

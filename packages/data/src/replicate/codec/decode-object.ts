@@ -1,6 +1,9 @@
+import { writeSync } from "node:fs";
 import { replicaError } from "../errors.js";
 import { ByteReader } from "./byte-reader.js";
+import type { ChunkThreads, HeldPage } from "./chunk-threads.js";
 import { COMPRESSIONS, decompressChunk } from "./compression.js";
+import { FileReader } from "./file-reader.js";
 import {
   MAGIC,
   MAX_HEADER_BYTES,
@@ -10,11 +13,18 @@ import {
   TAG_BYTES,
 } from "./object-format.js";
 
-/** A stored object whose header was read and checked; `chunks()` reads, checks and opens the payload. */
+/** A stored object whose header was read and checked; `chunks()` or `writeTo()` reads, checks and opens the payload. */
 export interface OpenedObject<M> {
   header: ObjectHeader<M>;
   /** The payload's chunks, in order, each checked before it is handed out; ends only at a valid end record. */
-  chunks(): AsyncGenerator<Buffer>;
+  chunks(options?: { threads?: ChunkThreads | undefined }): AsyncGenerator<Buffer>;
+  /**
+   * Writes the payload into an open file from offset 0 (each chunk once
+   * checked, several at once, in any order) and returns its length; a
+   * payload longer than `maxBytes` is refused before anything past it is
+   * written. Ends only at a valid end record.
+   */
+  writeTo(fd: number, options: WriteToOptions): Promise<number>;
   /** Stops reading (the rest of the object is not checked). */
   close(): Promise<void>;
 }
@@ -52,25 +62,59 @@ function checkHeader(value: unknown, name: string): ObjectHeader {
   return h as ObjectHeader;
 }
 
+/** How {@link OpenedObject.writeTo} writes a payload. */
+export interface WriteToOptions {
+  /** A payload longer than this is refused. */
+  maxBytes: number;
+  onBytes?: (written: number) => void;
+  threads?: ChunkThreads | undefined;
+  /**
+   * Newer versions of some pages of the payload (a database image), laid
+   * over it as it is written: page `n` (1-based, ascending) at byte
+   * `(n - 1) * pageSize`. Pages it did not lay over (past the payload's
+   * end, or across two chunks) are pushed to `left`, for the caller to
+   * write.
+   */
+  overlay?: { pageSize: number; pages: readonly HeldPage[]; left: HeldPage[] };
+}
+
+/**
+ * Where an object's bytes come from: a stream (any target), or a local
+ * file open in a {@link FileReader}, whose chunks the threads then read
+ * themselves.
+ */
+export type ObjectSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | FileReader;
+
+/** One record as read: its place, lengths, and the stored bytes followed by the tag (or where they are in the file). */
+interface RecordRead {
+  index: number;
+  final: boolean;
+  plainBytes: number;
+  storedBytes: number;
+  body: Buffer | { fd: number; offset: number };
+}
+
 /**
  * Opens a replica object from its stored bytes: reads and checks the
  * header (an encrypted object without the right key is refused here, naming
  * the object), then hands out the payload chunk by chunk, each checked
- * against its tag before use and decompressed on the thread pool, several
- * ahead. A cut-off object, a changed byte or a chunk from elsewhere is
- * `NINES_REPLICA_CORRUPT` naming the object: nothing unchecked is ever
- * handed out.
+ * against its tag before use and decompressed several ahead: on the
+ * {@link ChunkThreads} given to `chunks()` or `writeTo()` (tags,
+ * decryption, decompression and writes on every core), on libuv's thread
+ * pool otherwise. A cut-off object, a
+ * changed byte or a chunk from elsewhere is `NINES_REPLICA_CORRUPT` naming
+ * the object: nothing unchecked is ever handed out or written.
  *
  * @example
  * const object = await openObject(await target.get(key), { key: replicaKey, name: key });
  * for await (const chunk of object.chunks()) file.write(chunk);
  */
 export async function openObject<M>(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  source: ObjectSource,
   options: { key?: Uint8Array | undefined; name: string; parallel?: number },
 ): Promise<OpenedObject<M>> {
   const { name } = options;
-  const reader = new ByteReader(source);
+  const reader = source instanceof FileReader ? source : new ByteReader(source);
   const head = await reader.take(MAGIC.length + 4);
   if (head.length < MAGIC.length + 4 || !head.subarray(0, MAGIC.length).equals(MAGIC)) {
     await reader.close();
@@ -88,58 +132,169 @@ export async function openObject<M>(
   }
   const header = checkHeader(parsed, name) as ObjectHeader<M>;
   const seal = ObjectSeal.forReading(header as ObjectHeader, Buffer.concat([head, json]), options.key, name);
-  const parallel = Math.max(1, options.parallel ?? 4);
+  const inFlightMax = (threads: ChunkThreads | undefined) =>
+    Math.max(1, options.parallel ?? (threads ? threads.size * 2 + 2 : 4));
   const maxStored = header.chunkBytes * 2 + 4096;
+  let index = 0;
 
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const inFlight: Promise<Buffer>[] = [];
-    let index = 0;
+  /** The next record, its lengths checked; a cut-off object is refused here. */
+  async function nextRecord(threads?: ChunkThreads): Promise<RecordRead> {
+    const record = await reader.take(RECORD_HEAD_BYTES);
+    if (record.length < RECORD_HEAD_BYTES) throw corrupt(name, "is truncated (it ends before its last chunk)");
+    const plainBytes = record.readUInt32BE(0);
+    const storedBytes = record.readUInt32BE(4);
+    if (plainBytes > header.chunkBytes || storedBytes > maxStored) {
+      throw corrupt(name, `has a chunk ${index} with impossible lengths`);
+    }
+    const final = plainBytes === 0 && storedBytes === 0;
+    if (threads && reader instanceof FileReader) {
+      // The thread reads the chunk from the file itself.
+      const offset = reader.reserve(storedBytes + TAG_BYTES);
+      if (offset === undefined) throw corrupt(name, "is truncated (it ends inside a chunk)");
+      return { index: index++, final, plainBytes, storedBytes, body: { fd: reader.fd, offset } };
+    }
+    const body = await reader.take(storedBytes + TAG_BYTES);
+    if (body.length < storedBytes + TAG_BYTES) throw corrupt(name, "is truncated (it ends inside a chunk)");
+    return { index: index++, final, plainBytes, storedBytes, body };
+  }
+
+  function refused(r: RecordRead, reason: "tag" | "data", message: string): Error {
+    if (reason === "tag") {
+      return corrupt(name, r.final ? "has an end record that fails its check" : `fails the check of chunk ${r.index}`);
+    }
+    return corrupt(name, `has a chunk ${r.index} that does not decompress: ${message}`);
+  }
+
+  /** Checks, opens and decompresses one record (written at `writeAt` when given, then nothing is returned). */
+  async function openRecord(
+    r: RecordRead,
+    threads: ChunkThreads | undefined,
+    writeAt?: { fd: number; offset: number },
+    patch?: { pageSize: number; pages: [at: number, bytes: Buffer][] },
+  ): Promise<Buffer | undefined> {
+    if (threads) {
+      const outcome = await threads.run({
+        opening: seal.opening(r.index, r.final, r.plainBytes, r.storedBytes),
+        compression: r.final ? "none" : header.compression,
+        plainBytes: r.plainBytes,
+        storedBytes: r.storedBytes,
+        body: r.body,
+        ...(writeAt && !r.final ? { writeAt } : {}),
+        ...(patch ? { patch } : {}),
+      });
+      if (!outcome.ok) {
+        if (outcome.reason === "write") throw new Error(`writing ${name} failed: ${outcome.message}`);
+        if (outcome.reason === "read") throw corrupt(name, "is truncated (it ends inside a chunk)");
+        throw refused(r, outcome.reason, outcome.message);
+      }
+      return outcome.plain;
+    }
+    if (!Buffer.isBuffer(r.body)) throw new Error("a chunk left in its file needs threads to read it");
+    const opened = await seal.open(
+      r.index,
+      r.final,
+      r.plainBytes,
+      r.body.subarray(0, r.storedBytes),
+      r.body.subarray(r.storedBytes),
+    );
+    if (opened === undefined) throw refused(r, "tag", "");
+    if (r.final) return undefined;
+    const plain = await decompressChunk(header.compression, opened, r.plainBytes).catch((error: unknown) => {
+      throw refused(r, "data", (error as Error).message);
+    });
+    if (patch) for (const [at, bytes] of patch.pages) bytes.copy(plain, at, 0, patch.pageSize);
+    if (writeAt) {
+      // Synchronous: a copy into the page cache, and it leaves the thread pool to decompression.
+      for (let done = 0; done < plain.length; ) {
+        done += writeSync(writeAt.fd, plain, done, plain.length - done, writeAt.offset + done);
+      }
+      return undefined;
+    }
+    return plain;
+  }
+
+  /** After the end record: nothing may follow it. */
+  async function finish(ending: Promise<unknown>): Promise<void> {
+    await ending;
+    if (!(await reader.atEnd())) throw corrupt(name, "has bytes after its end record");
+  }
+
+  async function* chunks(use: { threads?: ChunkThreads | undefined } = {}): AsyncGenerator<Buffer> {
+    const { threads } = use;
+    const parallel = inFlightMax(threads);
+    const inFlight: Promise<Buffer | undefined>[] = [];
     try {
       for (;;) {
-        const record = await reader.take(RECORD_HEAD_BYTES);
-        if (record.length < RECORD_HEAD_BYTES) throw corrupt(name, "is truncated (it ends before its last chunk)");
-        const plainBytes = record.readUInt32BE(0);
-        const storedBytes = record.readUInt32BE(4);
-        if (plainBytes > header.chunkBytes || storedBytes > maxStored) {
-          throw corrupt(name, `has a chunk ${index} with impossible lengths`);
-        }
-        const body = await reader.take(storedBytes + TAG_BYTES);
-        if (body.length < storedBytes + TAG_BYTES) throw corrupt(name, "is truncated (it ends inside a chunk)");
-        const final = plainBytes === 0 && storedBytes === 0;
-        const at = index++;
-        // Checked (and decrypted) on the thread pool, then decompressed there: several chunks at once.
-        const opening = seal
-          .open(at, final, plainBytes, body.subarray(0, storedBytes), body.subarray(storedBytes))
-          .then((opened) => {
-            if (opened === undefined) {
-              throw corrupt(name, final ? "has an end record that fails its check" : `fails the check of chunk ${at}`);
-            }
-            return opened;
-          });
-        if (final) {
+        const r = await nextRecord(threads);
+        const opening = openRecord(r, threads);
+        // Awaited in order below; marked handled now so an early failure is not reported as unhandled meanwhile.
+        opening.catch(() => undefined);
+        if (r.final) {
           // Chunks before it are handed out (and their failures reported) first.
-          opening.catch(() => undefined);
-          while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Buffer>);
-          await opening;
-          if (!(await reader.atEnd())) throw corrupt(name, "has bytes after its end record");
+          while (inFlight.length > 0) yield (await inFlight.shift()) as Buffer;
+          await finish(opening);
           break;
         }
-        const plain = opening.then((opened) =>
-          decompressChunk(header.compression, opened, plainBytes).catch((error: unknown) => {
-            throw corrupt(name, `has a chunk ${at} that does not decompress: ${(error as Error).message}`);
-          }),
-        );
-        // Awaited in order below; marked handled now so an early failure is not reported as unhandled meanwhile.
-        plain.catch(() => undefined);
-        inFlight.push(plain);
-        if (inFlight.length >= parallel) yield await (inFlight.shift() as Promise<Buffer>);
+        inFlight.push(opening);
+        if (inFlight.length >= parallel) yield (await inFlight.shift()) as Buffer;
       }
-      while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Buffer>);
+      while (inFlight.length > 0) yield (await inFlight.shift()) as Buffer;
     } finally {
       await Promise.allSettled(inFlight);
       await reader.close();
     }
   }
 
-  return { header, chunks, close: () => reader.close() };
+  async function writeTo(fd: number, to: WriteToOptions): Promise<number> {
+    const { threads, overlay } = to;
+    const parallel = inFlightMax(threads);
+    let next = 0;
+    /** The overlay's pages inside [offset, offset + bytes), by their offset there. */
+    const patchFor = (offset: number, bytes: number) => {
+      if (!overlay) return undefined;
+      const { pageSize, pages } = overlay;
+      while (next < pages.length && ((pages[next] as HeldPage)[0] - 1) * pageSize < offset) {
+        overlay.left.push(pages[next++] as HeldPage);
+      }
+      const first = next;
+      while (next < pages.length && (pages[next] as HeldPage)[0] * pageSize <= offset + bytes) next++;
+      if (next === first) return undefined;
+      const laid = pages.slice(first, next).map(([page, bytes]) => [(page - 1) * pageSize - offset, bytes]);
+      return { pageSize, pages: laid as [number, Buffer][] };
+    };
+    const inFlight: Promise<unknown>[] = [];
+    let offset = 0;
+    let written = 0;
+    const settleOne = async () => {
+      await inFlight.shift();
+    };
+    try {
+      for (;;) {
+        const r = await nextRecord(threads);
+        if (r.final) {
+          const ending = openRecord(r, threads);
+          ending.catch(() => undefined);
+          while (inFlight.length > 0) await settleOne();
+          await finish(ending);
+          for (; overlay && next < overlay.pages.length; next++) overlay.left.push(overlay.pages[next] as HeldPage);
+          return offset;
+        }
+        if (offset + r.plainBytes > to.maxBytes)
+          throw corrupt(name, `holds more than the ${to.maxBytes} bytes its header says`);
+        const writing = openRecord(r, threads, { fd, offset }, patchFor(offset, r.plainBytes)).then(() => {
+          written += r.plainBytes;
+          to.onBytes?.(written);
+        });
+        writing.catch(() => undefined);
+        inFlight.push(writing);
+        offset += r.plainBytes;
+        if (inFlight.length >= parallel) await settleOne();
+      }
+    } finally {
+      await Promise.allSettled(inFlight);
+      await reader.close();
+    }
+  }
+
+  return { header, chunks, writeTo, close: () => reader.close() };
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, randomBytes, webcrypto } from "node:crypto";
 import { replicaError } from "../errors.js";
+import type { ChunkOpening } from "./chunk-threads.js";
 import type { ReplicaCompression } from "./compression.js";
 import { objectKey, replicaKeyId } from "./replica-key.js";
 
@@ -165,6 +166,17 @@ export class ObjectSeal {
       return Buffer.concat([head, cipher.getAuthTag()]);
     }
     return Buffer.concat([head, hashTag(data, Buffer.alloc(0))]);
+  }
+
+  /**
+   * What checking a record takes (scheme, key, nonce, authenticated data),
+   * for a thread that opens it away from this object ({@link ChunkThreads}).
+   */
+  opening(index: number, final: boolean, plainBytes: number, storedBytes: number): ChunkOpening {
+    const data = aad(this.#digest, index, final, plainBytes, storedBytes);
+    return this.#key
+      ? { scheme: "aes-256-gcm", key: this.#key, nonce: nonce(index), aad: data }
+      : { scheme: "sha256", nonce: nonce(index), aad: data };
   }
 
   /**

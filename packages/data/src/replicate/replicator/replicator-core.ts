@@ -26,8 +26,22 @@ import { keepingAlive, Serial, untilDeadline } from "./waits.js";
 
 /** The log is checkpointed (and restarted) once it holds this many frames, as SQLite's own auto-checkpoint does. */
 const CHECKPOINT_FRAMES = 1000;
-/** Under the write lock, the log is read at most this far: a longer tail is read first without the lock. */
+/**
+ * Under the write lock, the log is read at most this far: writers wait a
+ * few milliseconds at most. A longer tail is read without the lock and the
+ * restart waits for a later look: a writer faster than the replicator can
+ * read makes the log grow until it slows down, rather than wait for the
+ * replicator (64 MiB held writers for up to 900 ms under a writer at full
+ * speed).
+ */
 const RESTART_BUDGET_BYTES = 4 * 1024 * 1024;
+/**
+ * Before a restart takes the write lock, the log is copied into the
+ * database until at most this many frames are left (or COPY_ROUNDS copies
+ * were made): what is left is copied while writers wait.
+ */
+const RESTART_TAIL_FRAMES = 256;
+const COPY_ROUNDS = 4;
 /**
  * Segments larger than this are encoded into a staging file rather than
  * memory, and so is every segment while the targets' upload backlog
@@ -68,6 +82,8 @@ export interface CoreHooks {
   onPosition?: (position: ReplicatorPosition) => void;
   /** Compress in this thread rather than on the thread pool (a worker thread: one core at most). */
   inline?: boolean;
+  /** How long a log restart may wait for SQLite's write lock (a thread of the replicator's own; see WalGuard). */
+  lockWaitMs?: number;
 }
 
 /** Where the replicator stands: the generation and the number of its next segment. */
@@ -125,11 +141,13 @@ export class ReplicatorCore {
   /** Told whenever the position changes (a worker passes it on to the caller's thread). */
   readonly #onPosition: (position: ReplicatorPosition) => void;
   readonly #inline: boolean;
+  readonly #lockWaitMs: number;
 
   private constructor(o: ResolvedReplicateOptions, guard: WalGuard, staging: StagingArea, hooks: CoreHooks) {
     this.#o = o;
     this.#onPosition = hooks.onPosition ?? (() => undefined);
     this.#inline = hooks.inline ?? false;
+    this.#lockWaitMs = hooks.lockWaitMs ?? 0;
     this.db = o.db;
     this.#guard = guard;
     this.#staging = staging;
@@ -143,7 +161,7 @@ export class ReplicatorCore {
   static async start(options: ReplicateOptions, hooks: CoreHooks = {}): Promise<ReplicatorCore> {
     const o = resolveReplicateOptions(options);
     o.db = resolve(o.db);
-    const guard = WalGuard.open(o.db);
+    const guard = WalGuard.open(o.db, { lockWaitMs: hooks.lockWaitMs ?? 0 });
     let staging: StagingArea | undefined;
     try {
       await sweepStaging(dirname(o.db), o.clock.now());
@@ -468,11 +486,19 @@ export class ReplicatorCore {
     };
     if (this.#follower.position.frame < CHECKPOINT_FRAMES || here() === this.#restartedAt) return;
     try {
-      const passive = guard.checkpoint("PASSIVE");
-      this.#events.emit("checkpoint", { mode: "passive", ...passive });
-      // Read what was committed during that checkpoint without the lock, so that only a few frames are left for
-      // the moment writers wait; a busy writer that outruns us just means the restart waits for the next tick.
-      if (!this.#observe() || this.#broken) return;
+      // Copy the log into the database without the lock, moving the read transaction forward after each copy (a
+      // checkpoint copies only up to it), until few frames are left: those are copied, and synced, under the write
+      // lock, which writers wait for. A copy takes a few fsyncs, during which a fast writer commits more.
+      let before = Number.POSITIVE_INFINITY;
+      for (let round = 1; ; round++) {
+        const passive = guard.checkpoint("PASSIVE");
+        this.#events.emit("checkpoint", { mode: "passive", ...passive });
+        if (guard.rotate(() => this.#observe()) === undefined || this.#broken) return;
+        const left = this.#follower.position.frame - passive.checkpointed;
+        // A copy that did not halve what is left will not converge (a disk slower than the writer): stop copying.
+        if (passive.busy || left <= RESTART_TAIL_FRAMES || left > before / 2 || round >= COPY_ROUNDS) break;
+        before = left;
+      }
       const restart = guard.restartLog(() => this.#observe(RESTART_BUDGET_BYTES));
       this.#afterObserve();
       if (!restart) return;
@@ -558,7 +584,7 @@ export class ReplicatorCore {
     if (this.#inodeChanged()) {
       this.#guard.close();
       this.#follower.close();
-      this.#guard = WalGuard.open(this.db);
+      this.#guard = WalGuard.open(this.db, { lockWaitMs: this.#lockWaitMs });
       this.#follower = new WalFollower(`${this.db}-wal`);
       this.#inode = statSync(this.db).ino;
     } else {

@@ -1,5 +1,4 @@
-import { writevSync } from "node:fs";
-import type { FileHandle } from "node:fs/promises";
+import type { ChunkThreads } from "../codec/chunk-threads.js";
 import type { OpenedObject } from "../codec/decode-object.js";
 import { replicaError } from "../errors.js";
 import type { SegmentMeta } from "../replicator/segment-builder.js";
@@ -10,6 +9,7 @@ import {
   readFrameHeader,
   type WalChecksum,
 } from "../wal/wal-format.js";
+import type { HeldPages } from "./held-pages.js";
 
 /** Where the chain stands: the log cycle, the last frame applied and the running checksum after it. */
 export interface ChainPosition {
@@ -18,9 +18,6 @@ export interface ChainPosition {
   frame: number;
   checksum: WalChecksum;
 }
-
-/** Pages held before they are written: frames of one segment rewrite the same pages over and over. */
-const FLUSH_BYTES = 64 * 1024 * 1024;
 
 function foreign(name: string, why: string) {
   return replicaError("segmentForeign", `${name} ${why}`, {
@@ -45,22 +42,27 @@ function same(a: WalChecksum, b: WalChecksum): boolean {
  * and the next frame with the same running checksum, or the first frame of
  * the cycle SQLite starts next), then reads its frames, checking SQLite's
  * own checksum of each one and that its commits are the ones its header
- * lists, and writes each page into the database file being rebuilt, up to
- * the last commit at or before `until`. Returns the new position, the
- * database size after the last commit applied, and the commits applied
- * (with the time of the last one).
+ * lists, and hands each page to `held` (which writes the newest version of
+ * each page into the database being rebuilt), up to the last commit at or
+ * before `until`. Returns the new position, the database size after the
+ * last commit applied, and the commits applied (with the time of the last
+ * one).
  *
  * @example
- * const next = await applySegment(object, file, chain, pageSize, Infinity, "segment 4");
+ * const next = await applySegment(object, { held, position: chain, pageSize, until: Infinity, name: "segment 4" });
  */
 export async function applySegment(
   object: OpenedObject<SegmentMeta>,
-  file: FileHandle,
-  position: ChainPosition | null,
-  pageSize: number,
-  until: number,
-  name: string,
+  options: {
+    held: HeldPages;
+    position: ChainPosition | null;
+    pageSize: number;
+    until: number;
+    name: string;
+    threads?: ChunkThreads | undefined;
+  },
 ): Promise<{ position: ChainPosition; pages: number; commits: number; lastCommitAt: number | undefined }> {
+  const { held, position, pageSize, until, name } = options;
   const { wal, commits } = object.header.meta;
   if (wal.pageSize !== pageSize) throw foreign(name, `has pages of ${wal.pageSize} bytes, the snapshot ${pageSize}`);
   let checksum: WalChecksum;
@@ -94,57 +96,48 @@ export async function applySegment(
   const lastApplied = cut ? cut[0] : wal.firstFrame - 1;
   const expectedCommits = new Map(commits.map(([frame, pages]) => [frame, pages]));
   const frameBytes = FRAME_HEADER_BYTES + pageSize;
-  const held = new Map<number, Buffer>();
-  let heldBytes = 0;
-  const flush = () => {
-    // Synchronous writes into the page cache, in page order, one system call per run of adjacent pages;
-    // the caller fsyncs once at the end.
-    const pages = [...held.keys()].sort((a, b) => a - b);
-    for (let i = 0; i < pages.length; ) {
-      let j = i + 1;
-      while (j < pages.length && j - i < 256 && pages[j] === (pages[j - 1] as number) + 1) j++;
-      const run = pages.slice(i, j).map((page) => (held.get(page) as Buffer).subarray(FRAME_HEADER_BYTES));
-      writevSync(file.fd, run, ((pages[i] as number) - 1) * pageSize);
-      i = j;
-    }
-    held.clear();
-    heldBytes = 0;
-  };
   let frame = wal.firstFrame;
   let rest: Buffer = Buffer.alloc(0);
   let pages = 0;
-  for await (const chunk of object.chunks()) {
-    // A fresh allocation when needed: word-aligned frames let the checksum read whole words.
-    const data: Buffer =
-      rest.length > 0 || (chunk.byteOffset & 3) !== 0
-        ? Buffer.concat([rest, chunk], rest.length + chunk.length)
-        : chunk;
+  /** Checks the frame at `offset` of `data` and holds its page. */
+  const apply = (data: Buffer, offset: number) => {
+    const sum = checkFrame(data, offset, pageSize, wal, checksum);
+    if (!sum) throw corrupt(name, `has a frame ${frame} that fails SQLite's WAL checksum`);
+    checksum = sum;
+    const header = readFrameHeader(data, offset);
+    if ((expectedCommits.get(frame) ?? 0) !== header.commitPages) {
+      throw corrupt(name, `has a frame ${frame} whose commit does not match its header's list`);
+    }
+    if (header.commitPages > 0) pages = header.commitPages;
+    held.put(header.pageNumber, data, offset + FRAME_HEADER_BYTES);
+    frame++;
+  };
+  for await (const chunk of object.chunks({ threads: options.threads })) {
     let offset = 0;
-    while (data.length - offset >= frameBytes && frame <= lastApplied) {
-      const sum = checkFrame(data, offset, pageSize, wal, checksum);
-      if (!sum) throw corrupt(name, `has a frame ${frame} that fails SQLite's WAL checksum`);
-      checksum = sum;
-      const header = readFrameHeader(data, offset);
-      if ((expectedCommits.get(frame) ?? 0) !== header.commitPages) {
-        throw corrupt(name, `has a frame ${frame} whose commit does not match its header's list`);
+    if (rest.length > 0) {
+      // A frame across two chunks: only it is copied (into a fresh, word-aligned buffer for the checksum).
+      const need = frameBytes - rest.length;
+      if (chunk.length < need) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
       }
-      if (header.commitPages > 0) pages = header.commitPages;
-      const bytes = data.subarray(offset, offset + frameBytes);
-      if (!held.has(header.pageNumber)) heldBytes += frameBytes;
-      held.set(header.pageNumber, bytes);
+      apply(Buffer.concat([rest, chunk.subarray(0, need)], frameBytes), 0);
+      offset = need;
+      rest = Buffer.alloc(0);
+    }
+    while (chunk.length - offset >= frameBytes && frame <= lastApplied) {
+      apply(chunk, offset);
       offset += frameBytes;
-      frame++;
     }
     if (frame > lastApplied) break;
-    rest = data.subarray(offset);
-    if (heldBytes >= FLUSH_BYTES) flush();
+    rest = Buffer.from(chunk.subarray(offset));
+    if (held.full) await held.flush();
   }
   if (frame <= lastApplied)
     throw corrupt(name, `ends at frame ${frame - 1}, before frame ${lastApplied} its header lists`);
   if (lastApplied === wal.lastFrame && !same(checksum, wal.checksumAfter)) {
     throw corrupt(name, "does not end with the checksum its header records");
   }
-  flush();
   await object.close();
   const applied = cut ? commits.indexOf(cut) + 1 : 0;
   return {

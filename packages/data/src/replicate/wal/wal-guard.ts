@@ -16,9 +16,27 @@ function isBusy(error: unknown): boolean {
 
 function openConnection(db: string): Database.Database {
   const connection = new Database(db, { fileMustExist: true });
-  // Never wait inside SQLite: a wait would block this thread, which may be the application's own.
+  // Never wait inside SQLite unless told (see `WalGuardOptions.lockWaitMs`): a wait blocks this thread.
   connection.pragma("busy_timeout = 0");
   return connection;
+}
+
+/**
+ * How a `WalGuard` may use its thread.
+ *
+ * @example
+ * const guard = WalGuard.open("app.db", { lockWaitMs: 10 }); // in the replicator's worker thread
+ */
+export interface WalGuardOptions {
+  /**
+   * How long a log restart may wait for SQLite's write lock (default 0: it
+   * never waits, as the application's own thread must not). A writer going
+   * as fast as it can is almost never between two transactions at one
+   * given instant, so a single try mostly finds the lock taken; a thread of
+   * the replicator's own can wait a few milliseconds, during which SQLite
+   * tries again.
+   */
+  lockWaitMs?: number;
 }
 
 /**
@@ -31,8 +49,10 @@ function openConnection(db: string): Database.Database {
  * and the caller reads the log in between, so at every instant a reader
  * protects every frame not yet read. Three connections: two readers
  * (taking turns; the idle one runs checkpoints) and one that takes the
- * write lock for the short moments the log is restarted. None of them ever
- * waits for a lock: a busy database is tried again at the next tick.
+ * write lock for the short moments the log is restarted. None of them
+ * waits for a lock (a busy database is tried again at the next tick),
+ * except the restart's, for `lockWaitMs` when the thread is the
+ * replicator's own.
  *
  * @example
  * const guard = WalGuard.open("app.db");
@@ -62,7 +82,7 @@ export class WalGuard {
    * file, a file that is not a database or one that cannot switch to WAL
    * is a clear error.
    */
-  static open(db: string): WalGuard {
+  static open(db: string, options: WalGuardOptions = {}): WalGuard {
     if (!existsSync(db)) {
       throw replicaError("sourceMissing", `SQLite database ${db} does not exist`, {
         hint: "check the --db path; replication starts beside an existing database",
@@ -77,6 +97,8 @@ export class WalGuard {
       if (mode !== "wal") throw new Error(`the journal mode stays '${mode}'`);
       const locking = String(first.pragma("locking_mode", { simple: true }));
       if (locking !== "normal") throw new Error(`locking_mode is '${locking}'`);
+      const lockWaitMs = Math.max(0, Math.round(options.lockWaitMs ?? 0));
+      (opened[2] as Database.Database).pragma(`busy_timeout = ${lockWaitMs}`);
     } catch (error) {
       for (const c of opened) c.close();
       throw replicaError("sourceInvalid", `cannot replicate ${db}: ${(error as Error).message}`, {

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { Events, type Listener, type Unsubscribe } from "@nines/core";
+import { LocalDirTarget } from "../../backup/targets/local-dir-target.js";
 import type { BackupTarget } from "../../backup/targets/target.js";
 import { replicaError } from "../errors.js";
 import type { ReplicatorPosition } from "../replicator/replicator-core.js";
@@ -60,6 +61,9 @@ export class WorkerReplicator {
     const init: WorkerInit = {
       options: { ...options, db },
       targets: targets.map((t) => ({
+        // A plain local folder is opened by the worker itself: its writes and fsyncs then never wait for, nor
+        // cost, a turn of the application's thread (a subclass, and every other target, stays here).
+        localDir: Object.getPrototypeOf(t) === LocalDirTarget.prototype ? t.location : undefined,
         location: t.location,
         sweepStaging: typeof t.sweepStaging === "function",
         listStaging: typeof t.listStaging === "function",
@@ -82,6 +86,11 @@ export class WorkerReplicator {
   }
 
   on<K extends keyof ReplicatorEvents>(type: K, listener: Listener<ReplicatorEvents[K]>): Unsubscribe {
+    // The worker sends only the events listened to here: each message costs this thread a turn.
+    if (!this.#events.has(type) && !this.#dead) {
+      const message: ToWorker = { type: "listen", name: type };
+      this.#worker.postMessage(message);
+    }
     return this.#events.on(type, listener);
   }
 
@@ -136,6 +145,9 @@ export class WorkerReplicator {
 
   #receive(message: FromWorker): void {
     switch (message.type) {
+      case "batch":
+        for (const each of message.messages) this.#receive(each);
+        return;
       case "started":
         this.#position = message.position;
         this.#started?.resolve();
