@@ -354,10 +354,7 @@ describe("the replicator's worker thread", () => {
     }
     const to = join(dir, "restored.db");
     await restoreReplica({ from: target, to });
-    const restored = new Database(to, { readonly: true });
-    const { n } = restored.prepare("SELECT COUNT(*) AS n FROM ledger").get() as { n: number };
-    restored.close();
-    assert.equal(n, committed);
+    assert.equal(ledgerOf(to).ids.length, committed);
     db.close();
   });
 
@@ -396,10 +393,7 @@ describe("the replicator's worker thread", () => {
     }
     const to = join(dir, "restored.db");
     await restoreReplica({ from: target, to });
-    const restored = new Database(to, { readonly: true });
-    const { n } = restored.prepare("SELECT COUNT(*) AS n FROM ledger").get() as { n: number };
-    restored.close();
-    assert.equal(n, committed);
+    assert.equal(ledgerOf(to).ids.length, committed);
     db.close();
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isNinesError } from "@nines/core";
+import { swapFirstChunks } from "../../../test/support/object-fixtures.js";
 import { REPLICA_ERRORS } from "../errors.js";
 import { ChunkThreads } from "./chunk-threads.js";
 import { COMPRESSIONS, type ReplicaCompression } from "./compression.js";
@@ -109,14 +110,7 @@ describe("chunks opened by worker threads", () => {
     }
     const payload = Buffer.concat([Buffer.alloc(1024 * 1024, 1), Buffer.alloc(1024 * 1024, 2), Buffer.alloc(10, 3)]);
     const stored = await encode(payload, undefined, "none");
-    const headerEnd = 12 + stored.readUInt32BE(8);
-    const record = 8 + 1024 * 1024 + 16;
-    const swapped = Buffer.concat([
-      stored.subarray(0, headerEnd),
-      stored.subarray(headerEnd + record, headerEnd + 2 * record),
-      stored.subarray(headerEnd, headerEnd + record),
-      stored.subarray(headerEnd + 2 * record),
-    ]);
+    const swapped = swapFirstChunks(stored);
     for (const way of WAYS) {
       await assert.rejects(decode(swapped, undefined, way), (e) => isNinesError(e, REPLICA_ERRORS.corrupt), way);
     }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { isNinesError } from "@nines/core";
+import { swapFirstChunks } from "../../../test/support/object-fixtures.js";
 import { REPLICA_ERRORS } from "../errors.js";
 import { COMPRESSIONS } from "./compression.js";
 import { openObject } from "./decode-object.js";
@@ -81,14 +82,7 @@ describe("replica object format", () => {
     // Two chunks swapped: each is whole, but out of place.
     const payload = Buffer.concat([Buffer.alloc(1024 * 1024, 1), Buffer.alloc(1024 * 1024, 2), Buffer.alloc(10, 3)]);
     const stored = await encode(payload, undefined, "none");
-    const headerEnd = 12 + stored.readUInt32BE(8);
-    const record = 8 + 1024 * 1024 + 16;
-    const swapped = Buffer.concat([
-      stored.subarray(0, headerEnd),
-      stored.subarray(headerEnd + record, headerEnd + 2 * record),
-      stored.subarray(headerEnd, headerEnd + record),
-      stored.subarray(headerEnd + 2 * record),
-    ]);
+    const swapped = swapFirstChunks(stored);
     await assert.rejects(decode(swapped), (e) => isNinesError(e, REPLICA_ERRORS.corrupt));
   });
 
