@@ -48,6 +48,7 @@ export type {
 } from "./dialect/dialect.js";
 export { dialectFor, dialectNamed } from "./dialect/dialect-for.js";
 export { PostgresDialect, type PostgresDialectOptions } from "./dialect/postgres/postgres-dialect.js";
+export type { RestoreCheck } from "./dialect/sqlite/check-restored.js";
 export type { SqliteBackupMethod } from "./dialect/sqlite/sqlite-backup-engine.js";
 export { SqliteDialect, type SqliteDialectOptions } from "./dialect/sqlite/sqlite-dialect.js";
 export { isPrimaryLost } from "./failover/classify.js";
@@ -119,7 +120,6 @@ export { replicate } from "./replicate/replicate.js";
 export type { ReplicaRetention, ReplicateOptions } from "./replicate/replicator/replicate-options.js";
 export { Replicator } from "./replicate/replicator/replicator.js";
 export type { ReplicatorEvents } from "./replicate/replicator/replicator-events.js";
-export type { RestoreCheck } from "./replicate/restore/check-restored.js";
 export {
   type RestoreReplicaOptions,
   type RestoreReplicaResult,

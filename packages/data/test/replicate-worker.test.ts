@@ -60,6 +60,24 @@ class GatedTarget extends LocalDirTarget {
   }
 }
 
+/** The ledger of the latest point restored from `target` into `dir`. */
+async function latestLedger(target: LocalDirTarget, dir: string) {
+  const to = join(dir, "restored.db");
+  await restoreReplica({ from: target, to });
+  return ledgerOf(to);
+}
+
+/** One-row inserts as fast as they go for `ms`, yielding every 100; returns how many were committed. */
+async function flatOut(insert: Database.Statement, ms: number): Promise<number> {
+  let committed = 0;
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    insert.run(committed);
+    if (++committed % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return committed;
+}
+
 /** Segments waiting in the replicator's staging folder beside the database. */
 function stagedSegments(dir: string): number {
   return readdirSync(dir)
@@ -154,9 +172,11 @@ describe("the replicator's worker thread", () => {
     await replicator.stop();
     await replicator.stop();
     await assert.rejects(replicator.sync(), (e) => isNinesError(e, REPLICA_ERRORS.stopped));
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).rows, 30, "stop shipped what was committed, though the interval had not come");
+    assert.equal(
+      (await latestLedger(target, dir)).rows,
+      30,
+      "stop shipped what was committed, though the interval had not come",
+    );
     db.close();
   });
 
@@ -181,9 +201,7 @@ describe("the replicator's worker thread", () => {
     const next = await replicate({ db: file, targets: [target], intervalMs: 20 });
     await next.sync();
     await next.stop();
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).rows, 6);
+    assert.equal((await latestLedger(target, dir)).rows, 6);
     db.close();
   });
 
@@ -228,9 +246,7 @@ describe("the replicator's worker thread", () => {
       reader.close();
       await replicator.stop();
     }
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).rows, 400);
+    assert.equal((await latestLedger(target, dir)).rows, 400);
     db.close();
   });
 
@@ -264,9 +280,7 @@ describe("the replicator's worker thread", () => {
       await replicator.stop();
     }
     assert.equal(stagedSegments(dir), 0, "staging files are removed once stored");
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).rows, ledgerOf(file).rows);
+    assert.equal((await latestLedger(target, dir)).rows, ledgerOf(file).rows);
     db.close();
   });
 
@@ -302,9 +316,7 @@ describe("the replicator's worker thread", () => {
     } finally {
       await replicator.stop();
     }
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).rows, 353);
+    assert.equal((await latestLedger(target, dir)).rows, 353);
     db.close();
   });
 
@@ -331,11 +343,7 @@ describe("the replicator's worker thread", () => {
     let committed = 0;
     try {
       await replicator.sync();
-      const until = performance.now() + 4000;
-      while (performance.now() < until) {
-        insert.run(committed);
-        if (++committed % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
-      }
+      committed = await flatOut(insert, 4000);
       const duringBurst = restarts;
       // The writer slows to a transaction every 10 ms: the replicator catches up and restarts the log.
       for (let i = 0; i < 500 && restarts === duringBurst; i++) {
@@ -352,9 +360,7 @@ describe("the replicator's worker thread", () => {
     } finally {
       await replicator.stop();
     }
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).ids.length, committed);
+    assert.equal((await latestLedger(target, dir)).ids.length, committed);
     db.close();
   });
 
@@ -376,11 +382,7 @@ describe("the replicator's worker thread", () => {
     });
     let committed = 0;
     try {
-      const until = performance.now() + 5000;
-      while (performance.now() < until) {
-        insert.run(committed);
-        if (++committed % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
-      }
+      committed = await flatOut(insert, 5000);
       await replicator.sync();
       assert.ok(restarts.length >= 1, `log restarts: ${restarts.length}`);
       assert.deepEqual(
@@ -391,9 +393,7 @@ describe("the replicator's worker thread", () => {
     } finally {
       await replicator.stop();
     }
-    const to = join(dir, "restored.db");
-    await restoreReplica({ from: target, to });
-    assert.equal(ledgerOf(to).ids.length, committed);
+    assert.equal((await latestLedger(target, dir)).ids.length, committed);
     db.close();
   });
 });

@@ -82,4 +82,11 @@ export {
   type AdaptiveThrottleSnapshot,
   adaptiveThrottle,
 } from "./throttle.js";
-export { Timeout, type TimeoutEvents, type TimeoutMode, type TimeoutOptions, timeout } from "./timeout.js";
+export {
+  Timeout,
+  type TimeoutEvents,
+  type TimeoutMode,
+  type TimeoutOptions,
+  timeout,
+  timeoutError,
+} from "./timeout.js";

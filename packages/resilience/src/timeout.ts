@@ -201,19 +201,45 @@ export class Timeout implements PipelineStage {
 
   /** Aborts the child with a timeout error and returns the error. */
   #timeoutError(child: Execution, timeoutMs: number): NinesError {
-    const error = new ResilienceError(
-      RESILIENCE_ERRORS.timeout,
-      `timeout: the operation did not finish within ${timeoutMs} ms (timeoutMs ${this.timeoutMs}, ${this.mode})`,
-      {
-        hint: "raise timeoutMs, make the dependency faster, or check the outer deadline that bounds this one",
-        details: { timeoutMs, configuredMs: this.timeoutMs, mode: this.mode },
-        stack: this.#errorStacks,
-      },
-    );
+    const error = timeoutError({
+      timeoutMs,
+      configuredMs: this.timeoutMs,
+      mode: this.mode,
+      stack: this.#errorStacks,
+    });
     child.abort(error);
     if (this.#events.has("timeout")) this.#events.emit("timeout", { timeoutMs });
     return child.abortError() ?? error;
   }
+}
+
+/**
+ * The error a timeout stage rejects with when the time is up
+ * (`NINES_RESILIENCE_TIMEOUT`): `timeoutMs` is the time the wrapped part
+ * had (its own, or what an outer deadline left), `configuredMs` the
+ * stage's. Exported for code that stands in for a timed call (the
+ * simulator's store, which knows when it will answer, gives up at its
+ * caller's deadline with exactly this error).
+ *
+ * @example
+ * timeoutError({ timeoutMs: 2000, configuredMs: 2000, mode: "aggressive", stack: false }).details.timeoutMs; // 2000
+ */
+export function timeoutError(options: {
+  timeoutMs: number;
+  configuredMs: number;
+  mode: TimeoutMode;
+  stack?: boolean;
+}): ResilienceError {
+  const { timeoutMs, configuredMs, mode } = options;
+  return new ResilienceError(
+    RESILIENCE_ERRORS.timeout,
+    `timeout: the operation did not finish within ${timeoutMs} ms (timeoutMs ${configuredMs}, ${mode})`,
+    {
+      hint: "raise timeoutMs, make the dependency faster, or check the outer deadline that bounds this one",
+      details: { timeoutMs, configuredMs, mode },
+      stack: options.stack !== false,
+    },
+  );
 }
 
 /**

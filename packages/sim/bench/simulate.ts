@@ -68,9 +68,7 @@ interface Line {
   [extra: string]: unknown;
 }
 
-const lines: Line[] = [];
 function emit(line: Line, human: string): void {
-  lines.push(line);
   console.log(values.json ? JSON.stringify(line) : human);
 }
 

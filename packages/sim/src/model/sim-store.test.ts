@@ -42,10 +42,7 @@ describe("SimStore", () => {
       stage.execute(() => store.call()),
     );
     const code = RESILIENCE_ERRORS.timeout;
-    assert.equal(
-      own,
-      `${code} {"timeoutMs":2000,"configuredMs":2000,"mode":"aggressive","target":"orders-db"} at 2000`,
-    );
+    assert.equal(own, `${code} {"timeoutMs":2000,"configuredMs":2000,"mode":"aggressive"} at 2000`);
     assert.equal(wrapped, `${code} {"timeoutMs":2000,"configuredMs":2000,"mode":"aggressive"} at 4000`);
   });
 });

@@ -1,8 +1,9 @@
 import type { Random } from "@nines/core";
+import { timeoutError } from "@nines/resilience";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { Distribution } from "../random/distributions.js";
 import type { ServiceFault } from "./instance.js";
-import { networkFailure, statusError, timeoutError } from "./wire-errors.js";
+import { networkFailure, statusError } from "./wire-errors.js";
 
 /**
  * A store of the spec as its callers see it: a latency per call and
@@ -55,7 +56,8 @@ export class SimStore {
     const failed = fault.errorRate > 0 && this.#random.next() < fault.errorRate;
     const left = deadlineAt - this.#clock.now();
     if (latency > left) {
-      return this.#clock.sleep(left).then(() => Promise.reject(timeoutError(this.name, left, timeoutMs)));
+      const error = timeoutError({ timeoutMs: left, configuredMs: timeoutMs, mode: "aggressive", stack: false });
+      return this.#clock.sleep(left).then(() => Promise.reject(error));
     }
     if (failed) return this.#clock.sleep(latency).then(() => Promise.reject(statusError(this.name, 500)));
     return this.#clock.sleep(latency);

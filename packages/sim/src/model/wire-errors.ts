@@ -1,10 +1,4 @@
-import {
-  httpStatusError,
-  type NetworkErrorKind,
-  networkErrorOfKind,
-  RESILIENCE_ERRORS,
-  ResilienceError,
-} from "@nines/resilience";
+import { httpStatusError, type NetworkErrorKind, networkErrorOfKind, type ResilienceError } from "@nines/resilience";
 
 // The simulator's wire hands a client exactly the errors `httpFetch` would throw, built by resilience's own
 // mapping, so the real retry and breaker treat them as in production. None has a stack: it would only say
@@ -53,26 +47,6 @@ export function statusError(target: string, status: 500 | 503): ResilienceError 
  */
 export function networkFailure(target: string, kind: Extract<NetworkErrorKind, "refused" | "reset">): ResilienceError {
   return networkErrorOfKind(kind, `GET http://${target}/`, { causeCode: CAUSE_CODE[kind], stack: false });
-}
-
-/**
- * The caller gave up: what `timeout({ timeoutMs })` of `@nines/resilience`
- * rejects with when the time ran out (`NINES_RESILIENCE_TIMEOUT`, aggressive
- * mode), for a call whose deadline the simulator applies itself.
- *
- * @example
- * timeoutError("orders-db", 2000, 2000).details.timeoutMs; // 2000
- */
-export function timeoutError(target: string, waitedMs: number, timeoutMs: number): ResilienceError {
-  return new ResilienceError(
-    RESILIENCE_ERRORS.timeout,
-    `timeout: the operation did not finish within ${waitedMs} ms (timeoutMs ${timeoutMs}, aggressive)`,
-    {
-      hint: "raise timeoutMs, make the dependency faster, or check the outer deadline that bounds this one",
-      details: { timeoutMs: waitedMs, configuredMs: timeoutMs, mode: "aggressive", target },
-      stack: false,
-    },
-  );
 }
 
 const STATUS_TEXT = { 500: "Internal Server Error", 503: "Service Unavailable" } as const;

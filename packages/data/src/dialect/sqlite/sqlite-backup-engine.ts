@@ -12,7 +12,7 @@ import { splitColumn, toEpochMs } from "../../backup/newest-column.js";
 import { bytesProgress, noteProgress } from "../../backup/progress.js";
 import { StagingArea } from "../../backup/staging/staging-area.js";
 import { syncPath } from "../../backup/sync-path.js";
-import { quoteIdent } from "../quote-ident.js";
+import { checkRestored } from "./check-restored.js";
 import type { WalPosition } from "./sqlite-file-copy.js";
 import { type SnapshotMethod, snapshotInThread, type ThreadSnapshot } from "./sqlite-snapshot-thread.js";
 
@@ -36,23 +36,6 @@ export type SqliteBackupMethod = SnapshotMethod;
  */
 export interface SqliteSnapshotInfo extends SnapshotInfo {
   wal?: WalPosition;
-}
-
-/**
- * Rows per table (every table but SQLite's own), each counted by reading it.
- *
- * @example
- * const counts = countRows(new Database("restored.db", { readonly: true })); // { orders: 750000 }
- */
-export function countRows(db: Database.Database): Record<string, number> {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  const counts: Record<string, number> = {};
-  for (const { name } of tables) {
-    counts[name] = (db.prepare(`SELECT COUNT(*) AS n FROM ${quoteIdent(name)}`).get() as { n: number }).n;
-  }
-  return counts;
 }
 
 function openSource(source: string): Database.Database {
@@ -230,17 +213,7 @@ export class SqliteBackupEngine implements BackupEngine {
   }
 
   async check(location: string): Promise<RestoredCheck> {
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(location, { readonly: true, fileMustExist: true });
-      const rows = db.pragma("integrity_check") as { integrity_check: string }[];
-      const problems = rows.map((r) => r.integrity_check).filter((r) => r !== "ok");
-      return { problems: problems.map((p) => `integrity_check: ${p}`), rowCounts: countRows(db) };
-    } catch (error) {
-      return { problems: [`cannot read the restored database: ${(error as Error).message}`], rowCounts: {} };
-    } finally {
-      db?.close();
-    }
+    return checkRestored(location, "integrity");
   }
 
   async drop(location: string): Promise<void> {

@@ -15,6 +15,7 @@ import { StagingArea } from "../../backup/staging/staging-area.js";
 import { type StagingInfo, sweepStaging } from "../../backup/staging/sweep-staging.js";
 import { LocalDirTarget } from "../../backup/targets/local-dir-target.js";
 import type { BackupTarget } from "../../backup/targets/target.js";
+import { checkRestored, RESTORE_CHECKS, type RestoreCheck } from "../../dialect/sqlite/check-restored.js";
 import { SqliteDialect } from "../../dialect/sqlite/sqlite-dialect.js";
 import { ChunkThreads, type HeldPage } from "../codec/chunk-threads.js";
 import { type OpenedObject, openObject } from "../codec/decode-object.js";
@@ -24,7 +25,6 @@ import { listReplica, type ReplicaObjectRef } from "../layout/replica-catalog.js
 import type { SegmentMeta } from "../replicator/segment-builder.js";
 import type { SnapshotMeta } from "../replicator/snapshot-meta.js";
 import { applySegment, type ChainPosition } from "./apply-segment.js";
-import { checkRestored, RESTORE_CHECKS, type RestoreCheck } from "./check-restored.js";
 import { chooseRestorePoint } from "./choose-restore-point.js";
 import { HeldPages } from "./held-pages.js";
 

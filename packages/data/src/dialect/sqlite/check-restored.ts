@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
-import { countRows } from "../../dialect/sqlite/sqlite-backup-engine.js";
+import type { RestoredCheck } from "../../backup/backup-engine.js";
+import { quoteIdent } from "../quote-ident.js";
 
 /**
- * SQLite's check a restore runs on the database it rebuilt: `integrity`
+ * SQLite's check a restore (of a backup or a replica) runs on the database it rebuilt: `integrity`
  * (`PRAGMA integrity_check`: every b-tree, every index entry against its
  * row; the default) or `quick` (`PRAGMA quick_check`: the same walk
  * without matching indexes to rows, about three times as fast on a large
@@ -20,10 +21,7 @@ export const RESTORE_CHECKS: readonly RestoreCheck[] = ["integrity", "quick"];
  * @example
  * const { problems, rowCounts } = checkRestored("/tmp/restored.sqlite", "quick");
  */
-export function checkRestored(
-  file: string,
-  level: RestoreCheck,
-): { problems: string[]; rowCounts: Record<string, number> } {
+export function checkRestored(file: string, level: RestoreCheck): RestoredCheck {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -38,4 +36,16 @@ export function checkRestored(
   } finally {
     db?.close();
   }
+}
+
+/** Rows per table (every table but SQLite's own), each counted by reading it. */
+function countRows(db: Database.Database): Record<string, number> {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string }[];
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    counts[name] = (db.prepare(`SELECT COUNT(*) AS n FROM ${quoteIdent(name)}`).get() as { n: number }).n;
+  }
+  return counts;
 }
