@@ -71,7 +71,20 @@ if (!env.NINES_PG_URL && existsSync(postgresScript)) {
 
 const result = spawnSync(
   process.execPath,
-  ["--conditions=source", "--import", "tsx", "--test", "--test-concurrency=2", ...passthrough, ...files],
+  [
+    "--conditions=source",
+    "--import",
+    "tsx",
+    "--test",
+    "--test-concurrency=2",
+    // TAP as before, and the failures repeated at the end (scripts/failures-reporter.mjs).
+    "--test-reporter=tap",
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${join(root, "scripts", "failures-reporter.mjs")}`,
+    "--test-reporter-destination=stdout",
+    ...passthrough,
+    ...files,
+  ],
   { cwd: root, stdio: "inherit", env },
 );
 if (startedPostgres) spawnSync("bash", [postgresScript, "stop"], { stdio: ["ignore", "ignore", "inherit"], env });
