@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import type { RestoredCheck } from "../../backup/backup-engine.js";
 import { quoteIdent } from "../quote-ident.js";
@@ -14,28 +16,76 @@ export type RestoreCheck = "integrity" | "quick";
 /** The check levels, for option checks and messages. */
 export const RESTORE_CHECKS: readonly RestoreCheck[] = ["integrity", "quick"];
 
+// Plain CommonJS for a child process: SQLite's check of one file, read through a memory map (1.5-1.8x as fast as
+// a read call per page on 1 GB). The map is why it runs apart: a page the disk fails to read, or a file cut
+// short under it, ends the reading process with SIGBUS, which must end the check, not the application.
+// Arguments: the file, better-sqlite3's path, the pragma. Answers with the problems as one JSON line.
+const CHECK_SCRIPT = `
+"use strict";
+const [file, driver, pragma] = process.argv.slice(1);
+const Database = require(driver);
+const db = new Database(file, { readonly: true, fileMustExist: true });
+db.pragma("mmap_size = " + require("node:fs").statSync(file).size);
+const problems = db.pragma(pragma).map((row) => row[pragma]).filter((line) => line !== "ok");
+db.close();
+process.stdout.write(JSON.stringify(problems) + "\\n");
+`;
+
+const driverPath = createRequire(import.meta.url).resolve("better-sqlite3");
+
 /**
  * Runs SQLite's check at `level` on a restored file and counts the rows of
- * every table; `problems` is empty when the database passed.
+ * every table; `problems` is empty when the database passed. The check runs
+ * in a child process that reads the file through a memory map (see
+ * CHECK_SCRIPT); the row counts are read here.
  *
  * @example
- * const { problems, rowCounts } = checkRestored("/tmp/restored.sqlite", "quick");
+ * const { problems, rowCounts } = await checkRestored("/tmp/restored.sqlite", "quick");
  */
-export function checkRestored(file: string, level: RestoreCheck): RestoredCheck {
+export async function checkRestored(file: string, level: RestoreCheck): Promise<RestoredCheck> {
+  const pragma = level === "quick" ? "quick_check" : "integrity_check";
   let db: Database.Database | undefined;
   try {
+    // Opened first: a file that is not a database, or is missing, is said so without starting a process.
     db = new Database(file, { readonly: true, fileMustExist: true });
-    // No memory map (mmap_size), though it checks 1.5-2x faster: a page the disk fails to read would then
-    // end the application's process (SIGBUS) instead of failing the restore with an error.
-    const pragma = level === "quick" ? "quick_check" : "integrity_check";
-    const rows = db.pragma(pragma) as Record<string, string>[];
-    const problems = rows.map((r) => r[pragma] as string).filter((r) => r !== "ok");
-    return { problems: problems.map((p) => `${pragma}: ${p}`), rowCounts: countRows(db) };
+    const problems = (await checkApart(file, pragma)).map((p) => `${pragma}: ${p}`);
+    return { problems, rowCounts: countRows(db) };
   } catch (error) {
     return { problems: [`cannot read the restored database: ${(error as Error).message}`], rowCounts: {} };
   } finally {
     db?.close();
   }
+}
+
+/** The check's problems as its child process reports them; rejects with why it did not answer. */
+function checkApart(file: string, pragma: string): Promise<string[]> {
+  // The script is plain CommonJS: the parent's loaders (NODE_OPTIONS=--import ...) would only slow its start.
+  const { NODE_OPTIONS: _loaders, ...env } = process.env;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["-e", CHECK_SCRIPT, file, driverPath, pragma],
+      { env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          // What SQLite said (its error's message), or how the process ended: SIGBUS is a page it could not read.
+          const said = /Error: ([^\n]*)/.exec(stderr)?.[1];
+          const how = error.signal
+            ? `its check was ended by ${error.signal}${error.signal === "SIGBUS" ? " (a page the disk could not read, or a file cut short)" : ""}`
+            : `its check failed (exit ${error.code})`;
+          reject(new Error(said ?? how));
+          return;
+        }
+        try {
+          resolve(JSON.parse(stdout) as string[]);
+        } catch {
+          reject(
+            new Error(`SQLite's check of ${file} answered something else than its problems: ${stdout.slice(0, 200)}`),
+          );
+        }
+      },
+    );
+  });
 }
 
 /** Rows per table (every table but SQLite's own), each counted by reading it. */

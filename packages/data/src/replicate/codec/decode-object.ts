@@ -5,6 +5,7 @@ import type { ChunkThreads, HeldPage } from "./chunk-threads.js";
 import { COMPRESSIONS, decompressChunk } from "./compression.js";
 import { FileReader } from "./file-reader.js";
 import {
+  KEPT_AS_IS,
   MAGIC,
   MAX_HEADER_BYTES,
   type ObjectHeader,
@@ -42,7 +43,7 @@ function checkHeader(value: unknown, name: string): ObjectHeader {
   const ok =
     typeof h === "object" &&
     h !== null &&
-    h.format === 1 &&
+    (h.format === 1 || h.format === 2) &&
     (h.kind === "snapshot" || h.kind === "segment") &&
     typeof h.generation === "string" &&
     Number.isSafeInteger(h.seq) &&
@@ -91,6 +92,8 @@ interface RecordRead {
   final: boolean;
   plainBytes: number;
   storedBytes: number;
+  /** The chunk was stored uncompressed (format 2, {@link KEPT_AS_IS}). */
+  keptAsIs: boolean;
   body: Buffer | { fd: number; offset: number };
 }
 
@@ -142,20 +145,22 @@ export async function openObject<M>(
     const record = await reader.take(RECORD_HEAD_BYTES);
     if (record.length < RECORD_HEAD_BYTES) throw corrupt(name, "is truncated (it ends before its last chunk)");
     const plainBytes = record.readUInt32BE(0);
-    const storedBytes = record.readUInt32BE(4);
-    if (plainBytes > header.chunkBytes || storedBytes > maxStored) {
+    const storedField = record.readUInt32BE(4);
+    const keptAsIs = header.format >= 2 && storedField >= KEPT_AS_IS;
+    const storedBytes = keptAsIs ? storedField - KEPT_AS_IS : storedField;
+    if (plainBytes > header.chunkBytes || storedBytes > maxStored || (keptAsIs && storedBytes !== plainBytes)) {
       throw corrupt(name, `has a chunk ${index} with impossible lengths`);
     }
-    const final = plainBytes === 0 && storedBytes === 0;
+    const final = plainBytes === 0 && storedField === 0;
     if (threads && reader instanceof FileReader) {
       // The thread reads the chunk from the file itself.
       const offset = reader.reserve(storedBytes + TAG_BYTES);
       if (offset === undefined) throw corrupt(name, "is truncated (it ends inside a chunk)");
-      return { index: index++, final, plainBytes, storedBytes, body: { fd: reader.fd, offset } };
+      return { index: index++, final, plainBytes, storedBytes, keptAsIs, body: { fd: reader.fd, offset } };
     }
     const body = await reader.take(storedBytes + TAG_BYTES);
     if (body.length < storedBytes + TAG_BYTES) throw corrupt(name, "is truncated (it ends inside a chunk)");
-    return { index: index++, final, plainBytes, storedBytes, body };
+    return { index: index++, final, plainBytes, storedBytes, keptAsIs, body };
   }
 
   function refused(r: RecordRead, reason: "tag" | "data", message: string): Error {
@@ -174,8 +179,8 @@ export async function openObject<M>(
   ): Promise<Buffer | undefined> {
     if (threads) {
       const outcome = await threads.run({
-        opening: seal.opening(r.index, r.final, r.plainBytes, r.storedBytes),
-        compression: r.final ? "none" : header.compression,
+        opening: seal.opening(r.index, r.final, r.plainBytes, r.keptAsIs ? r.storedBytes + KEPT_AS_IS : r.storedBytes),
+        compression: r.final || r.keptAsIs ? "none" : header.compression,
         plainBytes: r.plainBytes,
         storedBytes: r.storedBytes,
         body: r.body,
@@ -196,12 +201,16 @@ export async function openObject<M>(
       r.plainBytes,
       r.body.subarray(0, r.storedBytes),
       r.body.subarray(r.storedBytes),
+      r.keptAsIs,
     );
     if (opened === undefined) throw refused(r, "tag", "");
     if (r.final) return undefined;
-    const plain = await decompressChunk(header.compression, opened, r.plainBytes).catch((error: unknown) => {
+    const compression = r.keptAsIs ? "none" : header.compression;
+    let plain = await decompressChunk(compression, opened, r.plainBytes).catch((error: unknown) => {
       throw refused(r, "data", (error as Error).message);
     });
+    // Bytes not decompressed may be the caller's own (a source of Buffers): pages are laid over a copy.
+    if (patch && plain === opened) plain = Buffer.from(plain);
     if (patch) for (const [at, bytes] of patch.pages) bytes.copy(plain, at, 0, patch.pageSize);
     if (writeAt) {
       // Synchronous: a copy into the page cache, and it leaves the thread pool to decompression.

@@ -1,5 +1,5 @@
 import { compressChunk, compressChunkSync, type ReplicaCompression } from "./compression.js";
-import { CHUNK_BYTES, type ObjectHeader, ObjectSeal } from "./object-format.js";
+import { CHUNK_BYTES, type ObjectHeader, ObjectSeal, WORTH_COMPRESSING } from "./object-format.js";
 
 /** What to encode: the header's fields (the encryption field comes from the key), and where the bytes go. */
 export interface EncodeObjectOptions<M> {
@@ -54,7 +54,8 @@ async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
 /**
  * Encodes a replica object (see `object-format.ts`): the header, then the
  * payload in 1 MiB chunks, each compressed on the thread pool (several at
- * once) and sealed, written in order, then the end record.
+ * once; kept as is when that saved too little) and sealed, written in
+ * order, then the end record.
  *
  * @example
  * const parts: Buffer[] = [];
@@ -64,7 +65,7 @@ async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
 export async function encodeObject<M>(options: EncodeObjectOptions<M>): Promise<EncodedSize> {
   const seal = ObjectSeal.forWriting(
     {
-      format: 1,
+      format: 2,
       kind: options.kind,
       generation: options.generation,
       seq: options.seq,
@@ -89,11 +90,13 @@ export async function encodeObject<M>(options: EncodeObjectOptions<M>): Promise<
     for await (const plain of rechunk(options.source, CHUNK_BYTES)) {
       const at = index++;
       plainBytes += plain.length;
+      const sealed = (stored: Buffer) =>
+        options.compression !== "none" && stored.length > plain.length * (1 - WORTH_COMPRESSING)
+          ? seal.record(at, plain, plain.length, true)
+          : seal.record(at, stored, plain.length);
       const record = options.inline
-        ? new Promise<Buffer>((done) =>
-            setImmediate(done, seal.record(at, compressChunkSync(options.compression, plain), plain.length)),
-          )
-        : compressChunk(options.compression, plain).then((stored) => seal.record(at, stored, plain.length));
+        ? new Promise<Buffer>((done) => setImmediate(done, sealed(compressChunkSync(options.compression, plain))))
+        : compressChunk(options.compression, plain).then(sealed);
       // Awaited in order below; marked handled now so an early failure is not reported as unhandled meanwhile.
       record.catch(() => undefined);
       inFlight.push(record);

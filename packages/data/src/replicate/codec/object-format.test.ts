@@ -7,6 +7,7 @@ import { REPLICA_ERRORS } from "../errors.js";
 import { COMPRESSIONS } from "./compression.js";
 import { openObject } from "./decode-object.js";
 import { encodeObject } from "./encode-object.js";
+import { KEPT_AS_IS, MAGIC, ObjectSeal, RECORD_HEAD_BYTES, TAG_BYTES } from "./object-format.js";
 
 async function encode(
   payload: Buffer,
@@ -41,7 +42,8 @@ describe("replica object format", () => {
     for (const encrypted of [false, true]) {
       it(`round-trips with ${compression}${encrypted ? " and AES-256-GCM" : ""}`, async () => {
         const key = encrypted ? randomBytes(32) : undefined;
-        const payload = Buffer.concat([Buffer.alloc(2_500_000, 3), randomBytes(300_000)]);
+        // Chunks that compress, one half and half, and a last one of random bytes that is kept as is.
+        const payload = Buffer.concat([Buffer.alloc(2_500_000, 3), randomBytes(1_400_000)]);
         const stored = await encode(payload, key, compression);
         assert.ok((await decode(stored, key)).equals(payload));
         const object = await openObject<{ note: string }>([stored], { key, name: "x" });
@@ -93,4 +95,53 @@ describe("replica object format", () => {
     await assert.rejects(decode(stored, randomBytes(32)), (e) => isNinesError(e, REPLICA_ERRORS.keyWrong));
     assert.equal((await decode(stored, key)).length, 100);
   });
+
+  it("keeps a chunk that compression would not shrink as is, marked and sealed as such", async () => {
+    const random = randomBytes(1024 * 1024);
+    const payload = Buffer.concat([Buffer.alloc(1024 * 1024, 7), random]);
+    for (const compression of ["deflate", "brotli"] as const) {
+      for (const key of [undefined, randomBytes(32)]) {
+        const stored = await encode(payload, key, compression);
+        const records = chunkRecords(stored);
+        assert.equal(records.length, 2);
+        assert.ok((records[0]?.storedField as number) < 64 * 1024, "the compressible chunk is compressed");
+        assert.equal(records[1]?.storedField, KEPT_AS_IS + random.length, "the random chunk is kept as is");
+        if (!key) assert.ok(stored.subarray(records[1]?.at, (records[1]?.at as number) + random.length).equals(random));
+        assert.ok((await decode(stored, key)).equals(payload), `${compression}${key ? " encrypted" : ""}`);
+        // The mark is sealed: taken off the kept chunk, or put on the compressed one, the object is refused.
+        for (const record of records) {
+          const bad = Buffer.from(stored);
+          bad.writeUInt32BE((record.storedField ^ KEPT_AS_IS) >>> 0, record.at - 4);
+          await assert.rejects(decode(bad, key), (e) => isNinesError(e, REPLICA_ERRORS.corrupt));
+        }
+      }
+    }
+  });
+
+  it("still reads format 1 objects, where the stored length has no mark", async () => {
+    const plain = Buffer.alloc(5000, 9);
+    const seal = ObjectSeal.forWriting(
+      { format: 1, kind: "segment", generation: "g", seq: 1, compression: "none", chunkBytes: 1024 * 1024, meta: {} },
+      undefined,
+    );
+    const stored = Buffer.concat([seal.headerBytes, seal.record(0, plain, plain.length), seal.end(1)]);
+    assert.ok((await decode(stored)).equals(plain));
+    // The top bit means nothing in format 1: such a length is impossible there.
+    const marked = Buffer.from(stored);
+    marked.writeUInt32BE(KEPT_AS_IS + plain.length, seal.headerBytes.length + 4);
+    await assert.rejects(decode(marked), (e) => isNinesError(e, REPLICA_ERRORS.corrupt));
+  });
 });
+
+/** Each chunk record's stored-length field and where its stored bytes start. */
+function chunkRecords(stored: Buffer): { storedField: number; at: number }[] {
+  let at = MAGIC.length + 4 + stored.readUInt32BE(MAGIC.length);
+  const records: { storedField: number; at: number }[] = [];
+  for (;;) {
+    const plainBytes = stored.readUInt32BE(at);
+    const storedField = stored.readUInt32BE(at + 4);
+    if (plainBytes === 0 && storedField === 0) return records;
+    records.push({ storedField, at: at + RECORD_HEAD_BYTES });
+    at += RECORD_HEAD_BYTES + (storedField >= KEPT_AS_IS ? storedField - KEPT_AS_IS : storedField) + TAG_BYTES;
+  }
+}

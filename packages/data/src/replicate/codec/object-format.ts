@@ -13,7 +13,11 @@ import { objectKey, replicaKeyId } from "./replica-key.js";
  *     end        | 0 | 0 | tag
  *
  * Each chunk holds up to `chunkBytes` of the payload, compressed on its own
- * (so chunks decompress in parallel) and then sealed: with AES-256-GCM
+ * (so chunks decompress in parallel) or, from format 2, kept as is when
+ * compressing saved less than a sixteenth of it (pages of random or
+ * already compressed data: a restore then copies them instead of running
+ * them through the decompressor for nothing; the stored length's top bit,
+ * {@link KEPT_AS_IS}, says which), and then sealed: with AES-256-GCM
  * under a key derived from the replica key and the object's random salt,
  * or, unencrypted, with the first 16 bytes of a SHA-256. Every tag covers
  * the header's digest, the chunk's index, its lengths and whether it is
@@ -31,7 +35,8 @@ export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
 /** What every object's header says; `meta` is the snapshot's or segment's own description. */
 export interface ObjectHeader<M = unknown> {
-  format: 1;
+  /** 2 since chunks may be kept as is ({@link KEPT_AS_IS}); 1 objects are still read. */
+  format: 1 | 2;
   kind: "snapshot" | "segment";
   /** The generation (lineage) the object belongs to. */
   generation: string;
@@ -42,6 +47,16 @@ export interface ObjectHeader<M = unknown> {
   chunkBytes: number;
   meta: M;
 }
+
+/**
+ * The stored length's top bit in a format 2 object: the chunk was not
+ * compressed (the header's compression does not apply to it). Covered by
+ * the tag like the rest of the lengths.
+ */
+export const KEPT_AS_IS = 0x8000_0000;
+
+/** Compressing must save at least this share of a chunk, or the chunk is kept as is. */
+export const WORTH_COMPRESSING = 1 / 16;
 
 /** Fields of a chunk record that precede its stored bytes. */
 export const RECORD_HEAD_BYTES = 8;
@@ -140,12 +155,16 @@ export class ObjectSeal {
     return new ObjectSeal(header, headerBytes, objectKey(key, Buffer.from(encryption.salt, "base64")));
   }
 
-  /** The stored record of chunk `index`: lengths, sealed bytes, tag. */
-  record(index: number, stored: Buffer, plainBytes: number): Buffer {
+  /**
+   * The stored record of chunk `index`: lengths, sealed bytes, tag.
+   * `keptAsIs`: `stored` is the plain chunk, not compressed (format 2).
+   */
+  record(index: number, stored: Buffer, plainBytes: number, keptAsIs = false): Buffer {
     const head = Buffer.alloc(RECORD_HEAD_BYTES);
+    const storedField = keptAsIs ? stored.length + KEPT_AS_IS : stored.length;
     head.writeUInt32BE(plainBytes, 0);
-    head.writeUInt32BE(stored.length, 4);
-    const data = aad(this.#digest, index, false, plainBytes, stored.length);
+    head.writeUInt32BE(storedField, 4);
+    const data = aad(this.#digest, index, false, plainBytes, storedField);
     if (this.#key) {
       const cipher = createCipheriv("aes-256-gcm", this.#key, nonce(index));
       cipher.setAAD(data);
@@ -171,9 +190,10 @@ export class ObjectSeal {
   /**
    * What checking a record takes (scheme, key, nonce, authenticated data),
    * for a thread that opens it away from this object ({@link ChunkThreads}).
+   * `storedField`: the stored length as the record gives it (with {@link KEPT_AS_IS}).
    */
-  opening(index: number, final: boolean, plainBytes: number, storedBytes: number): ChunkOpening {
-    const data = aad(this.#digest, index, final, plainBytes, storedBytes);
+  opening(index: number, final: boolean, plainBytes: number, storedField: number): ChunkOpening {
+    const data = aad(this.#digest, index, final, plainBytes, storedField);
     return this.#key
       ? { scheme: "aes-256-gcm", key: this.#key, nonce: nonce(index), aad: data }
       : { scheme: "sha256", nonce: nonce(index), aad: data };
@@ -191,8 +211,9 @@ export class ObjectSeal {
     plainBytes: number,
     sealed: Buffer,
     tag: Buffer,
+    keptAsIs = false,
   ): Promise<Buffer | undefined> {
-    const data = aad(this.#digest, index, final, plainBytes, sealed.length);
+    const data = aad(this.#digest, index, final, plainBytes, keptAsIs ? sealed.length + KEPT_AS_IS : sealed.length);
     const subtle = webcrypto.subtle;
     if (this.#key) {
       this.#webKey ??= subtle.importKey("raw", this.#key, "AES-GCM", false, ["decrypt"]);

@@ -260,7 +260,7 @@ export async function restoreReplica(options: RestoreReplicaOptions): Promise<Re
     options.onProgress?.(
       noteProgress("check", `${level === "quick" ? "quick_check" : "integrity_check"} and row counts`),
     );
-    const check = checkRestored(file, level);
+    const check = await checkRestored(file, level);
     options.onProgress?.(noteProgress("sync", "the end of the fsync, then the rename into place"));
     await synced;
     if (check.problems.length > 0) {
