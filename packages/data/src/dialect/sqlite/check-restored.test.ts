@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { checkRestored } from "./check-restored.js";
+import { CHECK_APART_BYTES, checkRestored } from "./check-restored.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nines-check-restored-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,11 +24,31 @@ function database(name: string, rows: number, blobBytes: number): string {
 }
 
 describe("checkRestored (SQLite's check in a process of its own, through a memory map)", () => {
-  it("passes a good database at both levels and counts every table's rows", async () => {
+  it("passes a good database at both levels, here and apart, and counts every table's rows", async () => {
     const file = database("good.db", 2000, 100);
     for (const level of ["integrity", "quick"] as const) {
-      const check = await checkRestored(file, level);
-      assert.deepEqual(check, { problems: [], rowCounts: { empty: 0, items: 2000 } }, level);
+      for (const apartFrom of [CHECK_APART_BYTES, 0]) {
+        const check = await checkRestored(file, level, apartFrom);
+        assert.deepEqual(check, { problems: [], rowCounts: { empty: 0, items: 2000 } }, `${level} ${apartFrom}`);
+      }
+    }
+  });
+
+  it("finds an index that disagrees with its table, here and apart (integrity, not quick)", async () => {
+    const file = database("skewed.db", 500, 10);
+    // The index's definition changed under it: its entries hold tag, the schema now says body.
+    const db = new Database(file);
+    db.unsafeMode(true);
+    db.pragma("writable_schema = ON");
+    db.prepare(
+      "UPDATE sqlite_schema SET sql = 'CREATE INDEX items_tag ON items (body)' WHERE name = 'items_tag'",
+    ).run();
+    db.close();
+    for (const apartFrom of [CHECK_APART_BYTES, 0]) {
+      const integrity = await checkRestored(file, "integrity", apartFrom);
+      assert.ok(integrity.problems.length > 0, `integrity ${apartFrom}`);
+      assert.match(integrity.problems[0] as string, /^integrity_check: /);
+      assert.deepEqual((await checkRestored(file, "quick", apartFrom)).problems, [], `quick ${apartFrom}`);
     }
   });
 
@@ -45,7 +65,7 @@ describe("checkRestored (SQLite's check in a process of its own, through a memor
   });
 
   it("survives the file being cut short under the check (SIGBUS ends the checking process, not this one)", async (t) => {
-    // About 250 MB: its check is still walking the file well after the map is made.
+    // About 250 MB (checked apart): its check is still walking the file well after the map is made.
     const file = database("shrinks.db", 120_000, 2000);
     const checking = checkRestored(file, "integrity");
     // Cut once the child has mapped the file: what it reads past the new end is then a fault in its map.

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import type { RestoredCheck } from "../../backup/backup-engine.js";
@@ -34,22 +35,38 @@ process.stdout.write(JSON.stringify(problems) + "\\n");
 const driverPath = createRequire(import.meta.url).resolve("better-sqlite3");
 
 /**
+ * Files from this size on are checked apart, through a memory map; smaller
+ * ones here, with a read call per page: a child process costs 70-100 ms to
+ * start, about what the map saves on 128 MiB (1 GB: 1.1-1.3 s apart
+ * against 1.7-2.5 s here).
+ */
+export const CHECK_APART_BYTES = 128 * 1024 * 1024;
+
+/**
  * Runs SQLite's check at `level` on a restored file and counts the rows of
- * every table; `problems` is empty when the database passed. The check runs
- * in a child process that reads the file through a memory map (see
- * CHECK_SCRIPT); the row counts are read here.
+ * every table; `problems` is empty when the database passed. A file of
+ * {@link CHECK_APART_BYTES} or more is checked in a child process that
+ * reads it through a memory map (see CHECK_SCRIPT); the row counts are read
+ * here. `apartFrom` moves that size (tests).
  *
  * @example
  * const { problems, rowCounts } = await checkRestored("/tmp/restored.sqlite", "quick");
  */
-export async function checkRestored(file: string, level: RestoreCheck): Promise<RestoredCheck> {
+export async function checkRestored(
+  file: string,
+  level: RestoreCheck,
+  apartFrom = CHECK_APART_BYTES,
+): Promise<RestoredCheck> {
   const pragma = level === "quick" ? "quick_check" : "integrity_check";
   let db: Database.Database | undefined;
   try {
     // Opened first: a file that is not a database, or is missing, is said so without starting a process.
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const problems = (await checkApart(file, pragma)).map((p) => `${pragma}: ${p}`);
-    return { problems, rowCounts: countRows(db) };
+    const found =
+      statSync(file).size >= apartFrom
+        ? await checkApart(file, pragma)
+        : (db.pragma(pragma) as Record<string, string>[]).map((row) => row[pragma] as string).filter((r) => r !== "ok");
+    return { problems: found.map((p) => `${pragma}: ${p}`), rowCounts: countRows(db) };
   } catch (error) {
     return { problems: [`cannot read the restored database: ${(error as Error).message}`], rowCounts: {} };
   } finally {
