@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManualClock } from "@nines/core";
 import type { Admission, AdmissionTicket, RequestOutcome } from "../admission-gate.js";
-import { AdmissionController, type AdmissionOptions } from "./admission-controller.js";
+import { AdmissionController, type AdmissionOptions, type AdmissionRequest } from "./admission-controller.js";
 
 const ok: RequestOutcome = { kind: "success", status: 200, latencyMs: 1 };
 
@@ -282,6 +282,46 @@ describe("AdmissionController", () => {
     b.ticket.release(ok);
     await turn();
     assert.ok(c?.ticket);
+  });
+
+  it("admitThen makes admit's decisions, with the answer given to a callback instead of a promise", async () => {
+    type Ask = (
+      admission: AdmissionController,
+      request?: AdmissionRequest,
+      signal?: AbortSignal,
+    ) => ReturnType<typeof track>;
+    const viaPromise: Ask = (admission, request, signal) => track(admission.admit(request, signal));
+    const viaCallback: Ask = (admission, request = {}, signal) => {
+      const state: ReturnType<typeof track> = {};
+      admission.admitThen(request, (answer) => Object.assign(state, track(answer)), signal);
+      return state;
+    };
+    // One script of arrivals, releases, deadlines, a departed client and a full queue, run both ways.
+    const script = async (ask: Ask) => {
+      const { admission, turn, clock } = setup({ limit: 2, maxQueue: 2, codel: { targetMs: 5, intervalMs: 50 } });
+      const gone = new AbortController();
+      const asks = [ask(admission), ask(admission), ask(admission, { deadlineAt: clock.now() + 3 })];
+      asks.push(ask(admission, {}, gone.signal), ask(admission, { priority: "sheddable" }), ask(admission));
+      await turn();
+      gone.abort();
+      await clock.advance(10);
+      asks[0]?.ticket?.release(ok);
+      await turn();
+      asks.push(ask(admission, { deadlineAt: clock.now() }), ask(admission, { priority: "critical" }));
+      asks[1]?.ticket?.release(ok);
+      await turn();
+      return asks.map((a) => (a.ticket ? "admitted" : (a.reason ?? "waiting")));
+    };
+    const byPromise = await script(viaPromise);
+    assert.deepEqual(await script(viaCallback), byPromise);
+    assert.ok(byPromise.includes("admitted") && byPromise.some((r) => r.startsWith("shed/")), byPromise.join(", "));
+    // A refusal at arrival is answered before admitThen returns.
+    const { admission, clock } = setup();
+    let answered: Admission | undefined;
+    admission.admitThen({ deadlineAt: clock.now() }, (answer) => {
+      answered = answer;
+    });
+    assert.equal(answered?.admitted, false);
   });
 
   it("validates its options", () => {

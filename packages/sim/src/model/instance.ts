@@ -276,15 +276,12 @@ export class SimInstance {
     if (controller === undefined) {
       return new Promise<void>((resolve, reject) => this.#serve(process, undefined, then, deadlineAt, resolve, reject));
     }
-    const admission = controller.admit({ priority, deadlineAt });
-    if (admission instanceof Promise) {
-      // One promise for the whole answer: returning #answer's promise from a `then` would cost an adoption per hop.
-      return new Promise<void>((resolve, reject) => {
-        admission.then((given) => this.#answer(process, given, then, deadlineAt, elsewhere, resolve, reject), reject);
-      });
-    }
-    if (!admission.admitted) return this.#refused(process, admission, elsewhere);
-    return new Promise<void>((resolve, reject) => this.#serve(process, admission, then, deadlineAt, resolve, reject));
+    // One promise for the whole answer, and the guard's answer as a callback (no promise of its own).
+    return new Promise<void>((resolve, reject) => {
+      controller.admitThen({ priority, deadlineAt }, (given) =>
+        this.#answer(process, given, then, deadlineAt, elsewhere, resolve, reject),
+      );
+    });
   }
 
   #newProcess(): Process {
