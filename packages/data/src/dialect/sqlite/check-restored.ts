@@ -20,13 +20,13 @@ export const RESTORE_CHECKS: readonly RestoreCheck[] = ["integrity", "quick"];
 // Plain CommonJS for a child process: SQLite's check of one file, read through a memory map (1.5-1.8x as fast as
 // a read call per page on 1 GB). The map is why it runs apart: a page the disk fails to read, or a file cut
 // short under it, ends the reading process with SIGBUS, which must end the check, not the application.
-// Arguments: the file, better-sqlite3's path, the pragma. Answers with the problems as one JSON line.
+// Arguments: the file, its size, better-sqlite3's path, the pragma. Answers with the problems as one JSON line.
 const CHECK_SCRIPT = `
 "use strict";
-const [file, driver, pragma] = process.argv.slice(1);
+const [file, size, driver, pragma] = process.argv.slice(1);
 const Database = require(driver);
 const db = new Database(file, { readonly: true, fileMustExist: true });
-db.pragma("mmap_size = " + require("node:fs").statSync(file).size);
+db.pragma("mmap_size = " + Number(size));
 const problems = db.pragma(pragma).map((row) => row[pragma]).filter((line) => line !== "ok");
 db.close();
 process.stdout.write(JSON.stringify(problems) + "\\n");
@@ -62,9 +62,10 @@ export async function checkRestored(
   try {
     // Opened first: a file that is not a database, or is missing, is said so without starting a process.
     db = new Database(file, { readonly: true, fileMustExist: true });
+    const size = statSync(file).size;
     const found =
-      statSync(file).size >= apartFrom
-        ? await checkApart(file, pragma)
+      size >= apartFrom
+        ? await checkApart(file, size, pragma)
         : (db.pragma(pragma) as Record<string, string>[]).map((row) => row[pragma] as string).filter((r) => r !== "ok");
     return { problems: found.map((p) => `${pragma}: ${p}`), rowCounts: countRows(db) };
   } catch (error) {
@@ -75,13 +76,13 @@ export async function checkRestored(
 }
 
 /** The check's problems as its child process reports them; rejects with why it did not answer. */
-function checkApart(file: string, pragma: string): Promise<string[]> {
+function checkApart(file: string, size: number, pragma: string): Promise<string[]> {
   // The script is plain CommonJS: the parent's loaders (NODE_OPTIONS=--import ...) would only slow its start.
   const { NODE_OPTIONS: _loaders, ...env } = process.env;
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["-e", CHECK_SCRIPT, file, driverPath, pragma],
+      ["-e", CHECK_SCRIPT, file, String(size), driverPath, pragma],
       { env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {

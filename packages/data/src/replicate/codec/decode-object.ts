@@ -179,7 +179,7 @@ export async function openObject<M>(
   ): Promise<Buffer | undefined> {
     if (threads) {
       const outcome = await threads.run({
-        opening: seal.opening(r.index, r.final, r.plainBytes, r.keptAsIs ? r.storedBytes + KEPT_AS_IS : r.storedBytes),
+        opening: seal.opening(r.index, r.final, r.plainBytes, r.storedBytes, r.keptAsIs),
         compression: r.final || r.keptAsIs ? "none" : header.compression,
         plainBytes: r.plainBytes,
         storedBytes: r.storedBytes,

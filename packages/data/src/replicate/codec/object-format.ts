@@ -55,6 +55,11 @@ export interface ObjectHeader<M = unknown> {
  */
 export const KEPT_AS_IS = 0x8000_0000;
 
+/** The stored length as a record writes it: with the {@link KEPT_AS_IS} mark when the chunk was not compressed. */
+function storedField(storedBytes: number, keptAsIs: boolean): number {
+  return keptAsIs ? storedBytes + KEPT_AS_IS : storedBytes;
+}
+
 /** Compressing must save at least this share of a chunk, or the chunk is kept as is. */
 export const WORTH_COMPRESSING = 1 / 16;
 
@@ -161,10 +166,10 @@ export class ObjectSeal {
    */
   record(index: number, stored: Buffer, plainBytes: number, keptAsIs = false): Buffer {
     const head = Buffer.alloc(RECORD_HEAD_BYTES);
-    const storedField = keptAsIs ? stored.length + KEPT_AS_IS : stored.length;
+    const field = storedField(stored.length, keptAsIs);
     head.writeUInt32BE(plainBytes, 0);
-    head.writeUInt32BE(storedField, 4);
-    const data = aad(this.#digest, index, false, plainBytes, storedField);
+    head.writeUInt32BE(field, 4);
+    const data = aad(this.#digest, index, false, plainBytes, field);
     if (this.#key) {
       const cipher = createCipheriv("aes-256-gcm", this.#key, nonce(index));
       cipher.setAAD(data);
@@ -190,10 +195,9 @@ export class ObjectSeal {
   /**
    * What checking a record takes (scheme, key, nonce, authenticated data),
    * for a thread that opens it away from this object ({@link ChunkThreads}).
-   * `storedField`: the stored length as the record gives it (with {@link KEPT_AS_IS}).
    */
-  opening(index: number, final: boolean, plainBytes: number, storedField: number): ChunkOpening {
-    const data = aad(this.#digest, index, final, plainBytes, storedField);
+  opening(index: number, final: boolean, plainBytes: number, storedBytes: number, keptAsIs = false): ChunkOpening {
+    const data = aad(this.#digest, index, final, plainBytes, storedField(storedBytes, keptAsIs));
     return this.#key
       ? { scheme: "aes-256-gcm", key: this.#key, nonce: nonce(index), aad: data }
       : { scheme: "sha256", nonce: nonce(index), aad: data };
@@ -213,7 +217,7 @@ export class ObjectSeal {
     tag: Buffer,
     keptAsIs = false,
   ): Promise<Buffer | undefined> {
-    const data = aad(this.#digest, index, final, plainBytes, keptAsIs ? sealed.length + KEPT_AS_IS : sealed.length);
+    const data = aad(this.#digest, index, final, plainBytes, storedField(sealed.length, keptAsIs));
     const subtle = webcrypto.subtle;
     if (this.#key) {
       this.#webKey ??= subtle.importKey("raw", this.#key, "AES-GCM", false, ["decrypt"]);
