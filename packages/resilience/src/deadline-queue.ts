@@ -93,7 +93,14 @@ export class DeadlineQueue {
 
   #dropSettled(): void {
     let head = this.#head;
-    while (head?.done) head = head.after;
+    while (head?.done) {
+      // Unlinked as it leaves: a dropped entry that already reached the old generation would otherwise keep
+      // the entries after it (and what their calls hold) alive through every young collection until the next
+      // full one, each promoting the next: the whole stream of calls would be copied and promoted.
+      const after: Deadline | undefined = head.after;
+      head.after = undefined;
+      head = after;
+    }
     this.#head = head;
     if (head === undefined) this.#tail = undefined;
   }

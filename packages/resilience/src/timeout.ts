@@ -73,7 +73,7 @@ export class Timeout implements PipelineStage {
   readonly #deadlines: DeadlineQueue;
   /** Aborts a call's child context when its time is up (shared by every call: no closure per call). */
   readonly #expire = (call: TimedCall): void => {
-    const error = this.#timeoutError(call.child, call.wait);
+    const error = this.#timeoutError(call.child as Execution, call.wait);
     call.reject?.(error);
   };
   #alone: Pipeline | undefined;
@@ -154,14 +154,14 @@ export class Timeout implements PipelineStage {
     call: TimedCall,
     onFailure: ((error: unknown) => Promise<T>) | undefined,
   ): Promise<T> {
-    return start(next, call.child).then(
+    return start(next, call.child as Execution).then(
       (value) => {
         this.#settle(call);
         return value;
       },
       (error: unknown) => {
-        this.#settle(call);
-        const failure = call.child.aborted ? call.child.abortError() : error;
+        const child = this.#settle(call);
+        const failure = child.aborted ? child.abortError() : error;
         if (onFailure !== undefined) return onFailure(failure);
         throw failure;
       },
@@ -176,27 +176,34 @@ export class Timeout implements PipelineStage {
     return new Promise<T>((resolve, reject) => {
       const fail = onFailure === undefined ? reject : continueOnce(resolve, onFailure);
       call.reject = fail;
-      start(next, call.child).then(
+      start(next, call.child as Execution).then(
         (value) => {
           this.#settle(call);
           resolve(value);
         },
         (error: unknown) => {
-          this.#settle(call);
-          fail(call.child.aborted ? call.child.abortError() : error);
+          const child = this.#settle(call);
+          fail(child.aborted ? child.abortError() : error);
         },
       );
     });
   }
 
-  #settle(call: TimedCall): void {
+  /** The call finished (in time or not): its deadline is dropped and its context disposed, and returned. */
+  #settle(call: TimedCall): Execution {
     if (call.timer !== undefined) {
       call.done = true;
       call.timer.cancel();
     } else if (!call.done) {
       this.#deadlines.settle(call);
     }
-    call.child.dispose();
+    const child = call.child as Execution;
+    child.dispose();
+    // A settled call may stay linked in the deadline queue behind an older one still running: it then holds
+    // nothing of its execution (the context, the promise's settling functions) for as long.
+    call.child = undefined;
+    call.reject = undefined;
+    return child;
   }
 
   /** Aborts the child with a timeout error and returns the error. */
@@ -273,7 +280,8 @@ function start<T>(next: (context: ExecutionContext) => Promise<T>, context: Exec
 
 /** One timed call: an entry of the stage's deadline queue (or with a timer of its own). */
 class TimedCall extends Deadline {
-  readonly child: Execution;
+  /** The context the wrapped part runs in; dropped once the call settled. */
+  child: Execution | undefined;
   readonly wait: number;
   readonly #onExpire: (call: TimedCall) => void;
   /** Set when the call has a timer of its own instead of a place in the stage's queue. */

@@ -291,9 +291,15 @@ describe("AdmissionController", () => {
       signal?: AbortSignal,
     ) => ReturnType<typeof track>;
     const viaPromise: Ask = (admission, request, signal) => track(admission.admit(request, signal));
+    // One answer function for every request: each request object is handed back with its answer.
+    const states = new Map<AdmissionRequest, ReturnType<typeof track>>();
+    const answerAll = (answer: Admission, request: AdmissionRequest) =>
+      Object.assign(states.get(request) ?? assert.fail("an answer for an unknown request"), track(answer));
     const viaCallback: Ask = (admission, request = {}, signal) => {
+      const own = { ...request };
       const state: ReturnType<typeof track> = {};
-      admission.admitThen(request, (answer) => Object.assign(state, track(answer)), signal);
+      states.set(own, state);
+      admission.admitThen(own, answerAll, signal);
       return state;
     };
     // One script of arrivals, releases, deadlines, a departed client and a full queue, run both ways.

@@ -75,10 +75,42 @@ type ShedCause = "gone" | "expired" | "queue-timeout" | "queue-full" | "overload
 interface Entry extends Queued {
   readonly priority: RequestPriority;
   readonly deadlineAt: number;
-  readonly resolve: (admission: Admission) => void;
+  /** Given the answer and the request it answers (`admitThen`'s caller reads its own state from it). */
+  readonly resolve: (admission: Admission, request: AdmissionRequest | undefined) => void;
+  readonly request: AdmissionRequest | undefined;
   readonly signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
+
+/**
+ * The permission to run one admitted request: one object with the method
+ * on its prototype, not a closure and its context per admission (the
+ * controller's bookkeeping runs in its shared `release` hook).
+ */
+class Ticket implements AdmissionControllerTicket {
+  readonly admitted = true as const;
+  readonly queuedMs: number;
+  readonly #startedAt: number;
+  readonly #inflightAtStart: number;
+  readonly #onRelease: ReleaseHook;
+  #released = false;
+
+  constructor(queuedMs: number, startedAt: number, inflightAtStart: number, onRelease: ReleaseHook) {
+    this.queuedMs = queuedMs;
+    this.#startedAt = startedAt;
+    this.#inflightAtStart = inflightAtStart;
+    this.#onRelease = onRelease;
+  }
+
+  /** Gives the slot back; a second call is harmless. */
+  release(outcome: RequestOutcome): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#onRelease(outcome, this.#startedAt, this.#inflightAtStart);
+  }
+}
+
+type ReleaseHook = (outcome: RequestOutcome, startedAt: number, inflightAtStart: number) => void;
 
 /**
  * The admission queue in front of a server's handlers, as an
@@ -223,27 +255,34 @@ export class AdmissionController implements AdmissionGate {
     const now = this.#clock.now();
     const refused = this.#atArrival(priority, deadlineAt, signal, now);
     if (refused !== undefined) return refused;
-    return new Promise<Admission>((resolve) => this.#enqueue(priority, deadlineAt, signal, now, resolve));
+    return new Promise<Admission>((resolve) => this.#enqueue(priority, deadlineAt, signal, now, resolve, undefined));
   }
 
   /**
    * {@link admit} with the answer given to `answer` instead of a promise:
    * at once for a refusal at arrival, else when the queued request is
    * admitted or refused, from inside the controller's turn (so `answer`
-   * must not throw). Two promises and their reactions less per request, for
-   * a caller that runs many (the simulator's instances); the decisions are
-   * the same as `admit`'s.
+   * must not throw). `answer` also gets `request` back, so one function
+   * made once can answer every request, each reading its own state from
+   * its request object. Two promises and their reactions less per request,
+   * and no closure, for a caller that runs many (the simulator's
+   * instances); the decisions are the same as `admit`'s.
    *
    * @example
-   * admission.admitThen({ deadlineAt }, (answer) => (answer.admitted ? serve(answer) : reply503(answer)));
+   * const answer = (admission: Admission, request: MyRequest) => (admission.admitted ? serve(request, admission) : reply503(request, admission));
+   * admission.admitThen(myRequest, answer);
    */
-  admitThen(request: AdmissionRequest, answer: (admission: Admission) => void, signal?: AbortSignal): void {
+  admitThen<R extends AdmissionRequest>(
+    request: R,
+    answer: (admission: Admission, request: R) => void,
+    signal?: AbortSignal,
+  ): void {
     const priority = request.priority ?? "normal";
     const deadlineAt = request.deadlineAt ?? Number.POSITIVE_INFINITY;
     const now = this.#clock.now();
     const refused = this.#atArrival(priority, deadlineAt, signal, now);
-    if (refused !== undefined) answer(refused);
-    else this.#enqueue(priority, deadlineAt, signal, now, answer);
+    if (refused !== undefined) answer(refused, request);
+    else this.#enqueue(priority, deadlineAt, signal, now, answer as Entry["resolve"], request);
   }
 
   /** The refusal decided at arrival, if any (see {@link admit}). */
@@ -273,9 +312,19 @@ export class AdmissionController implements AdmissionGate {
     deadlineAt: number,
     signal: AbortSignal | undefined,
     now: number,
-    resolve: (admission: Admission) => void,
+    resolve: Entry["resolve"],
+    request: AdmissionRequest | undefined,
   ): void {
-    const entry: Entry = { live: true, enqueuedAt: now, priority, deadlineAt, resolve, signal, onAbort: undefined };
+    const entry: Entry = {
+      live: true,
+      enqueuedAt: now,
+      priority,
+      deadlineAt,
+      resolve,
+      request,
+      signal,
+      onAbort: undefined,
+    };
     if (signal) {
       entry.onAbort = () => {
         if (!entry.live) return;
@@ -410,41 +459,35 @@ export class AdmissionController implements AdmissionGate {
 
   #grant(entry: Entry, queuedMs: number): void {
     this.#detach(entry);
-    entry.resolve(this.#ticket(entry.priority, queuedMs));
+    entry.resolve(this.#ticket(entry.priority, queuedMs), entry.request);
   }
 
   /** Takes a slot and returns the ticket that gives it back. */
   #ticket(priority: RequestPriority, queuedMs: number): AdmissionControllerTicket {
     this.#inflight++;
-    const inflightAtStart = this.#inflight;
-    const startedAt = this.#clock.now();
-    let released = false;
     if (this.#events.has("admitted")) this.#events.emit("admitted", { priority, queuedMs });
-    return {
-      admitted: true,
-      queuedMs,
-      release: (outcome: RequestOutcome) => {
-        if (released) return;
-        released = true;
-        this.#inflight--;
-        const rttMs = this.#clock.now() - startedAt;
-        this.#serviceMs = this.#serviceMs === 0 ? rttMs : this.#serviceMs * 0.9 + rttMs * 0.1;
-        // A timeout is the failure that signals overload: it shrinks adaptive limits.
-        this.#limit.onSample({ rttMs, inflight: inflightAtStart, dropped: outcome.kind === "timed_out" });
-        const limit = this.#limit.limit;
-        if (limit !== this.#lastLimit) {
-          this.#lastLimit = limit;
-          this.#events.emit("limit", { limit });
-        }
-        if (this.#queued > 0) this.#schedule();
-      },
-    };
+    return new Ticket(queuedMs, this.#clock.now(), this.#inflight, this.#release);
   }
+
+  /** Built once and shared by every ticket: what giving a slot back does. */
+  readonly #release: ReleaseHook = (outcome, startedAt, inflightAtStart) => {
+    this.#inflight--;
+    const rttMs = this.#clock.now() - startedAt;
+    this.#serviceMs = this.#serviceMs === 0 ? rttMs : this.#serviceMs * 0.9 + rttMs * 0.1;
+    // A timeout is the failure that signals overload: it shrinks adaptive limits.
+    this.#limit.onSample({ rttMs, inflight: inflightAtStart, dropped: outcome.kind === "timed_out" });
+    const limit = this.#limit.limit;
+    if (limit !== this.#lastLimit) {
+      this.#lastLimit = limit;
+      this.#events.emit("limit", { limit });
+    }
+    if (this.#queued > 0) this.#schedule();
+  };
 
   /** Settles a queued entry with a refusal (`undefined`: draining). */
   #refuse(entry: Entry, cause: ShedCause | undefined, detach = true): void {
     if (detach) this.#detach(entry);
-    entry.resolve(this.#rejection(entry.priority, cause));
+    entry.resolve(this.#rejection(entry.priority, cause), entry.request);
   }
 
   #detach(entry: Entry): void {

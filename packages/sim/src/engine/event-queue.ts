@@ -11,15 +11,19 @@ import type { Timer } from "@nines/core";
 export class SimEvent implements Timer {
   readonly at: number;
   readonly seq: number;
-  fn: (() => void) | undefined;
+  /** Called with `arg` (undefined unless scheduled with one). */
+  fn: ((arg: unknown) => void) | undefined;
+  /** Dropped when the event fires or is cancelled, like `fn`. */
+  arg: unknown;
   /** The callback settles no promise and queues no microtask: nothing to drain after it. */
   readonly sync: boolean;
   readonly #queue: EventQueue;
 
-  constructor(at: number, seq: number, fn: () => void, sync: boolean, queue: EventQueue) {
+  constructor(at: number, seq: number, fn: (arg: unknown) => void, sync: boolean, queue: EventQueue, arg: unknown) {
     this.at = at;
     this.seq = seq;
     this.fn = fn;
+    this.arg = arg;
     this.sync = sync;
     this.#queue = queue;
   }
@@ -28,6 +32,7 @@ export class SimEvent implements Timer {
   cancel(): void {
     if (this.fn === undefined) return;
     this.fn = undefined;
+    this.arg = undefined;
     this.#queue.noteCancelled();
   }
 }
@@ -56,9 +61,9 @@ export class EventQueue {
     return this.#heap.length - this.#cancelled;
   }
 
-  /** Adds a call of `fn` at time `at`; `sync` marks a callback that settles no promise. */
-  add(at: number, fn: () => void, sync = false): SimEvent {
-    const event = new SimEvent(at, this.#seq++, fn, sync, this);
+  /** Adds a call of `fn(arg)` at time `at`; `sync` marks a callback that settles no promise. */
+  add<A>(at: number, fn: (arg: A) => void, sync = false, arg?: A): SimEvent {
+    const event = new SimEvent(at, this.#seq++, fn as (arg: unknown) => void, sync, this, arg);
     const heap = this.#heap;
     let index = heap.length;
     heap.push(event);

@@ -60,6 +60,21 @@ describe("SimClock", () => {
     assert.deepEqual(seen, expected);
   });
 
+  it("calls one callback with each event's own argument, drained or back to back", async () => {
+    const clock = new SimClock();
+    const seen: string[] = [];
+    const record = (name: string) => {
+      seen.push(`${name} at ${clock.now()}`);
+      void Promise.resolve().then(() => seen.push(`${name} drained`));
+    };
+    clock.scheduleWith(2, record, "b");
+    clock.scheduleWith(1, record, "a", true);
+    clock.scheduleWith(3, record, "c").cancel();
+    await clock.runAll();
+    // "a" is sync: its continuation runs after "b" fired, at b's time; "b"'s drains before the next event.
+    assert.deepEqual(seen, ["a at 1", "b at 2", "a drained", "b drained"]);
+  });
+
   it("lets a sleeping loop see the times it asked for", async () => {
     const clock = new SimClock({ startAt: 1000 });
     const woke: number[] = [];

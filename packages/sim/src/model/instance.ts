@@ -4,6 +4,7 @@ import {
   AdmissionController,
   type AdmissionOptions,
   type AdmissionRejection,
+  type AdmissionRequest,
   type AdmissionTicket,
   type RequestOutcome,
   type RequestPriority,
@@ -107,9 +108,55 @@ function afterContinuations(run: () => void): void {
   void RESOLVED.then(run);
 }
 
+const noop = (): void => {};
+
+/** Where a refused request goes instead (a balancer's next instance). */
+export interface Elsewhere {
+  /** Answers in place of `refusal`. */
+  retry(refusal: unknown): Promise<void>;
+}
+
+/**
+ * One request inside one process: what its admission, its service and its
+ * end need, on one object that is also the guard's request (no closure per
+ * request for the guard's answer, the server's callback or the promise).
+ */
+class Visit implements AdmissionRequest {
+  readonly process: Process;
+  readonly priority: RequestPriority;
+  readonly deadlineAt: number;
+  readonly downstream: (() => Promise<void>) | undefined;
+  readonly elsewhere: Elsewhere | undefined;
+  ticket: AdmissionTicket | undefined = undefined;
+  resolve: () => void = noop;
+  reject: (error: unknown) => void = noop;
+
+  constructor(
+    process: Process,
+    priority: RequestPriority,
+    deadlineAt: number,
+    downstream: (() => Promise<void>) | undefined,
+    elsewhere: Elsewhere | undefined,
+  ) {
+    this.process = process;
+    this.priority = priority;
+    this.deadlineAt = deadlineAt;
+    this.downstream = downstream;
+    this.elsewhere = elsewhere;
+  }
+}
+
+/** The visit whose promise is being made: `captureSettlers`, one executor for every promise, keeps them on it. */
+let capturing: Visit | undefined;
+function captureSettlers(resolve: () => void, reject: (error: unknown) => void): void {
+  const visit = capturing as Visit;
+  visit.resolve = resolve;
+  visit.reject = reject;
+  capturing = undefined;
+}
+
 const SERVED: RequestOutcome = { kind: "success", status: 200, latencyMs: 0 };
 const FAILED: RequestOutcome = { kind: "server_error", status: 503, latencyMs: 0 };
-const noop = (): void => {};
 
 /**
  * One simulated instance of a service: the real guard admission controller
@@ -262,26 +309,24 @@ export class SimInstance {
     deadlineAt: number,
     priority: RequestPriority = "normal",
     then?: () => Promise<void>,
-    elsewhere?: (refusal: unknown) => Promise<void>,
+    elsewhere?: Elsewhere,
   ): Promise<void> {
     const process = this.#process;
     if (this.#state !== "up") {
       if (this.#state === "down" && process.hang) return new Promise<void>(noop);
       this.onOutcome?.("connect");
       const refused = networkFailure(this.service, "refused");
-      return elsewhere === undefined ? Promise.reject(refused) : elsewhere(refused);
+      return elsewhere === undefined ? Promise.reject(refused) : elsewhere.retry(refused);
     }
     process.inflight++;
+    const visit = new Visit(process, priority, deadlineAt, then, elsewhere);
+    // One promise for the whole answer; its settling functions are kept on the visit (no closure of ours).
+    capturing = visit;
+    const answered = new Promise<void>(captureSettlers);
     const controller = process.admission;
-    if (controller === undefined) {
-      return new Promise<void>((resolve, reject) => this.#serve(process, undefined, then, deadlineAt, resolve, reject));
-    }
-    // One promise for the whole answer, and the guard's answer as a callback (no promise of its own).
-    return new Promise<void>((resolve, reject) => {
-      controller.admitThen({ priority, deadlineAt }, (given) =>
-        this.#answer(process, given, then, deadlineAt, elsewhere, resolve, reject),
-      );
-    });
+    if (controller === undefined) this.#serve(visit);
+    else controller.admitThen(visit, this.#answer);
+    return answered;
   }
 
   #newProcess(): Process {
@@ -305,25 +350,19 @@ export class SimInstance {
     return { server, admission, inflight: 0, alive: true, hang: false };
   }
 
-  #answer(
-    process: Process,
-    admission: Admission,
-    then: (() => Promise<void>) | undefined,
-    deadlineAt: number,
-    elsewhere: ((refusal: unknown) => Promise<void>) | undefined,
-    resolve: () => void,
-    reject: (error: unknown) => void,
-  ): void {
-    if (admission.admitted) this.#serve(process, admission, then, deadlineAt, resolve, reject);
-    else this.#refused(process, admission, elsewhere).then(resolve, reject);
-  }
+  /** The guard's answer to a visit (made once: every request's state is on its visit). */
+  readonly #answer = (admission: Admission, visit: Visit): void => {
+    if (admission.admitted) {
+      visit.ticket = admission;
+      this.#serve(visit);
+    } else {
+      this.#refused(visit, admission).then(visit.resolve, visit.reject);
+    }
+  };
 
   /** The guard refused: the client gets its 503, or the balancer tries `elsewhere`. */
-  #refused(
-    process: Process,
-    admission: AdmissionRejection,
-    elsewhere: ((refusal: unknown) => Promise<void>) | undefined,
-  ): Promise<void> {
+  #refused(visit: Visit, admission: AdmissionRejection): Promise<void> {
+    const process = visit.process;
     process.inflight--;
     this.handled++;
     if (!process.alive) return this.#lost(process);
@@ -332,42 +371,31 @@ export class SimInstance {
     // The guard's Retry-After header is in whole seconds; the client reads that.
     const retryAfterMs = Math.ceil(admission.retryAfterMs / 1000) * 1000;
     const refusal = overloadedError(this.service, admission.reason, retryAfterMs);
-    return elsewhere === undefined ? Promise.reject(refusal) : elsewhere(refusal);
+    return visit.elsewhere === undefined ? Promise.reject(refusal) : visit.elsewhere.retry(refusal);
   }
 
-  #serve(
-    process: Process,
-    ticket: AdmissionTicket | undefined,
-    then: (() => Promise<void>) | undefined,
-    deadlineAt: number,
-    resolve: () => void,
-    reject: (error: unknown) => void,
-  ): void {
-    process.server.submit(() => {
-      if (then === undefined) {
-        this.#end(process, ticket, SERVED, deadlineAt, resolve, reject);
-        return;
-      }
-      then().then(
-        () => this.#end(process, ticket, SERVED, deadlineAt, resolve, reject),
-        () => this.#end(process, ticket, FAILED, deadlineAt, resolve, reject),
+  #serve(visit: Visit): void {
+    visit.process.server.submit(this.#served, visit);
+  }
+
+  /** The visit's work is done: its downstream calls next, if it makes any (made once, like `#answer`). */
+  readonly #served = (_waitedMs: number, visit: Visit): void => {
+    const downstream = visit.downstream;
+    if (downstream === undefined) this.#end(visit, SERVED);
+    else
+      downstream().then(
+        () => this.#end(visit, SERVED),
+        () => this.#end(visit, FAILED),
       );
-    });
-  }
+  };
 
-  #end(
-    process: Process,
-    ticket: AdmissionTicket | undefined,
-    outcome: RequestOutcome,
-    deadlineAt: number,
-    resolve: () => void,
-    reject: (error: unknown) => void,
-  ): void {
+  #end(visit: Visit, outcome: RequestOutcome): void {
+    const process = visit.process;
     process.inflight--;
     this.handled++;
-    ticket?.release(outcome);
+    visit.ticket?.release(outcome);
     if (!process.alive) {
-      this.#lost(process).catch(reject);
+      this.#lost(process).catch(visit.reject);
       return;
     }
     const fault = this.fault;
@@ -375,13 +403,13 @@ export class SimInstance {
     if (outcome === SERVED && !injected) {
       this.onOutcome?.("success");
       this.tally.served++;
-      if (this.#clock.now() > deadlineAt) this.tally.late++;
-      resolve();
+      if (this.#clock.now() > visit.deadlineAt) this.tally.late++;
+      visit.resolve();
       return;
     }
     this.tally.failed++;
     this.onOutcome?.("answer");
-    reject(statusError(this.service, injected ? 500 : 503));
+    visit.reject(statusError(this.service, injected ? 500 : 503));
   }
 
   /** A request inside a process that went down: a reset connection, or nothing at all on a cut network. */

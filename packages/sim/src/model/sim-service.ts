@@ -4,7 +4,7 @@ import { type CallPolicy, callPolicy, timeout, wrap } from "@nines/resilience";
 import type { SimClock } from "../engine/sim-clock.js";
 import type { Distribution } from "../random/distributions.js";
 import { Balancer, type BalancerHealthOptions, type BalancerNode } from "./balancer.js";
-import { type InstanceTally, type ServiceFault, SimInstance } from "./instance.js";
+import { type Elsewhere, type InstanceTally, type ServiceFault, SimInstance } from "./instance.js";
 import { type InstanceModel, instanceModel, type SimAdmission } from "./instance-model.js";
 import type { SimStore } from "./sim-store.js";
 import { StoreTarget } from "./store-target.js";
@@ -83,6 +83,36 @@ export interface Wiring {
 
 const RESOLVED = Promise.resolve();
 const ignore = (): void => {};
+
+/** Where one request went and what it needs to go elsewhere when refused: one object, not a closure per hop. */
+class Route implements Elsewhere {
+  readonly service: SimService;
+  readonly zone: string | null;
+  readonly deadlineAt: number;
+  readonly tried: SimNode[] | undefined;
+  readonly node: SimNode;
+  readonly kind: number;
+
+  constructor(
+    service: SimService,
+    zone: string | null,
+    deadlineAt: number,
+    tried: SimNode[] | undefined,
+    node: SimNode,
+    kind: number,
+  ) {
+    this.service = service;
+    this.zone = zone;
+    this.deadlineAt = deadlineAt;
+    this.tried = tried;
+    this.node = node;
+    this.kind = kind;
+  }
+
+  retry(refusal: unknown): Promise<void> {
+    return this.service.reroute(this, refusal);
+  }
+}
 
 /**
  * A spec's service as simulated instances behind a zone-aware balancer. A
@@ -189,10 +219,14 @@ export class SimService implements Target {
     const node = this.balancer.pick(zone, tried);
     // The balancer has nothing (more) in rotation: the last refusal, or its own 503.
     if (node === undefined) return Promise.reject(refusal ?? statusError(this.name, 503));
-    const elsewhere = (error: unknown) =>
-      this.#route(zone, deadlineAt, tried === undefined ? [node] : [...tried, node], error, kind);
     const downstream = kind < 0 || node.kinds === undefined ? node.downstream : node.kinds[kind];
-    return node.instance.handle(deadlineAt, "normal", downstream, elsewhere);
+    return node.instance.handle(deadlineAt, "normal", downstream, new Route(this, zone, deadlineAt, tried, node, kind));
+  }
+
+  /** A refused request tries the next instance (called by its {@link Route}). */
+  reroute(route: Route, refusal: unknown): Promise<void> {
+    const tried = route.tried === undefined ? [route.node] : [...route.tried, route.node];
+    return this.#route(route.zone, route.deadlineAt, tried, refusal, route.kind);
   }
 
   #node(zone: string, startupMs: number): SimNode {

@@ -30,6 +30,16 @@ describe("Server", () => {
     assert.equal(stats.served, 5);
   });
 
+  it("hands each job back to one shared callback", async () => {
+    const clock = new SimClock();
+    const server = new Server({ clock, random: new SeededRandom(1), workers: 1, service: constant(5) });
+    const ends: string[] = [];
+    const done = (waited: number, job: { name: string }) => ends.push(`${job.name} waited ${waited} at ${clock.now()}`);
+    for (const name of ["a", "b"]) server.submit(done, { name });
+    await clock.runAll();
+    assert.deepEqual(ends, ["a waited 0 at 5", "b waited 5 at 10"]);
+  });
+
   it("resolves serve() with the wait", async () => {
     const clock = new SimClock();
     const server = new Server({ clock, random: new SeededRandom(1), workers: 1, service: constant(5) });

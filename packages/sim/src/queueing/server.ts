@@ -39,8 +39,25 @@ export interface ServerStats {
   busy: number;
 }
 
-/** Called when a job's service ends, with the time it waited for a worker (ms). */
-export type JobDone = (waitedMs: number) => void;
+/**
+ * Called when a job's service ends, with the time it waited for a worker
+ * (ms) and the job given to `submit` (so one function made once can end
+ * every job, each carrying its own state).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a job is whatever its submitter passes; `done` gets it back as such
+export type JobDone<J = any> = (waitedMs: number, job: J) => void;
+
+/** A job in service or waiting: its callback, its state and, once started, how long it waited. */
+class Job {
+  readonly done: JobDone;
+  readonly job: unknown;
+  waitedMs = 0;
+
+  constructor(done: JobDone, job: unknown) {
+    this.done = done;
+    this.job = job;
+  }
+}
 
 const KNOWN_OPTIONS = ["clock", "random", "workers", "service", "syncDone"];
 
@@ -63,7 +80,7 @@ export class Server {
   readonly #clock: SimClock;
   readonly #random: Random;
   readonly #syncDone: boolean;
-  readonly #queue = new Fifo<JobDone>();
+  readonly #queue = new Fifo<Job>();
   /**
    * Service times are multiplied by this (1: as drawn). A scenario's latency
    * spike raises it; jobs already in service keep the time they drew.
@@ -126,15 +143,16 @@ export class Server {
     return this.#busyTotal;
   }
 
-  /** Queues one job; `done` is called when its service ends. */
-  submit(done: JobDone): void {
+  /** Queues one job; `done` is called with `job` when its service ends. */
+  submit<J>(done: JobDone<J>, job?: J): void {
     this.#arrived++;
+    const queued = new Job(done, job);
     if (this.#busy < this.workers) {
       this.#account();
       this.#busy++;
-      this.#start(done, 0);
+      this.#start(queued);
     } else {
-      this.#queue.push(done, this.#clock.now());
+      this.#queue.push(queued, this.#clock.now());
     }
   }
 
@@ -169,28 +187,29 @@ export class Server {
     this.#lastChange = this.#since = this.#clock.now();
   }
 
-  #start(done: JobDone, waitedMs: number): void {
+  #start(job: Job): void {
     this.#started++;
-    this.#waitedMs += waitedMs;
+    this.#waitedMs += job.waitedMs;
     const serviceMs = this.service.sample(this.#random) * this.slowdown;
-    if (this.#syncDone) this.#clock.scheduleSync(serviceMs, () => this.#finish(done, waitedMs));
-    else this.#clock.schedule(serviceMs, () => this.#finish(done, waitedMs));
+    this.#clock.scheduleWith(serviceMs, this.#finish, job, this.#syncDone);
   }
 
-  #finish(done: JobDone, waitedMs: number): void {
+  /** Made once: the event of every job's end carries the job. */
+  readonly #finish = (job: Job): void => {
     this.#served++;
     const queue = this.#queue;
     if (queue.size > 0) {
       // The worker goes straight to the next job: the busy count does not change.
-      const now = this.#clock.now();
-      const waited = now - queue.oldestAt;
-      this.#start(queue.shift() as JobDone, waited);
+      const waited = this.#clock.now() - queue.oldestAt;
+      const next = queue.shift() as Job;
+      next.waitedMs = waited;
+      this.#start(next);
     } else {
       this.#account();
       this.#busy--;
     }
-    done(waitedMs);
-  }
+    job.done(job.waitedMs, job.job);
+  };
 
   #account(): void {
     const now = this.#clock.now();
