@@ -1,5 +1,7 @@
 import { LatencyHistogram } from "./latency-histogram.js";
-import { percentile } from "./percentile.js";
+import { percentiles } from "./percentile.js";
+
+const P50_P99 = [50, 99];
 
 /** One journey's series, one point per step of the run (`series.stepMs`). */
 export interface JourneySeries {
@@ -67,8 +69,9 @@ export class JourneyRecorder {
     s.offered.push(this.#offered);
     s.goodput.push(this.#goodput);
     s.errors.push(this.#errors);
-    s.p50Ms.push(roundMs(percentile(this.#latencies, this.#count, 50)));
-    s.p99Ms.push(roundMs(percentile(this.#latencies, this.#count, 99)));
+    const [p50, p99] = percentiles(this.#latencies, this.#count, P50_P99);
+    s.p50Ms.push(roundMs(p50 ?? null));
+    s.p99Ms.push(roundMs(p99 ?? null));
     this.#offered = this.#goodput = this.#errors = this.#count = 0;
   }
 }

@@ -1,13 +1,13 @@
 /**
- * The nearest-rank percentile `p` (in [0, 100]) of the first `count`
- * values of `values`, sorting them in place; null when there are none.
+ * The nearest-rank percentiles `ps` (each in [0, 100]) of the first `count`
+ * values of `values`, sorting them in place once for all of them; nulls
+ * when there are none.
  *
  * @example
- * percentile(new Float64Array([5, 1, 3]), 3, 50); // 3
+ * percentiles(new Float64Array([5, 1, 3]), 3, [50, 99]); // [3, 5]
  */
-export function percentile(values: Float64Array, count: number, p: number): number | null {
-  if (count === 0) return null;
+export function percentiles(values: Float64Array, count: number, ps: readonly number[]): (number | null)[] {
+  if (count === 0) return ps.map(() => null);
   const sorted = values.subarray(0, count).sort();
-  const rank = Math.max(1, Math.ceil((p / 100) * count));
-  return sorted[rank - 1] as number;
+  return ps.map((p) => sorted[Math.max(1, Math.ceil((p / 100) * count)) - 1] as number);
 }
