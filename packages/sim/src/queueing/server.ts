@@ -66,7 +66,8 @@ const KNOWN_OPTIONS = ["clock", "random", "workers", "service", "syncDone"];
  * a time drawn from `service`, and one FIFO queue in front of them. This is
  * how the simulator models an instance: capacity `workers / mean service`
  * jobs per ms. Callbacks, not promises, on the hot path: `submit` costs one
- * event and one closure per job.
+ * event and one small object per job (a callback made once gets the job
+ * back, so no closure per job is needed).
  *
  * @example
  * const server = new Server({ clock, random: new SeededRandom(1), workers: 10, service: exponential(1) });
