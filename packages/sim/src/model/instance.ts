@@ -301,9 +301,9 @@ export class SimInstance {
    * client's HTTP call would throw. `deadlineAt` is the client's deadline
    * (the guard drops a request whose deadline passed while it waited, and
    * an answer after it is counted as late); Infinity when none.
-   * `elsewhere`, when given, answers a refusal instead (a refused
-   * connection or the guard's 503): a load balancer tries another
-   * instance with it.
+   * `elsewhere`, when given, answers a refusal instead
+   * (`elsewhere.retry(refusal)`, for a refused connection or the guard's
+   * 503): a load balancer tries another instance with it.
    */
   handle(
     deadlineAt: number,

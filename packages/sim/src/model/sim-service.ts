@@ -86,7 +86,7 @@ const ignore = (): void => {};
 
 /** Where one request went and what it needs to go elsewhere when refused: one object, not a closure per hop. */
 class Route implements Elsewhere {
-  readonly service: SimService;
+  readonly #reroute: (route: Route, refusal: unknown) => Promise<void>;
   readonly zone: string | null;
   readonly deadlineAt: number;
   readonly tried: SimNode[] | undefined;
@@ -94,14 +94,14 @@ class Route implements Elsewhere {
   readonly kind: number;
 
   constructor(
-    service: SimService,
+    reroute: (route: Route, refusal: unknown) => Promise<void>,
     zone: string | null,
     deadlineAt: number,
     tried: SimNode[] | undefined,
     node: SimNode,
     kind: number,
   ) {
-    this.service = service;
+    this.#reroute = reroute;
     this.zone = zone;
     this.deadlineAt = deadlineAt;
     this.tried = tried;
@@ -110,7 +110,7 @@ class Route implements Elsewhere {
   }
 
   retry(refusal: unknown): Promise<void> {
-    return this.service.reroute(this, refusal);
+    return this.#reroute(this, refusal);
   }
 }
 
@@ -220,14 +220,15 @@ export class SimService implements Target {
     // The balancer has nothing (more) in rotation: the last refusal, or its own 503.
     if (node === undefined) return Promise.reject(refusal ?? statusError(this.name, 503));
     const downstream = kind < 0 || node.kinds === undefined ? node.downstream : node.kinds[kind];
-    return node.instance.handle(deadlineAt, "normal", downstream, new Route(this, zone, deadlineAt, tried, node, kind));
+    const route = new Route(this.#reroute, zone, deadlineAt, tried, node, kind);
+    return node.instance.handle(deadlineAt, "normal", downstream, route);
   }
 
-  /** A refused request tries the next instance (called by its {@link Route}). */
-  reroute(route: Route, refusal: unknown): Promise<void> {
+  /** A refused request tries the next instance (made once; each {@link Route} calls it with itself). */
+  readonly #reroute = (route: Route, refusal: unknown): Promise<void> => {
     const tried = route.tried === undefined ? [route.node] : [...route.tried, route.node];
     return this.#route(route.zone, route.deadlineAt, tried, refusal, route.kind);
-  }
+  };
 
   #node(zone: string, startupMs: number): SimNode {
     const options = this.#options;

@@ -44,16 +44,15 @@ export interface ServerStats {
  * (ms) and the job given to `submit` (so one function made once can end
  * every job, each carrying its own state).
  */
-// biome-ignore lint/suspicious/noExplicitAny: a job is whatever its submitter passes; `done` gets it back as such
-export type JobDone<J = any> = (waitedMs: number, job: J) => void;
+export type JobDone<J = undefined> = (waitedMs: number, job: J) => void;
 
 /** A job in service or waiting: its callback, its state and, once started, how long it waited. */
 class Job {
-  readonly done: JobDone;
+  readonly done: JobDone<unknown>;
   readonly job: unknown;
   waitedMs = 0;
 
-  constructor(done: JobDone, job: unknown) {
+  constructor(done: JobDone<unknown>, job: unknown) {
     this.done = done;
     this.job = job;
   }
@@ -147,7 +146,7 @@ export class Server {
   /** Queues one job; `done` is called with `job` when its service ends. */
   submit<J>(done: JobDone<J>, job?: J): void {
     this.#arrived++;
-    const queued = new Job(done, job);
+    const queued = new Job(done as JobDone<unknown>, job);
     if (this.#busy < this.workers) {
       this.#account();
       this.#busy++;
