@@ -7,6 +7,7 @@ export type { SimAutoscalerOptions } from "./model/autoscaler.js";
 export type { BalancerHealthOptions } from "./model/balancer.js";
 export {
   type DownMode,
+  type Elsewhere,
   type InstanceState,
   type InstanceTally,
   type ServiceFault,

@@ -119,7 +119,7 @@ export interface Elsewhere {
 /**
  * One request inside one process: what its admission, its service and its
  * end need, on one object that is also the guard's request (no closure per
- * request for the guard's answer, the server's callback or the promise).
+ * request for the guard's answer or the server's callback).
  */
 class Visit implements AdmissionRequest {
   readonly process: Process;
@@ -144,15 +144,6 @@ class Visit implements AdmissionRequest {
     this.downstream = downstream;
     this.elsewhere = elsewhere;
   }
-}
-
-/** The visit whose promise is being made: `captureSettlers`, one executor for every promise, keeps them on it. */
-let capturing: Visit | undefined;
-function captureSettlers(resolve: () => void, reject: (error: unknown) => void): void {
-  const visit = capturing as Visit;
-  visit.resolve = resolve;
-  visit.reject = reject;
-  capturing = undefined;
 }
 
 const SERVED: RequestOutcome = { kind: "success", status: 200, latencyMs: 0 };
@@ -320,9 +311,11 @@ export class SimInstance {
     }
     process.inflight++;
     const visit = new Visit(process, priority, deadlineAt, then, elsewhere);
-    // One promise for the whole answer; its settling functions are kept on the visit (no closure of ours).
-    capturing = visit;
-    const answered = new Promise<void>(captureSettlers);
+    // One promise for the whole answer; its settling functions are kept on the visit.
+    const answered = new Promise<void>((resolve, reject) => {
+      visit.resolve = resolve;
+      visit.reject = reject;
+    });
     const controller = process.admission;
     if (controller === undefined) this.#serve(visit);
     else controller.admitThen(visit, this.#answer);
